@@ -1,0 +1,56 @@
+/**
+ * The app factory: middleware in the order of the architecture sketch, then the routers.
+ *   request id -> request log -> (public routes) -> config -> auth -> routers -> onError / notFound
+ * One app is made per isolate (index.ts); per-isolate state (config parse, JWKS, coalescing) lives in
+ * the objects made here, never in module scope.
+ */
+import { Hono } from "hono";
+import { createConfigLoader } from "./config";
+import type { AppEnv } from "./context";
+import type { Deps } from "./deps";
+import { AppError } from "./errors";
+import { loadConfig } from "./middleware/config";
+import { errorResponse, onError } from "./middleware/on-error";
+import { requestId } from "./middleware/request-id";
+import { requestLog } from "./middleware/request-log";
+import { methodsAllowedFor } from "./middleware/route-match";
+import { healthRoutes } from "./routes/health";
+
+/** Routes reachable without a key. Everything else answers 401 without one (test/auth/routes.test.ts). */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/healthz", "/openapi.json", "/docs"]);
+
+export function createApp(deps: Deps) {
+  const load = createConfigLoader();
+  const app = new Hono<AppEnv>();
+
+  app.use("*", requestId());
+  app.use("*", requestLog(deps));
+  app.use("*", async function contextMiddleware(c, next) {
+    c.set("deps", deps);
+    const path = c.req.path;
+    c.set(
+      "envelopeFamily",
+      path.startsWith("/cloudflare/") ? "cloudflare" : path.startsWith("/gjirafa/") ? "gjirafa" : "certgate",
+    );
+    await next();
+  });
+
+  app.route("/", healthRoutes(load));
+  app.use("*", async function configUnlessPublic(c, next) {
+    if (PUBLIC_PATHS.has(c.req.path)) return next();
+    return loadConfig(load)(c, next);
+  });
+
+  app.notFound((c) => {
+    const allowed = methodsAllowedFor(app.routes, c.req.path);
+    if (allowed.length > 0) {
+      c.header("Allow", allowed.join(", "));
+      return errorResponse(c, new AppError("method_not_allowed", `${c.req.method} is not allowed here`));
+    }
+    return errorResponse(c, new AppError("not_found", `No route for ${c.req.method} ${c.req.path}`));
+  });
+  app.onError(onError(deps));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,31 @@
+// Secrets and optional vars are not in wrangler.toml, so `wrangler types` cannot see them:
+// declared here by interface merging (README: "Configuration").
+declare namespace Cloudflare {
+  interface Env {
+    GJIRAFA_API_BASE?: string;
+    GJIRAFA_AUTH_SCHEME?: string;
+    API_KEYS?: string;
+    UPSTREAM_CLOUDFLARE_TOKEN?: string;
+    UPSTREAM_CLOUDFLARE_EMAIL?: string;
+    UPSTREAM_CLOUDFLARE_KEY?: string;
+    UPSTREAM_GJIRAFA_KEY?: string;
+    ACCESS_TEAM_DOMAIN?: string;
+    ACCESS_AUD?: string;
+    ACCESS_RULES?: string;
+    UPSTREAM_TIMEOUT_MS?: string;
+    UPSTREAM_DEADLINE_MS?: string;
+    UPSTREAM_MAX_RETRIES?: string;
+    MAX_BODY_BYTES?: string;
+    CACHE_FRESH_SECONDS?: string;
+    CACHE_STALE_SECONDS?: string;
+    MONITOR_INTERVAL_MINUTES?: string;
+    MONITOR_QUOTA_WARN_PERCENT?: string;
+    MONITOR_STUCK_HOURS?: string;
+    MONITOR_EXPIRY_DAYS?: string;
+    MONITOR_REMEDIATE?: string;
+    MONITOR_REMEDIATE_MAX_PER_DAY?: string;
+    MONITOR_SUBREQUEST_BUDGET?: string;
+    ALERT_WEBHOOK_URL?: string;
+    ALERT_SLACK_WEBHOOK_URL?: string;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * certgate's error codes: one stable machine code per failure class, one HTTP status per code.
+ * The body is made in one place (`errorBody` in envelope.ts); everything else throws `AppError`.
+ */
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const ERROR_CODES = [
+  "bad_request",
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "not_supported_by_provider",
+  "upstream_rejected",
+  "upstream_auth_failed",
+  "upstream_rate_limited",
+  "upstream_unavailable",
+  "upstream_invalid_response",
+  "upstream_timeout",
+  "config_invalid",
+  "internal_error",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Exhaustive: a new code without a status is a compile error. */
+export function statusOf(code: ErrorCode): ContentfulStatusCode {
+  switch (code) {
+    case "bad_request":
+    case "validation_failed":
+      return 400;
+    case "unauthorized":
+      return 401;
+    case "forbidden":
+      return 403;
+    case "not_found":
+      return 404;
+    case "method_not_allowed":
+      return 405;
+    case "conflict":
+      return 409;
+    case "payload_too_large":
+      return 413;
+    case "unsupported_media_type":
+      return 415;
+    case "not_supported_by_provider":
+    case "upstream_rejected":
+      return 422;
+    case "upstream_rate_limited":
+      return 429;
+    case "upstream_auth_failed":
+    case "upstream_unavailable":
+    case "upstream_invalid_response":
+      return 502;
+    case "upstream_timeout":
+      return 504;
+    case "config_invalid":
+    case "internal_error":
+      return 500;
+  }
+}
+
+export type ProviderName = "cloudflare" | "gjirafa";
+
+/** Extra, documented fields an error may carry in the envelope. Never secrets, never raw upstream bodies. */
+export interface ErrorDetails {
+  /** Which provider answered, for upstream failures. */
+  provider?: ProviderName;
+  /** The provider's own error code (Cloudflare's integer code, or Gjirafa's HTTP status). */
+  upstream_code?: number | string;
+  /** Seconds the caller should wait before retrying (also sent as `Retry-After`). */
+  retry_after?: number;
+  /** For validation failures: each failing field with its message. */
+  fields?: Array<{ path: string; message: string }>;
+  /** For config failures: each faulty setting by name (never its value). */
+  settings?: Array<{ name: string; message: string }>;
+  /** The scope (zone or project) an error belongs to, in aggregated answers. */
+  scope?: string;
+  /** Current status of a resource, for state conflicts. */
+  current_status?: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+  /** Overrides the code's default status (upstream 400/404/409/422 keep their own status). */
+  readonly status: ContentfulStatusCode;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetails = {},
+    status?: ContentfulStatusCode,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+    this.code = code;
+    this.details = details;
+    this.status = status ?? statusOf(code);
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

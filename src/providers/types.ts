@@ -1,0 +1,91 @@
+/**
+ * The one interface both providers sit behind. Routes, the certificate service, the cache and the
+ * monitor see only this and the normalized model; wire shapes stay inside each provider's folder
+ * (the native pass-through routes get them from the provider's own `native.ts`).
+ */
+import type { Config } from "../config";
+import type { Deps } from "../deps";
+import type { ProviderName } from "../errors";
+import type { Certificate, Quota } from "../model/certificate";
+
+/** Everything an upstream call needs, resolved once per request (or per monitor run). */
+export interface UpstreamContext {
+  deps: Deps;
+  config: Config;
+  requestId: string;
+  /** Absolute deadline (epoch ms, from deps.now) for the whole operation, retries included. */
+  deadline: number;
+  /** Counts every outbound request actually sent (the monitor's subrequest budget reads it). */
+  meter?: { calls: number };
+}
+
+/** Unified create body (POST /v1/certificates), already validated; the provider maps it to its wire body. */
+export type CreateInput =
+  | {
+      provider: "cloudflare";
+      zone: string;
+      hosts: string[];
+      validation_method: "txt" | "http" | "email";
+      validity_days: 14 | 30 | 90 | 365;
+      certificate_authority: "google" | "lets_encrypt" | "ssl_com";
+      cloudflare_branding?: boolean;
+    }
+  | {
+      provider: "gjirafa";
+      project: string;
+      domain_name: string;
+      additional_names: string[];
+      scope_id: number;
+    };
+
+export interface ImportInput {
+  /** PEM. Secret material: never logged, cached or echoed. */
+  certificate: string;
+  private_key: string;
+  chain: string;
+  scope_id: number;
+}
+
+/** Unified PATCH body: Cloudflare takes branding, Gjirafa takes scope_id. */
+export interface UpdateInput {
+  cloudflare_branding?: boolean;
+  scope_id?: number;
+}
+
+export interface DeleteOutcome {
+  id: string;
+  /** True when the upstream already had it deleted or deleting (DELETE is idempotent). */
+  already_deleted: boolean;
+}
+
+/**
+ * A provider. `Raw` is its validated wire object (loose: unknown fields kept), which is what the
+ * list cache stores and the native routes return.
+ */
+export interface CertificateProvider<Raw = unknown> {
+  readonly name: ProviderName;
+  readonly scopeKind: "zone" | "project";
+  /** The scopes (zone ids / project uuids) configured for this provider. */
+  configuredScopes(config: Config): string[];
+  /** Whether the provider is configured at all (credentials and base URL present). */
+  isConfigured(config: Config): boolean;
+
+  /** Every object in one scope, all pages (Cloudflare: status=all). */
+  listAll(ctx: UpstreamContext, scope: string): Promise<Raw[]>;
+  /** Validates one cached/listed wire object (used when reading the cache back). */
+  parseRaw(value: unknown): Raw | null;
+  get(ctx: UpstreamContext, scope: string, id: string): Promise<Raw>;
+  create(ctx: UpstreamContext, scope: string, input: CreateInput): Promise<Raw>;
+  importCertificate(ctx: UpstreamContext, scope: string, input: ImportInput): Promise<Raw>;
+  update(ctx: UpstreamContext, scope: string, id: string, input: UpdateInput): Promise<Raw>;
+  /** Cloudflare: restart validation (only from validation_timed_out, else 409 conflict). Gjirafa: validate. */
+  validate(ctx: UpstreamContext, scope: string, id: string): Promise<Raw>;
+  remove(ctx: UpstreamContext, scope: string, id: string): Promise<DeleteOutcome>;
+  /** Cloudflare: advanced quota. Gjirafa: `supported: false`, no upstream call. */
+  quota(ctx: UpstreamContext, scope: string): Promise<Quota>;
+
+  /** Pure mapping to the model. `nowMs` computes days_remaining. */
+  normalize(scope: string, raw: Raw, nowMs: number): Certificate;
+  /** The provider's id of a wire object (for unified ids and lookups). */
+  rawId(raw: Raw): string;
+}

@@ -1,0 +1,82 @@
+/**
+ * Zod at the edge: one wrapper turns zod issues into certgate's `validation_failed` error, and one
+ * reader takes a JSON body with the size and content-type rules every write route shares.
+ */
+import type { Context } from "hono";
+import type * as z from "zod";
+import { AppError } from "./errors";
+
+export type Where = "path" | "query" | "body" | "header";
+
+export function validate<T extends z.ZodType>(schema: T, data: unknown, where: Where): z.infer<T> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.slice(0, 20).map((issue) => ({
+    path: [where, ...issue.path.map(String)].join("."),
+    message: issue.message,
+  }));
+  throw new AppError("validation_failed", `Invalid ${where}: ${fields.map((f) => f.path).join(", ")}`, {
+    fields,
+  });
+}
+
+/** Query parameters as a plain object (first value wins; repeated keys are not part of any certgate API). */
+export function queryOf(c: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URL(c.req.url).searchParams) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/**
+ * Reads a JSON body: 415 unless `application/json`, 413 above `maxBytes` (declared or actual),
+ * 400 when it does not parse. An empty body reads as `{}` when `allowEmpty`.
+ */
+export async function readJson(c: Context, maxBytes: number, allowEmpty = false): Promise<unknown> {
+  const declared = c.req.header("content-length");
+  if (declared && Number(declared) > maxBytes) {
+    throw new AppError("payload_too_large", `Body larger than ${maxBytes} bytes`);
+  }
+  const raw = c.req.raw.body ? await readLimited(c.req.raw, maxBytes) : "";
+  if (raw.trim() === "") {
+    if (allowEmpty) return {};
+    throw new AppError("bad_request", "A JSON body is required");
+  }
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", "Content-Type must be application/json");
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new AppError("bad_request", "Body is not valid JSON");
+  }
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  const body = request.body;
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new AppError("payload_too_large", `Body larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
+  } catch {
+    throw new AppError("bad_request", "Body is not valid UTF-8");
+  }
+}
