@@ -14,6 +14,7 @@ import { errorResponse, onError } from "./middleware/on-error";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { methodsAllowedFor } from "./middleware/route-match";
+import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 
 /** Routes reachable without a key. Everything else answers 401 without one (test/auth/routes.test.ts). */
@@ -36,6 +37,7 @@ export function createApp(deps: Deps) {
   });
 
   app.route("/", healthRoutes(load));
+  app.route("/", docsRoutes());
   app.use("*", async function configUnlessPublic(c, next) {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     return loadConfig(load)(c, next);

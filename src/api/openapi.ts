@@ -1,0 +1,126 @@
+/**
+ * OpenAPI 3.1 document of the unified API, generated from OPERATIONS with zod's own JSON Schema
+ * output (JSON Schema 2020-12 is OpenAPI 3.1's dialect). Built once per isolate, on first request.
+ */
+import * as z from "zod";
+import { ERROR_CODES } from "../errors";
+import { OPERATIONS, type Operation } from "./operations";
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(type: z.ZodType, io: "input" | "output", defs: Record<string, JsonSchema>): JsonSchema {
+  const json = z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  const { $schema: _ignored, $defs, ...rest } = json;
+  if ($defs && typeof $defs === "object") Object.assign(defs, $defs);
+  return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+}
+
+function parametersOf(op: Operation, defs: Record<string, JsonSchema>): unknown[] {
+  const out: unknown[] = [];
+  for (const [where, schema] of [
+    ["path", op.params],
+    ["query", op.query],
+  ] as const) {
+    if (!schema) continue;
+    const json = schemaOf(schema, "input", defs) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, prop] of Object.entries(json.properties ?? {})) {
+      out.push({ name, in: where, required: where === "path" || (json.required ?? []).includes(name), schema: prop });
+    }
+  }
+  return out;
+}
+
+const ErrorEnvelope = {
+  type: "object",
+  required: ["success", "errors", "messages", "result"],
+  properties: {
+    success: { const: false },
+    errors: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["code", "message"],
+        properties: {
+          code: { type: "string", enum: [...ERROR_CODES] },
+          message: { type: "string" },
+          request_id: { type: "string" },
+          provider: { type: "string", enum: ["cloudflare", "gjirafa"] },
+          upstream_code: { type: ["integer", "string"] },
+          retry_after: { type: "integer" },
+          fields: { type: "array", items: { type: "object" } },
+        },
+      },
+    },
+    messages: { type: "array", items: {} },
+    result: { type: "null" },
+  },
+};
+
+export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
+  const defs: Record<string, JsonSchema> = {};
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const result = schemaOf(op.result, "output", defs);
+    const success = {
+      type: "object",
+      required: ["success", "errors", "messages", "result"],
+      properties: {
+        success: { const: true },
+        errors: { type: "array", items: { type: "object" } },
+        messages: { type: "array", items: {} },
+        result,
+        ...(op.list ? { result_info: { $ref: "#/components/schemas/ResultInfo" } } : {}),
+      },
+    };
+    const operation: Record<string, unknown> = {
+      summary: op.summary,
+      description: `Requires scope \`${op.scope}\`.${op.cached ? " Served from the KV list cache (X-Cache, Age)." : ""}`,
+      security: [{ bearer: [] }, { apiKey: [] }],
+      parameters: parametersOf(op, defs),
+      responses: {
+        "200": { description: "Success", content: { "application/json": { schema: success } } },
+        default: {
+          description: "Error (the one certgate envelope)",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      },
+    };
+    if (op.body) {
+      operation.requestBody = {
+        required: true,
+        content: { "application/json": { schema: schemaOf(op.body, "input", defs) } },
+      };
+    }
+    paths[op.path] = { ...(paths[op.path] ?? {}), [op.method]: operation };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "certgate",
+      version: "1.0.0",
+      description: "One front door for TLS certificates on Cloudflare and Gjirafa CDN. See README.md.",
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "certgate API key (cg_...)" },
+        apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+      },
+      schemas: {
+        ...defs,
+        Error: ErrorEnvelope,
+        ResultInfo: {
+          type: "object",
+          properties: {
+            page: { type: "integer" },
+            per_page: { type: "integer" },
+            count: { type: "integer" },
+            total_count: { type: "integer" },
+            total_pages: { type: "integer" },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The unified API's operations, as data: each names the zod schemas its route validates with and
+ * the scope it needs. /openapi.json is generated from this table, so the document cannot drift
+ * from what the routes enforce.
+ */
+import * as z from "zod";
+import type { Scope } from "../config";
+import { CertificateSchema, QuotaSchema } from "../model/certificate";
+import {
+  CertificatePathSchema,
+  CreateBodySchema,
+  GetQuerySchema,
+  ImportBodySchema,
+  ListQuerySchema,
+  QuotaQuerySchema,
+  UpdateBodySchema,
+} from "./schemas";
+
+export interface Operation {
+  method: "get" | "post" | "patch" | "delete";
+  /** OpenAPI path form (`{id}`). */
+  path: string;
+  summary: string;
+  scope: Scope;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  result: z.ZodType;
+  list?: boolean;
+  cached?: boolean;
+}
+
+const ScopeErrorSchema = z.object({ code: z.string(), message: z.string() }).loose();
+const DeleteResultSchema = z.object({ id: z.string(), already_deleted: z.boolean() });
+const ReportSchema = z.object({}).loose().meta({ id: "Report", description: "See README: Monitor report" });
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: "get",
+    path: "/v1/certificates",
+    summary: "List certificates across every zone and project the key may see",
+    scope: "certificates:read",
+    query: ListQuerySchema,
+    result: z.array(CertificateSchema),
+    list: true,
+    cached: true,
+  },
+  {
+    method: "post",
+    path: "/v1/certificates",
+    summary: "Order (Cloudflare) or create (Gjirafa) a certificate",
+    scope: "certificates:write",
+    body: CreateBodySchema,
+    result: CertificateSchema,
+  },
+  {
+    method: "post",
+    path: "/v1/certificates/import",
+    summary: "Import a PEM certificate and key (Gjirafa)",
+    scope: "certificates:write",
+    body: ImportBodySchema,
+    result: CertificateSchema,
+  },
+  {
+    method: "get",
+    path: "/v1/certificates/{id}",
+    summary: "Get one certificate",
+    scope: "certificates:read",
+    params: CertificatePathSchema,
+    query: GetQuerySchema,
+    result: CertificateSchema,
+  },
+  {
+    method: "patch",
+    path: "/v1/certificates/{id}",
+    summary: "Update: Cloudflare branding or Gjirafa scope",
+    scope: "certificates:write",
+    params: CertificatePathSchema,
+    body: UpdateBodySchema,
+    result: CertificateSchema,
+  },
+  {
+    method: "delete",
+    path: "/v1/certificates/{id}",
+    summary: "Delete (idempotent)",
+    scope: "certificates:write",
+    params: CertificatePathSchema,
+    result: DeleteResultSchema,
+  },
+  {
+    method: "post",
+    path: "/v1/certificates/{id}/validate",
+    summary: "Restart validation (Cloudflare, from validation_timed_out) or validate (Gjirafa)",
+    scope: "certificates:write",
+    params: CertificatePathSchema,
+    result: CertificateSchema,
+  },
+  {
+    method: "get",
+    path: "/v1/quotas",
+    summary: "Certificate quotas per zone and project",
+    scope: "certificates:read",
+    query: QuotaQuerySchema,
+    result: z.array(QuotaSchema),
+    list: true,
+    cached: true,
+  },
+  {
+    method: "get",
+    path: "/v1/report",
+    summary: "The monitor's latest report, filtered to what the key may see",
+    scope: "reports:read",
+    result: ReportSchema,
+  },
+  {
+    method: "post",
+    path: "/v1/report/run",
+    summary: "Run the monitor now",
+    scope: "admin",
+    result: ReportSchema,
+  },
+];
+
+export { ScopeErrorSchema };
