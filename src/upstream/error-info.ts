@@ -1,0 +1,41 @@
+/**
+ * Reads the provider's own error code and message out of a failure body, whichever dialect it speaks:
+ * - Cloudflare v4: `errors: [{code: 1406, message: "..."}]` (seed 000 "4XX ... response failure");
+ * - Gjirafa: `errors: ["..."]`, plain strings (seed 004; the code is then the HTTP status);
+ * - ASP.NET problem details (`title`/`detail`), which a .NET upstream such as Gjirafa's may send on
+ *   errors its envelope does not cover.
+ * Up to three messages are joined; the caller redacts and shortens the result.
+ */
+export interface UpstreamErrorInfo {
+  code?: number | string;
+  message?: string;
+}
+
+export function upstreamErrorInfo(body: unknown): UpstreamErrorInfo {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
+  const record = body as Record<string, unknown>;
+  const info: UpstreamErrorInfo = {};
+  const messages: string[] = [];
+  if (Array.isArray(record.errors)) {
+    for (const entry of record.errors.slice(0, 3)) {
+      if (typeof entry === "string" && entry.trim() !== "") messages.push(entry.trim());
+      if (typeof entry === "object" && entry !== null) {
+        const e = entry as Record<string, unknown>;
+        if (info.code === undefined && (typeof e.code === "number" || typeof e.code === "string"))
+          info.code = e.code;
+        if (typeof e.message === "string" && e.message.trim() !== "") messages.push(e.message.trim());
+      }
+    }
+  }
+  if (messages.length === 0) {
+    for (const key of ["detail", "title", "message"]) {
+      const value = record[key];
+      if (typeof value === "string" && value.trim() !== "") {
+        messages.push(value.trim());
+        break;
+      }
+    }
+  }
+  if (messages.length > 0) info.message = messages.join("; ");
+  return info;
+}

@@ -1,0 +1,255 @@
+/**
+ * The ONE table that turns an upstream failure into a certgate error. Exported as data so the README
+ * can quote it verbatim (README: "Upstream errors"), and so tests walk it row by row.
+ *
+ * | upstream answer                         | certgate code               | status | retried (GET only) |
+ * | --------------------------------------- | --------------------------- | ------ | ------------------ |
+ * | 400                                     | upstream_rejected           | 400    | no                 |
+ * | 404, 410                                | not_found                   | 404    | no                 |
+ * | 409                                     | conflict                    | 409    | no                 |
+ * | 422                                     | upstream_rejected           | 422    | no                 |
+ * | other 4xx (405, 413, 415, ...)          | upstream_rejected           | 422    | no                 |
+ * | 401, 403, Cloudflare auth codes on 400  | upstream_auth_failed        | 502    | no                 |
+ * | 408                                     | upstream_unavailable        | 502    | yes                |
+ * | 429                                     | upstream_rate_limited       | 429    | yes, if Retry-After fits the deadline |
+ * | 5xx                                     | upstream_unavailable        | 502    | yes                |
+ * | 3xx (redirects are not followed)        | upstream_unavailable        | 502    | no                 |
+ * | connection error (fetch rejects)        | upstream_unavailable        | 502    | yes                |
+ * | per-request timeout / overall deadline  | upstream_timeout            | 504    | per-request: yes; deadline: no |
+ * | 2xx that is not JSON or not the schema  | upstream_invalid_response   | 502    | no                 |
+ * | 2xx with `success: false`               | upstream_invalid_response   | 502    | no                 |
+ *
+ * Every upstream error carries `provider` and `upstream_code` (Cloudflare: its integer `errors[0].code`,
+ * e.g. 1406 or 1450; Gjirafa: the HTTP status, its errors are plain strings). The provider's own message
+ * reaches the caller redacted and shortened; the raw body only reaches the log (upstream/request.ts).
+ */
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AppError, type ErrorCode, type ProviderName } from "../errors";
+
+export type UpstreamFailureKind =
+  | "bad_request"
+  | "not_found"
+  | "conflict"
+  | "unprocessable"
+  | "other_4xx"
+  | "auth"
+  | "request_timeout"
+  | "rate_limited"
+  | "server_error"
+  | "redirect"
+  | "connection"
+  | "timeout"
+  | "invalid_response"
+  | "unsuccessful";
+
+export interface UpstreamErrorRow {
+  /** What the upstream did, in words (the README's first column). */
+  upstream: string;
+  code: ErrorCode;
+  /** The status certgate answers with. */
+  status: ContentfulStatusCode;
+  /** Whether an idempotent request (GET) is tried again on this failure. */
+  retried: boolean;
+  why: string;
+}
+
+export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, UpstreamErrorRow>> = {
+  bad_request: {
+    upstream: "400",
+    code: "upstream_rejected",
+    status: 400,
+    retried: false,
+    why: "The upstream refused the request as malformed; the caller's input is the usual cause, so 400 is kept.",
+  },
+  not_found: {
+    upstream: "404, 410",
+    code: "not_found",
+    status: 404,
+    retried: false,
+    why: "The zone, project or certificate does not exist upstream.",
+  },
+  conflict: {
+    upstream: "409",
+    code: "conflict",
+    status: 409,
+    retried: false,
+    why: "The resource is in a state that does not allow the operation.",
+  },
+  unprocessable: {
+    upstream: "422",
+    code: "upstream_rejected",
+    status: 422,
+    retried: false,
+    why: "The upstream understood the request and refused it.",
+  },
+  other_4xx: {
+    upstream: "other 4xx (405, 413, 415, ...)",
+    code: "upstream_rejected",
+    status: 422,
+    retried: false,
+    why: "A refusal certgate cannot attribute more precisely; trying again would not change it.",
+  },
+  auth: {
+    upstream: "401, 403; Cloudflare auth error codes (10000, 9103, 9106, 9109, 6003, 6103, 6111) on any 4xx",
+    code: "upstream_auth_failed",
+    status: 502,
+    retried: false,
+    why: "certgate's own upstream credentials are wrong or lack a permission: the caller is not at fault.",
+  },
+  request_timeout: {
+    upstream: "408",
+    code: "upstream_unavailable",
+    status: 502,
+    retried: true,
+    why: "The upstream gave up waiting for certgate's request: transient.",
+  },
+  rate_limited: {
+    upstream: "429",
+    code: "upstream_rate_limited",
+    status: 429,
+    retried: true,
+    why: "Retried after Retry-After only while the wait fits the deadline; otherwise the caller gets retry_after.",
+  },
+  server_error: {
+    upstream: "5xx",
+    code: "upstream_unavailable",
+    status: 502,
+    retried: true,
+    why: "The upstream failed; GETs are retried with full-jitter backoff.",
+  },
+  redirect: {
+    upstream: "3xx",
+    code: "upstream_unavailable",
+    status: 502,
+    retried: false,
+    why: "Redirects are not followed: they would carry credentials to another address.",
+  },
+  connection: {
+    upstream: "connection error (fetch rejects)",
+    code: "upstream_unavailable",
+    status: 502,
+    retried: true,
+    why: "No answer at all; only GETs are retried because a write may have reached the upstream.",
+  },
+  timeout: {
+    upstream: "per-request timeout or overall deadline exceeded",
+    code: "upstream_timeout",
+    status: 504,
+    retried: true,
+    why: "A per-request timeout is retried for GET while the deadline allows; the deadline itself is final.",
+  },
+  invalid_response: {
+    upstream: "2xx whose body is not JSON or does not match the schema",
+    code: "upstream_invalid_response",
+    status: 502,
+    retried: false,
+    why: "certgate cannot trust or use the answer (HTML error page, truncated JSON, changed shape).",
+  },
+  unsuccessful: {
+    upstream: "2xx with success: false",
+    code: "upstream_invalid_response",
+    status: 502,
+    retried: false,
+    why: "The envelope contradicts the status; the provider's code and message are kept.",
+  },
+};
+
+/**
+ * Cloudflare answers some authentication failures with HTTP 400 (or 403) and one of these codes instead
+ * of 401 (domain.md; public issue threads): 6003 "Invalid request headers" with 6103/6111 "Invalid format
+ * for X-Auth-Key/Authorization header", 9103 "Unknown X-Auth-Key or X-Auth-Email", 9106 "Missing
+ * X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Unauthorized to access requested resource",
+ * 10000 "Authentication error". Those are certgate's credentials, never the caller's input.
+ */
+export const CLOUDFLARE_AUTH_ERROR_CODES: ReadonlySet<number> = new Set([
+  6003, 6103, 6111, 9103, 9106, 9109, 10000,
+]);
+
+/** Picks the table row for an HTTP status (and the provider's own error code). */
+export function classifyStatus(
+  provider: ProviderName,
+  status: number,
+  upstreamCode: number | string | undefined,
+): UpstreamFailureKind {
+  if (status === 401 || status === 403) return "auth";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server_error";
+  if (status >= 300 && status < 400) return "redirect";
+  if (
+    status >= 400 &&
+    provider === "cloudflare" &&
+    typeof upstreamCode === "number" &&
+    CLOUDFLARE_AUTH_ERROR_CODES.has(upstreamCode)
+  ) {
+    return "auth";
+  }
+  switch (status) {
+    case 400:
+      return "bad_request";
+    case 404:
+    case 410:
+      return "not_found";
+    case 408:
+      return "request_timeout";
+    case 409:
+      return "conflict";
+    case 422:
+      return "unprocessable";
+    default:
+      return status >= 400 ? "other_4xx" : "invalid_response";
+  }
+}
+
+export const PROVIDER_LABEL: Readonly<Record<ProviderName, string>> = {
+  cloudflare: "Cloudflare",
+  gjirafa: "Gjirafa",
+};
+
+export interface FailureFacts {
+  provider: ProviderName;
+  /** HTTP status from the upstream, when it answered. */
+  httpStatus?: number;
+  /** The provider's own code (Cloudflare errors[0].code); defaults to the HTTP status. */
+  upstreamCode?: number | string;
+  /** The provider's own message, already redacted. */
+  upstreamMessage?: string;
+  /** Seconds, for rate limits. */
+  retryAfter?: number;
+  /** What certgate observed when the upstream gave no message (timeouts, parse failures). */
+  detail?: string;
+}
+
+/** Builds the AppError for a row of the table. The message names the provider and quotes its message. */
+export function upstreamError(kind: UpstreamFailureKind, facts: FailureFacts, cause?: unknown): AppError {
+  const row = UPSTREAM_ERROR_TABLE[kind];
+  const label = PROVIDER_LABEL[facts.provider];
+  const upstreamCode = facts.upstreamCode ?? facts.httpStatus;
+  const said = facts.upstreamMessage ? `: ${facts.upstreamMessage}` : "";
+  const answered = facts.httpStatus !== undefined ? `${label} answered ${facts.httpStatus}` : label;
+  const message = `${summary(kind, label, answered)}${said}${facts.detail ? ` (${facts.detail})` : ""}`;
+  const details: AppError["details"] = { provider: facts.provider };
+  if (upstreamCode !== undefined) details.upstream_code = upstreamCode;
+  if (kind === "rate_limited" && facts.retryAfter !== undefined) details.retry_after = facts.retryAfter;
+  return new AppError(row.code, message, details, row.status, cause === undefined ? undefined : { cause });
+}
+
+function summary(kind: UpstreamFailureKind, label: string, answered: string): string {
+  switch (kind) {
+    case "auth":
+      return `${answered}: certgate's ${label} credentials were refused`;
+    case "rate_limited":
+      return `${answered}: rate limited`;
+    case "connection":
+      return `${label} could not be reached`;
+    case "timeout":
+      return `${label} did not answer in time`;
+    case "invalid_response":
+      return `${answered} with a response certgate cannot use`;
+    case "unsuccessful":
+      return `${answered} with success: false`;
+    case "redirect":
+      return `${answered} with a redirect, which certgate does not follow`;
+    default:
+      return answered;
+  }
+}
