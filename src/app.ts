@@ -5,6 +5,7 @@
  * the objects made here, never in module scope.
  */
 import { Hono } from "hono";
+import { createAuthenticator } from "./auth/authenticate";
 import { createConfigLoader } from "./config";
 import type { AppEnv } from "./context";
 import type { Deps } from "./deps";
@@ -42,6 +43,7 @@ export function createApp(deps: Deps) {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     return loadConfig(load)(c, next);
   });
+  app.use("*", createAuthenticator({ publicPaths: PUBLIC_PATHS }));
 
   app.notFound((c) => {
     const allowed = methodsAllowedFor(app.routes, c.req.path);

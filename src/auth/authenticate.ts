@@ -1,0 +1,60 @@
+/**
+ * The one authentication middleware: resolves the caller once per request and puts a `Principal`
+ * on the context. An API key wins when one is presented; otherwise, when Cloudflare Access is
+ * configured, its application token (`Cf-Access-Jwt-Assertion`, else the `CF_Authorization`
+ * cookie). 401 for missing/malformed/unknown credentials (onError adds `WWW-Authenticate`), 403 for
+ * an Access identity that no rule grants anything.
+ */
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import type { AppEnv, Principal } from "../context";
+import { AppError } from "../errors";
+import { verifyAccessJwt } from "./access-jwt";
+import { accessPrincipal, identityOf } from "./access-rules";
+import { authenticateKey, presentedKey } from "./api-keys";
+import { createJwksCache, type JwksCache, type JwksOptions } from "./jwks";
+import { principalFromGrants } from "./principal";
+
+export interface AuthenticatorOptions {
+  /** Paths that need no credentials (app.ts PUBLIC_PATHS). */
+  publicPaths?: ReadonlySet<string>;
+  jwks?: JwksOptions;
+}
+
+export function createAuthenticator(options: AuthenticatorOptions = {}): MiddlewareHandler<AppEnv> {
+  const publicPaths = options.publicPaths ?? new Set<string>();
+  // Per isolate: one authenticator per app, one JWKS cache per authenticator (made on first use,
+  // because the fetch and clock come from the request's deps).
+  let jwks: JwksCache | null = null;
+
+  return async function authenticate(c, next) {
+    if (publicPaths.has(c.req.path)) return next();
+    const config = c.get("config");
+    const deps = c.get("deps");
+    const presented = presentedKey(c.req.raw.headers);
+
+    let principal: Principal;
+    if (presented.kind === "key") {
+      const entry = await authenticateKey(config.apiKeys, presented.key);
+      principal = principalFromGrants(entry.name, "api_key", [entry]);
+    } else if (config.access) {
+      const token = c.req.header("cf-access-jwt-assertion") ?? getCookie(c, "CF_Authorization");
+      if (!token) {
+        throw new AppError(
+          "unauthorized",
+          "Credentials required: an API key (Authorization: Bearer cg_...) or a Cloudflare Access token",
+        );
+      }
+      jwks ??= createJwksCache(deps, options.jwks);
+      const claims = await verifyAccessJwt(token, config.access, jwks, deps.now());
+      principal = accessPrincipal(config.access.rules, identityOf(claims));
+    } else {
+      throw new AppError(
+        "unauthorized",
+        "An API key is required (Authorization: Bearer cg_... or X-API-Key)",
+      );
+    }
+    c.set("principal", principal);
+    await next();
+  };
+}
