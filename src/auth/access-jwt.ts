@@ -22,6 +22,8 @@ const HeaderSchema = z.looseObject({
   alg: z.literal("RS256"),
   kid: z.string().min(1).max(256),
   typ: z.string().optional(),
+  // RFC 7515 §4.1.11: a `crit` extension we do not understand makes the token invalid.
+  crit: z.never().optional(),
 });
 
 const GroupSchema = z.union([

@@ -15,6 +15,8 @@ export interface AccessIdentity {
   groups: string[];
   /** Service tokens: the client id. */
   commonName?: string;
+  /** The IdP's subject id: names the principal when neither email nor common name is present. */
+  subject?: string;
 }
 
 export function identityOf(claims: AccessClaims): AccessIdentity {
@@ -24,6 +26,7 @@ export function identityOf(claims: AccessClaims): AccessIdentity {
   const identity: AccessIdentity = { groups };
   if (claims.email) identity.email = claims.email;
   if (claims.common_name) identity.commonName = claims.common_name;
+  if (claims.sub) identity.subject = claims.sub;
   return identity;
 }
 
@@ -38,7 +41,11 @@ export function ruleMatches(rule: AccessRule, id: AccessIdentity): boolean {
 /** The principal for an Access identity; 403 when no rule grants it anything. */
 export function accessPrincipal(rules: readonly AccessRule[], id: AccessIdentity): Principal {
   const matching = rules.filter((rule) => ruleMatches(rule, id));
-  const name = id.email ? `access:${id.email}` : `access:service:${id.commonName ?? "unknown"}`;
+  const name = id.email
+    ? `access:${id.email}`
+    : id.commonName
+      ? `access:service:${id.commonName}`
+      : `access:sub:${id.subject ?? "unknown"}`;
   if (matching.length === 0) {
     throw new AppError(
       "forbidden",

@@ -1,43 +1,21 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeBase64Url } from "../../src/auth/base64url";
-import { routedFetch, testDeps } from "../helpers/deps";
 import { testEnv, ZONE_A, ZONE_B } from "../helpers/env";
 import { bearer, KEYS } from "../helpers/keys";
-import { call, probeApp } from "./harness";
-import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM } from "./jwt";
-
-const RULES = [
-  { email: "alice@example.com", scopes: ["certificates:read"], zones: [ZONE_A] },
-  { email: "alice@example.com", scopes: ["reports:read"], zones: [ZONE_B] },
-  { group: "cert-admins", scopes: ["admin"] },
-  { common_name: "88bf3b6d86161464f6509f7219099e57.access", scopes: ["certificates:write"], zones: ["*"] },
-];
-
-const accessEnv = (overrides: Record<string, string> = {}) =>
-  testEnv({ ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_RULES: JSON.stringify(RULES), ...overrides });
+import { accessEnv, accessSetup, SERVICE_TOKEN_CN, withToken } from "./access-fixture";
+import { call } from "./harness";
+import { AUD, claims, makeSigningKey, type SigningKey, sign } from "./jwt";
 
 let current: SigningKey;
-let rotated: SigningKey;
 let stranger: SigningKey;
 beforeAll(async () => {
-  [current, rotated, stranger] = await Promise.all([
+  [current, stranger] = await Promise.all([
     makeSigningKey("kid-current"),
-    makeSigningKey("kid-rotated"),
     makeSigningKey("kid-current"), // same kid, different key: a forger's
   ]);
 });
 
-/** An app whose Access team publishes `published()`; JWKS fetches are counted. */
-function setup(published: () => SigningKey[] = () => [current]) {
-  const jwks = jwksHandler(published);
-  const deps = testDeps({ fetch: routedFetch({ [TEAM]: jwks }) });
-  const { app } = probeApp(deps);
-  const whoami = (headers: Record<string, string>, env = accessEnv()) =>
-    call(app, "/t/whoami", { headers }, env);
-  return { app, deps, jwks, whoami };
-}
-
-const withToken = (token: string) => ({ "Cf-Access-Jwt-Assertion": token });
+const setup = () => accessSetup(() => [current]);
 
 describe("Cloudflare Access: token verification", () => {
   it("accepts a valid token in the header, maps the email to the union of its rules", async () => {
@@ -87,6 +65,12 @@ describe("Cloudflare Access: token verification", () => {
     ["alg HS256", async (now) => header({ alg: "HS256", kid: "kid-current" }, claims(now)), /RS256/],
     ["alg RS512", (now) => sign(current, claims(now), { alg: "RS512", kid: "kid-current" }), /RS256/],
     ["no kid", (now) => sign(current, claims(now), { alg: "RS256" }), /header/],
+    [
+      "an unknown crit extension",
+      (now) =>
+        sign(current, claims(now), { alg: "RS256", kid: "kid-current", crit: ["exp-ext"], "exp-ext": 1 }),
+      /header/,
+    ],
     [
       "tampered payload",
       async (now) => {
@@ -172,10 +156,10 @@ describe("Cloudflare Access: identity to grants", () => {
     ],
     [
       "service token by common_name",
-      { email: undefined, sub: "", common_name: "88bf3b6d86161464f6509f7219099e57.access" },
+      { email: undefined, sub: "", common_name: SERVICE_TOKEN_CN },
       200,
       {
-        name: "access:service:88bf3b6d86161464f6509f7219099e57.access",
+        name: `access:service:${SERVICE_TOKEN_CN}`,
         scopes: ["certificates:write"],
         zones: "*",
       },
@@ -225,116 +209,6 @@ describe("Cloudflare Access: identity to grants", () => {
     const res = await whoami({});
     expect(res.status).toBe(401);
     expect(res.body.errors[0]?.message).toMatch(/API key .* or a Cloudflare Access token/);
-  });
-});
-
-describe("Cloudflare Access: signing keys (JWKS)", () => {
-  it("fetches the team's certs once and reuses them within the TTL", async () => {
-    const { deps, jwks, whoami } = setup();
-    for (let i = 0; i < 3; i++) {
-      expect((await whoami(withToken(await sign(current, claims(deps.now()))))).status).toBe(200);
-    }
-    expect(jwks.hits()).toBe(1);
-    expect(deps.fetch).toBeDefined();
-    const requests = (deps.fetch as ReturnType<typeof routedFetch>).requests;
-    expect(requests.map((r) => r.url)).toEqual([`${TEAM}/cdn-cgi/access/certs`]);
-    deps.clock.advance(11 * 60_000);
-    expect((await whoami(withToken(await sign(current, claims(deps.now()))))).status).toBe(200);
-    expect(jwks.hits()).toBe(2);
-  });
-
-  it("unknown kid: refetches once (rotation), then rejects; no fetch storm", async () => {
-    let published = [current];
-    const { deps, jwks, whoami } = setup(() => published);
-    expect((await whoami(withToken(await sign(current, claims(deps.now()))))).status).toBe(200);
-    expect(jwks.hits()).toBe(1);
-    // Right after a fetch an unknown kid causes no refetch at all (30 s throttle).
-    const early = await sign(rotated, claims(deps.now()), { alg: "RS256", kid: "kid-early" });
-    expect((await whoami(withToken(early))).status).toBe(401);
-    expect(jwks.hits()).toBe(1);
-    deps.clock.advance(31_000);
-    // A forged kid: one refetch, then 401; more forged kids within 30 s cause no more fetches.
-    const forged = await sign(rotated, claims(deps.now()), { alg: "RS256", kid: "kid-nobody" });
-    for (let i = 0; i < 5; i++) {
-      const res = await whoami(withToken(forged));
-      expect(res.status).toBe(401);
-      expect(res.body.errors[0]?.message).toMatch(/unknown signing key/);
-    }
-    expect(jwks.hits()).toBe(2);
-    // Access rotates to a new key: after the throttle window the new kid is fetched and accepted.
-    published = [current, rotated];
-    deps.clock.advance(31_000);
-    expect((await whoami(withToken(await sign(rotated, claims(deps.now()))))).status).toBe(200);
-    expect(jwks.hits()).toBe(3);
-  });
-
-  it.each([
-    ["the team's endpoint is down", () => new Response("bad gateway", { status: 502 })],
-    ["the network fails", () => Promise.reject(new TypeError("Network connection lost"))],
-    ["the body is not a JWKS", () => Response.json({ nope: true })],
-    ["the JWKS has no RSA key", () => Response.json({ keys: [{ kid: "k", kty: "EC", crv: "P-256" }] })],
-  ])("%s -> 401 with a clear message, never a 500", async (_name, handler) => {
-    const deps = testDeps({ fetch: routedFetch({ [TEAM]: handler }) });
-    const { app } = probeApp(deps);
-    const token = await sign(current, claims(deps.now()));
-    const res = await call(app, "/t/whoami", { headers: withToken(token) }, accessEnv());
-    expect(res.status).toBe(401);
-    expect(res.body.errors[0]?.message).toMatch(/signing keys are unavailable/);
-    expect(deps.logs.some((r) => r.event === "access_jwks_unavailable")).toBe(true);
-  });
-
-  it("keeps serving cached keys when a refresh fails after the TTL", async () => {
-    let up = true;
-    const jwks = jwksHandler(() => [current]);
-    const deps = testDeps({
-      fetch: routedFetch({ [TEAM]: (r) => (up ? jwks(r) : new Response("down", { status: 503 })) }),
-    });
-    const { app } = probeApp(deps);
-    const go = async () =>
-      (
-        await call(
-          app,
-          "/t/whoami",
-          { headers: withToken(await sign(current, claims(deps.now()))) },
-          accessEnv(),
-        )
-      ).status;
-    expect(await go()).toBe(200);
-    up = false;
-    deps.clock.advance(11 * 60_000);
-    expect(await go()).toBe(200);
-  });
-
-  it("recovers after a failed first fetch once the throttle window passes", async () => {
-    let up = false;
-    const jwks = jwksHandler(() => [current]);
-    const deps = testDeps({
-      fetch: routedFetch({ [TEAM]: (r) => (up ? jwks(r) : new Response("down", { status: 503 })) }),
-    });
-    const { app } = probeApp(deps);
-    const go = async () =>
-      (
-        await call(
-          app,
-          "/t/whoami",
-          { headers: withToken(await sign(current, claims(deps.now()))) },
-          accessEnv(),
-        )
-      ).status;
-    expect(await go()).toBe(401);
-    up = true;
-    expect(await go()).toBe(401); // within the window: no new fetch
-    expect(jwks.hits()).toBe(0);
-    deps.clock.advance(31_000);
-    expect(await go()).toBe(200);
-  });
-
-  it("concurrent first requests share one fetch", async () => {
-    const { deps, jwks, whoami } = setup();
-    const token = await sign(current, claims(deps.now()));
-    const results = await Promise.all(Array.from({ length: 5 }, () => whoami(withToken(token))));
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(jwks.hits()).toBe(1);
   });
 });
 
