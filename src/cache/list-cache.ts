@@ -1,0 +1,339 @@
+/**
+ * The list cache: one upstream scope's FULL list (a Cloudflare zone with status=all, or a Gjirafa
+ * project, all pages) in the `CACHE` KV namespace, so lists do not spend Cloudflare's 1,200 requests
+ * per 5 minutes (domain.md). It stores whole scopes, never per-caller views: filtering, paging and
+ * authorization happen per request, after authorization, in the certificate service.
+ *
+ * Reading (ages count from when the upstream load started; `staleSeconds` counts from that same
+ * origin, not from the end of freshness as RFC 5861's stale-while-revalidate does):
+ *   age < fresh            HIT     served from KV
+ *   fresh <= age < stale   STALE   served at once, refreshed in the background through `waitUntil`
+ *                                  (RFC 5861 §3, stale-while-revalidate)
+ *   none / older / corrupt MISS    `load()` now; its error propagates
+ *   bypass (no-cache)      BYPASS  `load()` now even if KV is fresh (RFC 9111 §5.2.1.4), KV updated
+ * When that upstream load fails and KV holds a copy younger than the stale window, the copy is served
+ * as STALE with `refreshFailed: true` and the error (RFC 5861 §4, stale-if-error), for MISS and BYPASS
+ * alike: a no-cache request still gets an answer when the upstream is down, marked stale.
+ *
+ * Coalescing: one upstream load per key per isolate at a time, shared by misses, bypasses and the
+ * background refresh. The load is kept alive with the starting request's `waitUntil`, so a waiter
+ * from another request is not left hanging if the first caller goes away.
+ *
+ * Invalidation vs. in-flight loads: `invalidate()` bumps the key's generation and forgets the
+ * in-flight load, so a list that started before a write can neither be shared with requests after
+ * the write nor stored over the invalidation. Entries fetched before this isolate's last
+ * invalidation of the key are also not served as HIT/STALE here (they remain a stale-if-error
+ * fallback): this covers a failed KV delete and another isolate storing pre-write data.
+ *
+ * A STALE read whose scope's last load failed in this isolate reports that failure too
+ * (`refreshFailed`, `error`): the background refresh cannot reach the response that started it.
+ *
+ * Faults: KV get/put/delete are bounded by a timeout and never throw; a failing KV means the upstream
+ * path, a warn log, never a 5xx of its own.
+ */
+import type { Deps } from "../deps";
+import { isAppError } from "../errors";
+import { createLogger, type Logger } from "../logger";
+import { decodeEntry, encodeEntry, exceedsBytes, type ListEntry, MAX_ENTRY_BYTES, parseAll } from "./entry";
+import { type ListKey, listCacheKey } from "./key";
+import { guardKv, platformTimer, type Timer } from "./kv-guard";
+
+export type CacheOutcome = "HIT" | "MISS" | "STALE" | "BYPASS";
+
+/** `config.cacheWindows`. */
+export interface CacheWindows {
+  freshSeconds: number;
+  staleSeconds: number;
+}
+
+/** What every cache call needs from its request (or monitor run). */
+export interface CacheContext {
+  /** The `CACHE` namespace (`config.cache`). */
+  kv: KVNamespace;
+  deps: Pick<Deps, "now" | "log">;
+  windows: CacheWindows;
+  /** The invocation's `ctx.waitUntil` (background refresh and KV writes run after the response). */
+  waitUntil: (promise: Promise<unknown>) => void;
+  /** A request-scoped logger (request id); defaults to one made from `deps`. */
+  logger?: Logger;
+}
+
+export interface ReadRequest<T> {
+  key: ListKey;
+  /** The whole scope from upstream. Throws (an AppError) on any failure: errors are never cached. */
+  load: () => Promise<T[]>;
+  /** Validates one stored item (the provider's `parseRaw`); null rejects the whole entry. */
+  parse: (value: unknown) => T | null;
+  /** The caller sent `Cache-Control: no-cache` (see `wantsBypass`). */
+  bypass?: boolean;
+}
+
+export interface ListRead<T> {
+  items: T[];
+  outcome: CacheOutcome;
+  /** Whole seconds since `fetchedAt`, never negative: the `Age` header. */
+  ageSeconds: number;
+  /** Served from KV past its fresh window or instead of a failed load: exactly when outcome is STALE. */
+  stale: boolean;
+  /** Epoch ms when the load that produced `items` started. */
+  fetchedAt: number;
+  /** stale-if-error: the upstream load failed and a stale copy was served instead. */
+  refreshFailed: boolean;
+  /** The upstream error when `refreshFailed`, for the caller to report (e.g. per scope). */
+  error?: unknown;
+}
+
+export interface StoreRequest<T> {
+  key: ListKey;
+  items: T[];
+  parse: (value: unknown) => T | null;
+  /** When the upstream load started (epoch ms). Data fetched before an invalidation is not stored. */
+  fetchedAt: number;
+}
+
+export type StoreResult =
+  | "stored"
+  | "skipped_invalid"
+  | "skipped_too_large"
+  | "skipped_invalidated"
+  | "failed";
+
+export interface ListCacheOptions {
+  /** Bound on every KV call (default 1,000 ms). */
+  kvTimeoutMs?: number;
+  /** Timer for that bound (default: the platform's setTimeout). */
+  timer?: Timer;
+  /** Largest value written (default 20 MiB; KV's own limit is 25 MiB). */
+  maxEntryBytes?: number;
+}
+
+export interface ListCache {
+  read<T>(ctx: CacheContext, request: ReadRequest<T>): Promise<ListRead<T>>;
+  /** Writes a list fetched elsewhere (the monitor). Awaits the KV write; never throws. */
+  store<T>(ctx: CacheContext, request: StoreRequest<T>): Promise<StoreResult>;
+  /**
+   * Forgets a scope after a successful write through certgate: deletes the KV entry, drops the
+   * in-flight load. Resolves false (logged) when KV failed; never throws.
+   */
+  invalidate(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, key: ListKey): Promise<boolean>;
+}
+
+/** KV's minimum `expirationTtl`. Entries live a minute past the stale window, then age out. */
+const MIN_TTL_SECONDS = 60;
+const TTL_MARGIN_SECONDS = 60;
+
+interface Flight {
+  generation: number;
+  promise: Promise<ListEntry<unknown>>;
+}
+
+export function createListCache(options: ListCacheOptions = {}): ListCache {
+  const kvTimeoutMs = options.kvTimeoutMs ?? 1_000;
+  const timer = options.timer ?? platformTimer;
+  const maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
+  // Per-isolate state, bounded by the number of configured scopes.
+  const generations = new Map<string, number>();
+  const invalidatedAt = new Map<string, number>();
+  const inflight = new Map<string, Flight>();
+  /** The last failed load per key: reported on STALE reads, and its Retry-After holds off refreshes. */
+  const failures = new Map<string, { error: unknown; retryAt: number }>();
+
+  const generationOf = (k: string) => generations.get(k) ?? 0;
+  const loggerOf = (ctx: Pick<CacheContext, "deps" | "logger">) => ctx.logger ?? createLogger(ctx.deps);
+  const isInvalidated = (k: string, fetchedAt: number) => fetchedAt < (invalidatedAt.get(k) ?? -1);
+
+  async function readEntry<T>(ctx: CacheContext, k: string, parse: (v: unknown) => T | null) {
+    const got = await guardKv(() => ctx.kv.get(k, "text"), timer, kvTimeoutMs);
+    if (!got.ok) {
+      loggerOf(ctx).log("warn", "cache_kv_failed", {
+        op: "get",
+        cache_key: k,
+        reason: got.reason,
+        message: got.message,
+      });
+      return null;
+    }
+    if (got.value === null) return null;
+    const decoded = decodeEntry(got.value, parse);
+    if (!decoded.ok) {
+      // Treated as a miss; the load that follows replaces it.
+      loggerOf(ctx).log("warn", "cache_entry_invalid", { cache_key: k, reason: decoded.reason });
+      return null;
+    }
+    return decoded.entry;
+  }
+
+  async function persist<T>(
+    ctx: CacheContext,
+    k: string,
+    entry: ListEntry<T>,
+    parse: (v: unknown) => T | null,
+  ) {
+    const log = loggerOf(ctx);
+    if (parseAll(entry.items, parse) === null) {
+      log.log("warn", "cache_store_skipped", { cache_key: k, reason: "invalid_item" });
+      return "skipped_invalid" as const;
+    }
+    const text = encodeEntry(entry);
+    if (exceedsBytes(text, maxEntryBytes)) {
+      log.log("warn", "cache_store_skipped", { cache_key: k, reason: "too_large", chars: text.length });
+      return "skipped_too_large" as const;
+    }
+    const expirationTtl = Math.max(MIN_TTL_SECONDS, ctx.windows.staleSeconds + TTL_MARGIN_SECONDS);
+    const put = await guardKv(() => ctx.kv.put(k, text, { expirationTtl }), timer, kvTimeoutMs);
+    if (!put.ok) {
+      log.log("warn", "cache_kv_failed", {
+        op: "put",
+        cache_key: k,
+        reason: put.reason,
+        message: put.message,
+      });
+      return "failed" as const;
+    }
+    return "stored" as const;
+  }
+
+  /** The one upstream load for `k` in this generation, started or joined. */
+  function loadShared<T>(ctx: CacheContext, k: string, request: ReadRequest<T>): Promise<ListEntry<T>> {
+    const generation = generationOf(k);
+    const current = inflight.get(k);
+    if (current && current.generation === generation) {
+      // Sound: the key names the provider and the provider decides T, so every load of k yields T.
+      return current.promise as Promise<ListEntry<T>>;
+    }
+    const fetchedAt = ctx.deps.now();
+    const promise = request.load().then((items): ListEntry<T> => ({ fetchedAt, items }));
+    const flight: Flight = { generation, promise };
+    inflight.set(k, flight);
+    const settled = promise
+      .then(
+        (entry) => {
+          failures.delete(k);
+          // Stored only if no invalidation happened since the load started (same generation).
+          return generationOf(k) === generation ? persist(ctx, k, entry, request.parse) : undefined;
+        },
+        (error: unknown) => {
+          failures.set(k, { error, retryAt: ctx.deps.now() + retryAfterMs(error) });
+        },
+      )
+      .finally(() => {
+        if (inflight.get(k) === flight) inflight.delete(k);
+      });
+    ctx.waitUntil(settled);
+    return promise;
+  }
+
+  function result<T>(
+    ctx: CacheContext,
+    entry: ListEntry<T>,
+    outcome: CacheOutcome,
+    error?: unknown,
+  ): ListRead<T> {
+    const ageMs = Math.max(0, ctx.deps.now() - entry.fetchedAt);
+    const out: ListRead<T> = {
+      items: entry.items,
+      outcome,
+      ageSeconds: Math.floor(ageMs / 1000),
+      stale: outcome === "STALE",
+      fetchedAt: entry.fetchedAt,
+      refreshFailed: error !== undefined,
+    };
+    if (error !== undefined) out.error = error;
+    return out;
+  }
+
+  const within = (ctx: CacheContext, entry: ListEntry<unknown>, seconds: number) =>
+    ctx.deps.now() - entry.fetchedAt < seconds * 1000;
+
+  /** stale-if-error: serve a copy younger than the stale window, else rethrow. */
+  function fallback<T>(
+    ctx: CacheContext,
+    k: string,
+    entry: ListEntry<T> | null,
+    error: unknown,
+  ): ListRead<T> {
+    if (entry && within(ctx, entry, ctx.windows.staleSeconds)) {
+      loggerOf(ctx).log("warn", "cache_stale_if_error", { cache_key: k, error: describe(error) });
+      return result(ctx, entry, "STALE", error ?? new Error("upstream failed"));
+    }
+    throw error;
+  }
+
+  return {
+    async read(ctx, request) {
+      const k = listCacheKey(request.key);
+      if (request.bypass) {
+        try {
+          return result(ctx, await loadShared(ctx, k, request), "BYPASS");
+        } catch (error) {
+          return fallback(ctx, k, await readEntry(ctx, k, request.parse), error);
+        }
+      }
+      const entry = await readEntry(ctx, k, request.parse);
+      if (entry && !isInvalidated(k, entry.fetchedAt)) {
+        if (within(ctx, entry, ctx.windows.freshSeconds)) return result(ctx, entry, "HIT");
+        if (within(ctx, entry, ctx.windows.staleSeconds)) {
+          const failure = failures.get(k);
+          if (!failure || ctx.deps.now() >= failure.retryAt) {
+            const refresh = loadShared(ctx, k, request).then(
+              () => undefined,
+              (error: unknown) =>
+                loggerOf(ctx).log("warn", "cache_refresh_failed", { cache_key: k, error: describe(error) }),
+            );
+            ctx.waitUntil(refresh);
+          }
+          // The response cannot wait for this refresh; it reports the last one that failed, if any.
+          return result(ctx, entry, "STALE", failure?.error);
+        }
+      }
+      try {
+        return result(ctx, await loadShared(ctx, k, request), "MISS");
+      } catch (error) {
+        return fallback(ctx, k, entry, error);
+      }
+    },
+
+    async store(ctx, request) {
+      const k = listCacheKey(request.key);
+      if (isInvalidated(k, request.fetchedAt)) return "skipped_invalidated";
+      return persist(ctx, k, { fetchedAt: request.fetchedAt, items: request.items }, request.parse);
+    },
+
+    async invalidate(ctx, key) {
+      const k = listCacheKey(key);
+      generations.set(k, generationOf(k) + 1);
+      invalidatedAt.set(k, ctx.deps.now());
+      inflight.delete(k);
+      failures.delete(k);
+      const deleted = await guardKv(() => ctx.kv.delete(k), timer, kvTimeoutMs);
+      if (!deleted.ok) {
+        loggerOf(ctx).log("warn", "cache_invalidate_failed", {
+          cache_key: k,
+          reason: deleted.reason,
+          message: deleted.message,
+        });
+      }
+      return deleted.ok;
+    },
+  };
+}
+
+/**
+ * An upstream error's `retry_after` (seconds, AppError details): no background refresh of that scope
+ * from this isolate before it passes. During Cloudflare's 5-minute lockout (domain.md) each refresh
+ * would only be refused again. Without one, coalescing alone limits refreshes.
+ */
+function retryAfterMs(error: unknown): number {
+  if (!isAppError(error)) return 0;
+  const seconds = error.details.retry_after;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+}
+
+/** An error for a log line: code and message only (the logger redacts; never items or bodies). */
+function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const code = "code" in error ? error.code : undefined;
+    return { name: error.name, code, message: error.message.slice(0, 300) };
+  }
+  return { message: String(error).slice(0, 300) };
+}

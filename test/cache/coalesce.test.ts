@@ -1,0 +1,121 @@
+/**
+ * Coalescing: concurrent reads of one scope in one isolate make one upstream call.
+ */
+import { describe, expect, it } from "vitest";
+import { createListCache, listCacheKey } from "../../src/cache";
+import { AppError } from "../../src/errors";
+import {
+  deferredLoader,
+  faultyKv,
+  harness,
+  type Item,
+  items,
+  loader,
+  request,
+  seed,
+  tick,
+  uniqueKey,
+  until,
+} from "./helpers";
+
+describe("list cache: coalescing", () => {
+  it("50 concurrent misses of one scope make exactly one upstream call and all get its list", async () => {
+    const cache = createListCache();
+    const { kv, gets } = faultyKv({});
+    const h = harness(kv);
+    const key = uniqueKey();
+    const up = deferredLoader<Item>();
+    const reads = Promise.all(Array.from({ length: 50 }, () => cache.read(h.ctx, request(key, up.load))));
+    // Every read has looked in KV (empty) and reached the load before the upstream answers.
+    await until(() => gets.done === 50);
+    await tick();
+    expect(up.calls).toHaveLength(1);
+    up.calls[0]?.resolve(items("a", "b", "c"));
+    for (const r of await reads) expect(r).toMatchObject({ outcome: "MISS", items: items("a", "b", "c") });
+    expect(up.calls).toHaveLength(1);
+  });
+
+  it("different scopes are not coalesced", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const keys = [uniqueKey("cloudflare"), uniqueKey("cloudflare"), uniqueKey("gjirafa")];
+    const loaders = keys.map((_, i) => loader(items(`scope-${i}`)));
+    const reads = await Promise.all(
+      keys.flatMap((key, i) =>
+        Array.from({ length: 10 }, () =>
+          cache.read(h.ctx, request(key, loaders[i]?.load ?? (async () => []))),
+        ),
+      ),
+    );
+    expect(loaders.map((l) => l.calls)).toEqual([1, 1, 1]);
+    expect(reads[0]?.items).toEqual(items("scope-0"));
+    expect(reads[29]?.items).toEqual(items("scope-2"));
+  });
+
+  it("different cache objects (isolates) do not share loads", async () => {
+    const h = harness();
+    const key = uniqueKey();
+    const up = loader(items("a"));
+    await Promise.all(
+      [createListCache(), createListCache()].map((c) => c.read(h.ctx, request(key, up.load))),
+    );
+    expect(up.calls).toBe(2);
+  });
+
+  it("20 concurrent STALE reads start one background refresh", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const key = uniqueKey();
+    await seed(listCacheKey(key), items("old"), h.deps.now() - 300_000);
+    const up = deferredLoader<Item>();
+    const reads = await Promise.all(
+      Array.from({ length: 20 }, () => cache.read(h.ctx, request(key, up.load))),
+    );
+    for (const r of reads) expect(r).toMatchObject({ outcome: "STALE", items: items("old") });
+    expect(up.calls).toHaveLength(1);
+    up.calls[0]?.resolve(items("new"));
+    await h.flush();
+    expect(await cache.read(h.ctx, request(key, up.load))).toMatchObject({
+      outcome: "HIT",
+      items: items("new"),
+    });
+    expect(up.calls).toHaveLength(1);
+  });
+
+  it("a no-cache read during a background refresh joins it instead of calling again", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const key = uniqueKey();
+    await seed(listCacheKey(key), items("old"), h.deps.now() - 300_000);
+    const up = deferredLoader<Item>();
+    await cache.read(h.ctx, request(key, up.load));
+    const bypass = cache.read(h.ctx, request(key, up.load, true));
+    await tick();
+    expect(up.calls).toHaveLength(1);
+    up.calls[0]?.resolve(items("new"));
+    expect(await bypass).toMatchObject({ outcome: "BYPASS", items: items("new") });
+  });
+
+  it("concurrent waiters share a failure; the next read tries again (errors are never cached)", async () => {
+    const cache = createListCache();
+    const { kv, gets } = faultyKv({});
+    const h = harness(kv);
+    const key = uniqueKey();
+    const error = new AppError("upstream_unavailable", "down");
+    const up = deferredLoader<Item>();
+    const reads = Promise.allSettled(
+      Array.from({ length: 5 }, () => cache.read(h.ctx, request(key, up.load))),
+    );
+    await until(() => gets.done === 5);
+    await tick();
+    up.calls[0]?.reject(error);
+    expect((await reads).every((r) => r.status === "rejected" && r.reason === error)).toBe(true);
+    expect(up.calls).toHaveLength(1);
+    await h.flush();
+
+    const next = cache.read(h.ctx, request(key, up.load));
+    await until(() => up.calls.length === 2);
+    up.calls[1]?.resolve(items("ok"));
+    expect(await next).toMatchObject({ outcome: "MISS", items: items("ok") });
+  });
+});
