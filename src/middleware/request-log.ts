@@ -17,7 +17,7 @@ export function requestLog(deps: Deps): MiddlewareHandler<AppEnv> {
       path: new URL(c.req.url).pathname,
       status: c.res.status,
       duration_ms: deps.now() - started,
-      key: c.get("principal")?.name ?? null,
+      key_name: c.get("principal")?.name ?? null,
       cache: c.get("cacheOutcome") ?? null,
     });
   };

@@ -1,0 +1,186 @@
+/**
+ * The certificate service: everything the routes (native and unified) and the monitor do with
+ * certificates, over the provider interface. Lists go through the KV cache; writes go to the
+ * upstream and invalidate their scope's list in the same request; authorization (the caller's
+ * zone/project allowlist) is checked here before any cache read or upstream call.
+ */
+import { allowsScopeRef, assertAllowed, assertScope } from "../auth/authorize";
+import type { CacheOutcome, ListCache, ListRead } from "../cache";
+import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
+import { AppError, type ProviderName } from "../errors";
+import { createLogger } from "../logger";
+import type { Certificate, Quota } from "../model/certificate";
+import { recordDeletion } from "../monitor/deletions";
+import type {
+  CertificateProvider,
+  CreateInput,
+  DeleteOutcome,
+  ImportInput,
+  UpdateInput,
+} from "../providers/types";
+import { type ServiceContext, upstreamContext } from "./context";
+
+export type Providers = Record<ProviderName, CertificateProvider>;
+
+export interface ScopeTarget {
+  provider: ProviderName;
+  scope: string;
+}
+
+/** One scope's answer inside an aggregated list: its items, or why it has none. */
+export type ScopeAnswer<T> =
+  | { target: ScopeTarget; ok: true; read: ListRead<T> }
+  | { target: ScopeTarget; ok: false; error: AppError };
+
+export function createCertificateService(providers: Providers, cache: ListCache) {
+  const kindOf = (provider: ProviderName) => providers[provider].scopeKind;
+
+  function cacheContext(ctx: ServiceContext) {
+    return {
+      kv: ctx.config.cache,
+      deps: ctx.deps,
+      windows: ctx.config.cacheWindows,
+      waitUntil: ctx.waitUntil,
+      logger: createLogger(ctx.deps, ctx.config.secrets, { request_id: ctx.requestId }),
+    };
+  }
+
+  /** 403 unless the caller may see the scope; 404 unless certgate manages it (checked in that order). */
+  function authorizeScope(ctx: ServiceContext, target: ScopeTarget): CertificateProvider {
+    const provider = providers[target.provider];
+    assertAllowed(ctx.principal, { kind: provider.scopeKind, id: target.scope });
+    const managed = provider.isConfigured(ctx.config) && provider.configuredScopes(ctx.config).includes(target.scope);
+    if (!managed) {
+      throw new AppError(
+        "not_found",
+        `${provider.scopeKind === "zone" ? "Zone" : "Project"} ${target.scope} is not managed by this certgate`,
+        { provider: target.provider },
+      );
+    }
+    return provider;
+  }
+
+  /** Every scope the caller may see, optionally narrowed by provider / zone / project. */
+  function visibleScopes(
+    ctx: ServiceContext,
+    filter: { provider?: ProviderName; zone?: string; project?: string },
+  ): ScopeTarget[] {
+    const targets: ScopeTarget[] = [];
+    for (const provider of Object.values(providers)) {
+      if (filter.provider && filter.provider !== provider.name) continue;
+      if (!provider.isConfigured(ctx.config)) continue;
+      const wanted = provider.scopeKind === "zone" ? filter.zone : filter.project;
+      const other = provider.scopeKind === "zone" ? filter.project : filter.zone;
+      if (other && !wanted) continue; // filtering by the other provider's scope kind
+      for (const scope of provider.configuredScopes(ctx.config)) {
+        if (wanted && scope !== wanted) continue;
+        if (allowsScopeRef(ctx.principal, { kind: provider.scopeKind, id: scope })) {
+          targets.push({ provider: provider.name, scope });
+        }
+      }
+    }
+    return targets;
+  }
+
+  /** One scope's full list (wire objects), through the cache. */
+  async function readScope(ctx: ServiceContext, target: ScopeTarget, bypass: boolean): Promise<ListRead<unknown>> {
+    const provider = authorizeScope(ctx, target);
+    return cache.read(cacheContext(ctx), {
+      key: target,
+      load: () => provider.listAll(upstreamContext(ctx), target.scope),
+      parse: (value) => provider.parseRaw(value),
+      bypass,
+    });
+  }
+
+  async function readScopes(
+    ctx: ServiceContext,
+    targets: readonly ScopeTarget[],
+    bypass: boolean,
+  ): Promise<Array<ScopeAnswer<unknown>>> {
+    const settled = await mapSettled(targets, MAX_UPSTREAM_IN_FLIGHT, (t) => readScope(ctx, t, bypass));
+    return settled.map((s, i) => {
+      const target = targets[i] as ScopeTarget;
+      if (s.status === "fulfilled") return { target, ok: true as const, read: s.value };
+      const error =
+        s.reason instanceof AppError ? s.reason : new AppError("internal_error", "Internal error", {}, undefined, {
+          cause: s.reason,
+        });
+      return { target, ok: false as const, error };
+    });
+  }
+
+  async function afterWrite(ctx: ServiceContext, target: ScopeTarget): Promise<void> {
+    await cache.invalidate(cacheContext(ctx), target);
+  }
+
+  return {
+    providers,
+    kindOf,
+    authorizeScope,
+    visibleScopes,
+    readScope,
+    readScopes,
+
+    normalize(target: ScopeTarget, raw: unknown, now: number, includeRaw: boolean): Certificate {
+      const cert = providers[target.provider].normalize(target.scope, raw, now);
+      return includeRaw ? { ...cert, raw } : cert;
+    },
+
+    async get(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<unknown> {
+      const provider = authorizeScope(ctx, target);
+      return provider.get(upstreamContext(ctx), target.scope, id);
+    },
+
+    async create(ctx: ServiceContext, target: ScopeTarget, input: CreateInput): Promise<unknown> {
+      assertScope(ctx.principal, "certificates:write");
+      const provider = authorizeScope(ctx, target);
+      const raw = await provider.create(upstreamContext(ctx), target.scope, input);
+      await afterWrite(ctx, target);
+      return raw;
+    },
+
+    async importCertificate(ctx: ServiceContext, target: ScopeTarget, input: ImportInput): Promise<unknown> {
+      const provider = authorizeScope(ctx, target);
+      const raw = await provider.importCertificate(upstreamContext(ctx), target.scope, input);
+      await afterWrite(ctx, target);
+      return raw;
+    },
+
+    async update(ctx: ServiceContext, target: ScopeTarget, id: string, input: UpdateInput): Promise<unknown> {
+      const provider = authorizeScope(ctx, target);
+      const raw = await provider.update(upstreamContext(ctx), target.scope, id, input);
+      await afterWrite(ctx, target);
+      return raw;
+    },
+
+    async validate(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<unknown> {
+      const provider = authorizeScope(ctx, target);
+      const raw = await provider.validate(upstreamContext(ctx), target.scope, id);
+      await afterWrite(ctx, target);
+      return raw;
+    },
+
+    async remove(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<DeleteOutcome> {
+      const provider = authorizeScope(ctx, target);
+      const outcome = await provider.remove(upstreamContext(ctx), target.scope, id);
+      // Recorded so the monitor does not report this deletion as one made outside certgate.
+      await recordDeletion(ctx.config.state, { ...target, id }, ctx.deps.now()).catch((err: unknown) =>
+        createLogger(ctx.deps, ctx.config.secrets).log("warn", "deletion_record_failed", {
+          request_id: ctx.requestId,
+          error: String(err),
+        }),
+      );
+      await afterWrite(ctx, target);
+      return outcome;
+    },
+
+    async quota(ctx: ServiceContext, target: ScopeTarget): Promise<Quota> {
+      const provider = authorizeScope(ctx, target);
+      return provider.quota(upstreamContext(ctx), target.scope);
+    },
+  };
+}
+
+export type CertificateService = ReturnType<typeof createCertificateService>;
+export type { CacheOutcome };
