@@ -10,6 +10,7 @@
  * | 422                                     | upstream_rejected           | 422    | no                 |
  * | other 4xx (405, 413, 415, ...)          | upstream_rejected           | 422    | no                 |
  * | 401, 403, Cloudflare auth codes on 400  | upstream_auth_failed        | 502    | no                 |
+ * | Cloudflare 1450 (no ACM) on 401/403     | upstream_rejected           | 422    | no                 |
  * | 408                                     | upstream_unavailable        | 502    | yes                |
  * | 429                                     | upstream_rate_limited       | 429    | yes, if Retry-After fits the deadline |
  * | 5xx                                     | upstream_unavailable        | 502    | yes                |
@@ -76,7 +77,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     why: "The resource is in a state that does not allow the operation.",
   },
   unprocessable: {
-    upstream: "422",
+    upstream: "422; Cloudflare 1450 (zone lacks Advanced Certificate Manager) on 401/403",
     code: "upstream_rejected",
     status: 422,
     retried: false,
@@ -165,24 +166,28 @@ export const CLOUDFLARE_AUTH_ERROR_CODES: ReadonlySet<number> = new Set([
   6003, 6103, 6111, 9103, 9106, 9109, 10000,
 ]);
 
+/**
+ * Cloudflare codes about what the ZONE may do, whatever status they come with: 1450 "Advanced Certificate
+ * Manager is required" (domain.md) may arrive as 403, yet certgate's credentials are fine and the caller
+ * asked for something the zone cannot do: 400 stays 400, 401/403 become 422 `upstream_rejected`.
+ */
+export const CLOUDFLARE_ZONE_CAPABILITY_CODES: ReadonlySet<number> = new Set([1450]);
+
 /** Picks the table row for an HTTP status (and the provider's own error code). */
 export function classifyStatus(
   provider: ProviderName,
   status: number,
   upstreamCode: number | string | undefined,
 ): UpstreamFailureKind {
+  const cfCode = provider === "cloudflare" && typeof upstreamCode === "number" ? upstreamCode : undefined;
+  if (status >= 400 && status < 500 && cfCode !== undefined && CLOUDFLARE_ZONE_CAPABILITY_CODES.has(cfCode)) {
+    return status === 400 ? "bad_request" : "unprocessable";
+  }
   if (status === 401 || status === 403) return "auth";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "server_error";
   if (status >= 300 && status < 400) return "redirect";
-  if (
-    status >= 400 &&
-    provider === "cloudflare" &&
-    typeof upstreamCode === "number" &&
-    CLOUDFLARE_AUTH_ERROR_CODES.has(upstreamCode)
-  ) {
-    return "auth";
-  }
+  if (status >= 400 && cfCode !== undefined && CLOUDFLARE_AUTH_ERROR_CODES.has(cfCode)) return "auth";
   switch (status) {
     case 400:
       return "bad_request";

@@ -1,0 +1,84 @@
+/**
+ * Cloudflare pack -> the certgate model. Pure: no I/O, time comes in as `nowMs`.
+ *
+ * - expires_at: the EARLIEST `certificates[].expires_on` (domain.md: expiry is per certificate, the pack
+ *   has none; the first certificate to lapse is the one that breaks TLS for some clients).
+ * - not_before: Cloudflare publishes no notBefore. The earliest `certificates[].uploaded_on` stands in
+ *   for it: Cloudflare stores the certificate minutes after the CA issues it.
+ * - issuer: of the primary certificate (`primary_certificate`), else of the first certificate with one.
+ * - updated_at: the latest `certificates[].modified_on` (the pack itself has no timestamp).
+ * - validation records: BOTH `validation_records` and `dcv_delegation_records`, one record per kind a
+ *   wire record carries (txt, http, cname, email); users automate DNS from them, so none is dropped.
+ *   A wire record with no publishable field at all (seed 000's list example is all nulls) yields none.
+ */
+import { type Certificate, certificateId, type ValidationRecord } from "../../model/certificate";
+import type { CertificatePack, ValidationRecordWire } from "./schemas";
+import { normalizeCloudflareStatus } from "./status";
+
+const DAY_MS = 86_400_000;
+
+export function normalizeCloudflarePack(zone: string, pack: CertificatePack, nowMs: number): Certificate {
+  const certs = pack.certificates;
+  const expiries = certs.map((c) => toMs(c.expires_on)).filter((ms): ms is number => ms !== null);
+  const uploads = certs.map((c) => toMs(c.uploaded_on)).filter((ms): ms is number => ms !== null);
+  const modified = certs.map((c) => toMs(c.modified_on)).filter((ms): ms is number => ms !== null);
+  const expiresMs = expiries.length > 0 ? Math.min(...expiries) : null;
+  const primary =
+    certs.find((c) => c.id === pack.primary_certificate && c.issuer) ?? certs.find((c) => c.issuer);
+
+  return {
+    id: certificateId("cloudflare", zone, pack.id),
+    provider: "cloudflare",
+    scope: { kind: "zone", id: zone },
+    hosts: [...pack.hosts],
+    status: normalizeCloudflareStatus(pack.status),
+    provider_status: pack.status,
+    type: pack.type,
+    certificate_authority: pack.certificate_authority ?? null,
+    issuer: primary?.issuer ?? null,
+    validity_days: pack.validity_days ?? null,
+    not_before: uploads.length > 0 ? iso(Math.min(...uploads)) : null,
+    expires_at: expiresMs === null ? null : iso(expiresMs),
+    days_remaining: expiresMs === null ? null : Math.floor((expiresMs - nowMs) / DAY_MS),
+    validation: {
+      method: pack.validation_method ?? null,
+      records: [
+        ...(pack.validation_records ?? []).flatMap((r) => toRecords(r, "validation_records")),
+        ...(pack.dcv_delegation_records ?? []).flatMap((r) => toRecords(r, "dcv_delegation_records")),
+      ],
+      errors: (pack.validation_errors ?? [])
+        .map((e) => e.message)
+        .filter((m): m is string => typeof m === "string" && m !== ""),
+    },
+    updated_at: modified.length > 0 ? iso(Math.max(...modified)) : null,
+  };
+}
+
+/** One wire record -> one model record per kind it carries. */
+export function toRecords(wire: ValidationRecordWire, source: string): ValidationRecord[] {
+  const noEmails: string[] = [];
+  const base = { name: null, value: null, url: null, emails: noEmails, status: wire.status ?? null, source };
+  const out: ValidationRecord[] = [];
+  if (wire.txt_name || wire.txt_value) {
+    out.push({ ...base, kind: "txt", name: wire.txt_name ?? null, value: wire.txt_value ?? null });
+  }
+  if (wire.http_url || wire.http_body) {
+    out.push({ ...base, kind: "http", url: wire.http_url ?? null, value: wire.http_body ?? null });
+  }
+  if (wire.cname || wire.cname_target) {
+    out.push({ ...base, kind: "cname", name: wire.cname ?? null, value: wire.cname_target ?? null });
+  }
+  const emails = (wire.emails ?? []).filter((e) => e !== "");
+  if (emails.length > 0) out.push({ ...base, kind: "email", emails });
+  return out;
+}
+
+function toMs(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,40 @@
+/** The Cloudflare simulator wired as certgate's upstream, with the shared fixture config. */
+import { instantSleep } from "../../sandbox/clock";
+import type { CloudflareCredential } from "../../sandbox/cloudflare/auth";
+import {
+  type CloudflareSimulatorOptions,
+  createCloudflareSimulator,
+} from "../../sandbox/cloudflare/simulator";
+import { type Handler, routedFetch, testClock, testDeps } from "../helpers/deps";
+import { CLOUDFLARE_BASE, UPSTREAM_CLOUDFLARE_TOKEN, ZONE_A, ZONE_B } from "../helpers/ids";
+import { testUpstreamContext } from "../upstream/context";
+
+export const CF_ORIGIN = new URL(CLOUDFLARE_BASE).origin;
+
+export function cloudflareSetup(
+  options: {
+    env?: Record<string, string | undefined>;
+    sim?: Partial<CloudflareSimulatorOptions>;
+    credentials?: CloudflareCredential[];
+    /** Wraps the simulator (to answer some requests differently). */
+    wrap?: (sim: Handler) => Handler;
+    deadlineMs?: number;
+  } = {},
+) {
+  const clock = testClock();
+  const sim = createCloudflareSimulator({
+    zones: [
+      { id: ZONE_A, name: "example.com" },
+      { id: ZONE_B, name: "example.org" },
+    ],
+    credentials: options.credentials ?? [{ token: UPSTREAM_CLOUDFLARE_TOKEN }],
+    now: clock.now,
+    sleep: instantSleep,
+    ...options.sim,
+  });
+  const handler: Handler = (request) => sim.fetch(request);
+  const fetch = routedFetch({ [CF_ORIGIN]: options.wrap ? options.wrap(handler) : handler });
+  const deps = testDeps({ fetch, clock });
+  const ctx = testUpstreamContext({ deps, env: options.env, deadlineMs: options.deadlineMs });
+  return { sim, ctx, clock, fetch };
+}
