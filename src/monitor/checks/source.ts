@@ -1,0 +1,41 @@
+/**
+ * Source health (domain.md: alert when a source is down or unauthorized; exporter's SourceDown):
+ * a scope whose check failed is itself a problem, so a dead token or an outage is not silence.
+ */
+import type { AppError } from "../../errors";
+import { type Problem, type ProblemKind, type ScopeTarget, scopeProblemKey } from "../problems";
+
+/** Cloudflare answers every call with 429 for 5 minutes once over its limit (domain.md). */
+export const DEFAULT_RETRY_AFTER_SECONDS = 300;
+
+export function sourceKind(error: AppError): ProblemKind {
+  if (error.code === "upstream_auth_failed") return "source_unauthorized";
+  if (error.code === "upstream_rate_limited") return "source_rate_limited";
+  return "source_down";
+}
+
+export function sourceProblem(target: ScopeTarget, error: AppError): Problem {
+  const kind = sourceKind(error);
+  const severity = kind === "source_unauthorized" ? "critical" : "warning";
+  const what = target.kind === "zone" ? "zone" : "project";
+  const text =
+    kind === "source_unauthorized"
+      ? "credentials rejected: check the upstream token and its permissions"
+      : kind === "source_rate_limited"
+        ? `rate limited, retry after ${error.details.retry_after ?? DEFAULT_RETRY_AFTER_SECONDS}s: skipped`
+        : `unreachable (${error.code})`;
+  const details: Problem["details"] = { error_code: String(error.details.upstream_code ?? error.code) };
+  if (error.details.retry_after !== undefined) details.retry_after = error.details.retry_after;
+  return {
+    fingerprint: scopeProblemKey(kind, target),
+    kind,
+    severity,
+    level: severity,
+    provider: target.provider,
+    scope: { kind: target.kind, id: target.id },
+    certificate_id: null,
+    hosts: [],
+    message: `${target.provider} ${what} ${target.id}: ${text}`,
+    details,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Checking one scope: its full list (all pages) and its quota, through the provider interface only
+ * (the monitor has no HTTP code of its own). Failures never throw out of here: they come back as the
+ * scope's error, so one failing scope never stops the others (and becomes a source problem).
+ */
+import { AppError } from "../errors";
+import type { Certificate, Quota } from "../model/certificate";
+import type { CertificateProvider, UpstreamContext } from "../providers/types";
+import type { ScopeTarget } from "./problems";
+
+export type ScopeCheck =
+  | {
+      ok: true;
+      /** Normalized certificates keyed by the provider's own id. */
+      certificates: Map<string, Certificate>;
+      quota: Quota | null;
+      calls: number;
+    }
+  | { ok: false; error: AppError; calls: number };
+
+export async function checkScope(
+  provider: CertificateProvider,
+  target: ScopeTarget,
+  ctx: UpstreamContext,
+  onList: (items: unknown[], fetchedAt: number) => void,
+): Promise<ScopeCheck> {
+  const meter = ctx.meter ?? { calls: 0 };
+  const scopedCtx: UpstreamContext = { ...ctx, meter };
+  try {
+    const fetchedAt = ctx.deps.now();
+    const raws = await provider.listAll(scopedCtx, target.id);
+    onList(raws, fetchedAt);
+    const now = ctx.deps.now();
+    const certificates = new Map<string, Certificate>();
+    for (const raw of raws) certificates.set(provider.rawId(raw), provider.normalize(target.id, raw, now));
+    const quota = await provider.quota(scopedCtx, target.id);
+    return { ok: true, certificates, quota: quota.supported ? quota : null, calls: meter.calls };
+  } catch (error) {
+    return { ok: false, error: asAppError(error), calls: meter.calls };
+  }
+}
+
+function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  // A bug or a runtime failure (e.g. the platform's subrequest limit): reported on the scope, never thrown.
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError("upstream_unavailable", `Check failed: ${message.slice(0, 200)}`);
+}

@@ -1,0 +1,82 @@
+/**
+ * Turns one successful scope check into problems and the scope's next STATE entry: first-seen times
+ * of each status (for "stuck"), deletions seen outside certgate, quota, status and expiry problems.
+ * Pure except for one KV list of deletion markers, made only when a certificate vanished or turned
+ * deleted.
+ */
+import type { Config } from "../config";
+import type { Certificate } from "../model/certificate";
+import { deletionCandidates, deletionProblem, type Observation } from "./checks/disappeared";
+import { expiryProblems } from "./checks/expiry";
+import { quotaProblem } from "./checks/quota";
+import { statusProblems } from "./checks/status";
+import type { ScopeCheck } from "./collect";
+import { deletedThroughCertgate } from "./deletions";
+import type { Problem, ScopeTarget } from "./problems";
+import type { ScopeState } from "./state";
+
+export interface Evaluation {
+  problems: Problem[];
+  next: ScopeState;
+}
+
+export async function evaluateScope(
+  config: Config,
+  target: ScopeTarget,
+  check: Extract<ScopeCheck, { ok: true }>,
+  previous: ScopeState,
+  now: number,
+): Promise<Evaluation> {
+  const problems: Problem[] = [];
+  const certs: Record<string, Observation> = {};
+  const counts: Record<string, number> = {};
+  for (const [nativeId, cert] of check.certificates) {
+    const prev = previous.certs[nativeId];
+    // "Stuck" counts from the first time the monitor saw this provider status (kept across runs).
+    const since = prev && prev.s === cert.provider_status ? prev.since : now;
+    certs[nativeId] = observe(cert, since);
+    counts[cert.status] = (counts[cert.status] ?? 0) + 1;
+    problems.push(
+      ...statusProblems(cert, { now, stuckHours: config.monitor.stuckHours, statusSince: since }),
+    );
+    problems.push(...expiryProblems(cert, now, config.monitor.expiryDays));
+  }
+
+  const candidates = deletionCandidates(previous.certs, check.certificates);
+  if (candidates.length > 0) {
+    const viaCertgate = await deletedThroughCertgate(config.state, target.provider, target.id);
+    for (const c of candidates) {
+      if (!viaCertgate.has(c.nativeId.toLowerCase())) problems.push(deletionProblem(target, c));
+    }
+  }
+
+  if (check.quota) {
+    const q = quotaProblem(target, check.quota, config.monitor.quotaWarnPercent);
+    if (q) problems.push(q);
+  }
+
+  return {
+    problems,
+    next: {
+      last_attempt_at: now,
+      last_success_at: now,
+      last_cost: check.calls,
+      last_error: null,
+      counts,
+      total: check.certificates.size,
+      quota: check.quota,
+      certs,
+    },
+  };
+}
+
+function observe(cert: Certificate, since: number): Observation {
+  return {
+    cid: cert.id,
+    hosts: cert.hosts.slice(0, 5),
+    n: cert.status,
+    s: cert.provider_status,
+    since,
+    exp: cert.expires_at,
+  };
+}

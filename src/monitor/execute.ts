@@ -1,0 +1,85 @@
+/**
+ * Runs the planned scope checks: at most 6 at once (limiter.ts), each with its own meter so the run
+ * knows what every scope cost. Before a scope starts, the budget is checked against what was really
+ * spent plus what running scopes are expected to spend (retries and extra pages can cost more than
+ * planned). A rate limit on one scope stops further calls to that provider for this run and, for
+ * Retry-After seconds, for the next runs too: never a sleep (domain.md: Cloudflare refuses every call
+ * for 5 minutes once over its limit).
+ */
+import type { Config } from "../config";
+import type { Deps } from "../deps";
+import type { ProviderName } from "../errors";
+import type { UpstreamContext } from "../providers/types";
+import { DEFAULT_RETRY_AFTER_SECONDS } from "./checks/source";
+import { checkScope, type ScopeCheck } from "./collect";
+import { createLimiter } from "./limiter";
+import type { Source } from "./sources";
+
+export type ScopeOutcome = "checked" | "failed" | "skipped_budget" | "skipped_rate_limited";
+
+export interface ScopeRun {
+  source: Source;
+  outcome: ScopeOutcome;
+  check: ScopeCheck | null;
+  calls: number;
+}
+
+export interface ExecuteInput {
+  deps: Deps;
+  config: Config;
+  runId: string;
+  selected: readonly Source[];
+  estimates: ReadonlyMap<string, number>;
+  /** Subrequests scope checks may spend in total. */
+  available: number;
+  onList: (source: Source, items: unknown[], fetchedAt: number) => void;
+}
+
+export interface ExecuteOutput {
+  runs: ScopeRun[];
+  calls: number;
+  /** Providers that answered 429: no calls before this time (epoch ms). */
+  cooldown: Partial<Record<ProviderName, number>>;
+}
+
+export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput> {
+  const { deps, config } = input;
+  const limited = createLimiter();
+  const cooldown: Partial<Record<ProviderName, number>> = {};
+  let spent = 0;
+  let reserved = 0;
+
+  const runOne = async (source: Source): Promise<ScopeRun> => {
+    const estimate = input.estimates.get(source.key) ?? 1;
+    if (cooldown[source.target.provider] !== undefined) {
+      return { source, outcome: "skipped_rate_limited", check: null, calls: 0 };
+    }
+    if (spent + reserved + estimate > input.available) {
+      return { source, outcome: "skipped_budget", check: null, calls: 0 };
+    }
+    reserved += estimate;
+    const meter = { calls: 0 };
+    const ctx: UpstreamContext = {
+      deps,
+      config,
+      requestId: input.runId,
+      deadline: deps.now() + config.upstream.deadlineMs,
+      meter,
+    };
+    const check = await checkScope(source.provider, source.target, ctx, (items, at) =>
+      input.onList(source, items, at),
+    );
+    reserved -= estimate;
+    // A provider that does not meter still costs at least its planned calls.
+    const calls = Math.max(check.calls, check.ok ? estimate : 0, 1);
+    spent += calls;
+    if (!check.ok && check.error.code === "upstream_rate_limited") {
+      const seconds = check.error.details.retry_after ?? DEFAULT_RETRY_AFTER_SECONDS;
+      cooldown[source.target.provider] = deps.now() + seconds * 1000;
+    }
+    return { source, outcome: check.ok ? "checked" : "failed", check, calls };
+  };
+
+  const runs = await Promise.all(input.selected.map((s) => limited(() => runOne(s))));
+  return { runs, calls: spent, cooldown };
+}

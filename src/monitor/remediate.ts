@@ -1,0 +1,73 @@
+/**
+ * Optional remediation (MONITOR_REMEDIATE, off by default): restart validation of packs in
+ * `validation_timed_out`, the one timed-out state a restart can leave (seed 002; domain.md). At most
+ * MONITOR_REMEDIATE_MAX_PER_DAY attempts per pack in any 24 hours, counted in STATE; every attempt,
+ * successful or not, is in the report and in the digest.
+ */
+import { AppError } from "../errors";
+import type { Certificate } from "../model/certificate";
+import type { CertificateProvider, UpstreamContext } from "../providers/types";
+import type { ScopeTarget } from "./problems";
+import type { RemediationAttempt } from "./report";
+
+const DAY = 86_400_000;
+export const REMEDIABLE_STATUS = "validation_timed_out";
+
+export interface RemediationCandidate {
+  provider: CertificateProvider;
+  target: ScopeTarget;
+  nativeId: string;
+  cert: Certificate;
+}
+
+export interface RemediationInput {
+  candidates: readonly RemediationCandidate[];
+  /** Attempt times per certificate id (STATE). */
+  history: Readonly<Record<string, number[]>>;
+  maxPerDay: number;
+  now: number;
+  /** Takes one subrequest from the run's budget; false when none is left. */
+  take: () => boolean;
+  context: () => UpstreamContext;
+}
+
+export interface RemediationOutput {
+  attempts: RemediationAttempt[];
+  history: Record<string, number[]>;
+}
+
+export function isRemediable(cert: Certificate): boolean {
+  return cert.provider_status === REMEDIABLE_STATUS;
+}
+
+export async function remediate(input: RemediationInput): Promise<RemediationOutput> {
+  const { now } = input;
+  const history: Record<string, number[]> = {};
+  // Keep only the last 24 hours: the window the daily limit counts.
+  for (const [id, times] of Object.entries(input.history)) {
+    const recent = times.filter((t) => now - t < DAY);
+    if (recent.length > 0) history[id] = recent;
+  }
+  const attempts: RemediationAttempt[] = [];
+  for (const c of input.candidates) {
+    const done = history[c.cert.id] ?? [];
+    if (done.length >= input.maxPerDay) continue;
+    if (!input.take()) break;
+    history[c.cert.id] = [...done, now];
+    const base = {
+      certificate_id: c.cert.id,
+      provider: c.target.provider,
+      scope: { kind: c.target.kind, id: c.target.id },
+      at: new Date(now).toISOString(),
+    };
+    try {
+      const raw = await c.provider.validate(input.context(), c.target.id, c.nativeId);
+      const after = c.provider.normalize(c.target.id, raw, now);
+      attempts.push({ ...base, outcome: "restarted", provider_status: after.provider_status, error: null });
+    } catch (error) {
+      const message = error instanceof AppError ? `${error.code}: ${error.message}` : "restart failed";
+      attempts.push({ ...base, outcome: "failed", provider_status: c.cert.provider_status, error: message });
+    }
+  }
+  return { attempts, history };
+}

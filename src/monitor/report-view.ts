@@ -1,0 +1,73 @@
+/**
+ * What GET /v1/report shows a caller: the latest report cut down to the zones and projects the
+ * caller may see (a 403 never reveals other scopes, src/auth/authorize.ts), with `stale: true` when
+ * the last run finished more than two intervals ago: the monitor itself is down (domain.md
+ * "Self-health": certspotter's health check).
+ */
+import { allowsScopeRef } from "../auth/authorize";
+import type { Principal } from "../context";
+import type { Report, RunSummary, StoredReport } from "./report";
+
+export interface ReportView extends Omit<Report, "run"> {
+  /** null: the monitor has never run (or its report is unreadable). */
+  run: Report["run"] | null;
+  stale: boolean;
+  /** After this instant (ISO) without a new run the report counts as stale. */
+  stale_after: string | null;
+  history: Array<
+    Partial<RunSummary> & Pick<RunSummary, "id" | "trigger" | "started_at" | "finished_at" | "duration_ms">
+  >;
+}
+
+/** Whether the last run is older than two monitor intervals. */
+export function isStale(finishedAt: string, now: number, intervalMinutes: number): boolean {
+  return now - Date.parse(finishedAt) > 2 * intervalMinutes * 60_000;
+}
+
+export function viewFor(
+  stored: StoredReport,
+  principal: Principal,
+  now: number,
+  intervalMinutes: number,
+): ReportView {
+  const report = stored.latest;
+  const sees = (ref: { kind: "zone" | "project"; id: string }) => allowsScopeRef(principal, ref);
+  const seesAll = principal.zones === "*" && principal.projects === "*";
+  const scopes = report.scopes.filter((s) => sees(s.scope));
+  const problems = report.problems.filter((p) => sees(p.scope));
+  const finished = Date.parse(report.run.finished_at);
+  return {
+    ...report,
+    totals: {
+      ...report.totals,
+      scopes: scopes.length,
+      checked: scopes.filter((s) => s.outcome === "checked").length,
+      failed: scopes.filter((s) => s.outcome === "failed").length,
+      skipped: scopes.filter((s) => s.outcome.startsWith("skipped")).length,
+      certificates: scopes.reduce((n, s) => n + s.total, 0),
+      problems: {
+        critical: problems.filter((p) => p.severity === "critical").length,
+        warning: problems.filter((p) => p.severity === "warning").length,
+      },
+    },
+    scopes,
+    problems,
+    remediation: report.remediation.filter((r) => sees(r.scope)),
+    // Alert channel status is about every scope; a restricted caller sees only its own view of problems.
+    alerts: seesAll ? report.alerts : [],
+    stale: isStale(report.run.finished_at, now, intervalMinutes),
+    stale_after: new Date(finished + 2 * intervalMinutes * 60_000).toISOString(),
+    // Run timings for everyone; aggregate counts (which span every scope) only for callers who see all.
+    history: stored.history.map((h) =>
+      seesAll
+        ? h
+        : {
+            id: h.id,
+            trigger: h.trigger,
+            started_at: h.started_at,
+            finished_at: h.finished_at,
+            duration_ms: h.duration_ms,
+          },
+    ),
+  };
+}

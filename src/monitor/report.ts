@@ -1,0 +1,150 @@
+/**
+ * The run report: what each run found, stored in STATE once per run together with a short history.
+ *
+ *   certgate:v1:monitor:report -> {"latest": Report, "history": RunSummary[] (newest first, 20)}
+ *
+ * GET /v1/report serves `latest` filtered to the caller's zones/projects (report-view.ts).
+ */
+import * as z from "zod";
+import { ProviderSchema, ScopeSchema } from "../model/certificate";
+import { ProblemSchema, SEVERITIES } from "./problems";
+
+export const REPORT_KEY = "certgate:v1:monitor:report";
+export const HISTORY_LIMIT = 20;
+
+const iso = z.string();
+
+export const ScopeReportSchema = z.object({
+  provider: ProviderSchema,
+  scope: ScopeSchema,
+  /** What this run did with the scope. */
+  outcome: z.enum(["checked", "failed", "skipped_budget", "skipped_rate_limited"]),
+  /** Coverage: the last successful check (null: never). Counts and quota are from then. */
+  last_checked_at: iso.nullable(),
+  last_attempt_at: iso.nullable(),
+  counts: z.record(z.string(), z.number()).meta({ description: "Certificates by normalized status" }),
+  total: z.number(),
+  quota: z
+    .object({
+      allocated: z.number(),
+      used: z.number(),
+      remaining: z.number().nullable(),
+      percent: z.number().nullable(),
+    })
+    .nullable(),
+  error: z.object({ code: z.string(), message: z.string(), retry_after: z.number().optional() }).nullable(),
+  /** Upstream calls this run spent on the scope. */
+  calls: z.number(),
+});
+export type ScopeReport = z.infer<typeof ScopeReportSchema>;
+
+export const ReportedProblemSchema = ProblemSchema.extend({
+  first_seen: iso,
+  last_seen: iso,
+  age_seconds: z.number(),
+});
+export type ReportedProblem = z.infer<typeof ReportedProblemSchema>;
+
+export const RemediationAttemptSchema = z.object({
+  certificate_id: z.string(),
+  provider: ProviderSchema,
+  scope: ScopeSchema,
+  at: iso,
+  outcome: z.enum(["restarted", "failed"]),
+  provider_status: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type RemediationAttempt = z.infer<typeof RemediationAttemptSchema>;
+
+const ChannelReportSchema = z.object({
+  channel: z.enum(["webhook", "slack"]),
+  configured: z.boolean(),
+  delivered: z.boolean().nullable(),
+  notifications: z.number(),
+  pending: z.number(),
+  error: z.string().nullable(),
+});
+
+export const ReportSchema = z
+  .object({
+    run: z.object({
+      id: z.string(),
+      trigger: z.enum(["cron", "manual"]),
+      started_at: iso,
+      finished_at: iso,
+      duration_ms: z.number(),
+      subrequests: z.object({
+        budget: z.number(),
+        used: z.number(),
+        upstream: z.number(),
+        alerts: z.number(),
+        remediation: z.number(),
+      }),
+    }),
+    totals: z.object({
+      scopes: z.number(),
+      checked: z.number(),
+      failed: z.number(),
+      skipped: z.number(),
+      certificates: z.number(),
+      problems: z.record(z.enum(SEVERITIES), z.number()),
+    }),
+    scopes: z.array(ScopeReportSchema),
+    problems: z.array(ReportedProblemSchema),
+    alerts: z.array(ChannelReportSchema),
+    remediation: z.array(RemediationAttemptSchema),
+  })
+  .meta({ id: "MonitorReport" });
+export type Report = z.infer<typeof ReportSchema>;
+
+export const RunSummarySchema = z.object({
+  id: z.string(),
+  trigger: z.enum(["cron", "manual"]),
+  started_at: iso,
+  finished_at: iso,
+  duration_ms: z.number(),
+  scopes_checked: z.number(),
+  scopes_failed: z.number(),
+  scopes_skipped: z.number(),
+  problems: z.record(z.enum(SEVERITIES), z.number()),
+  notifications: z.number(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+const StoredReportSchema = z.object({ latest: ReportSchema, history: z.array(RunSummarySchema) });
+export type StoredReport = z.infer<typeof StoredReportSchema>;
+
+export function summarize(report: Report): RunSummary {
+  return {
+    id: report.run.id,
+    trigger: report.run.trigger,
+    started_at: report.run.started_at,
+    finished_at: report.run.finished_at,
+    duration_ms: report.run.duration_ms,
+    scopes_checked: report.totals.checked,
+    scopes_failed: report.totals.failed,
+    scopes_skipped: report.totals.skipped,
+    problems: report.totals.problems,
+    notifications: report.alerts.reduce((n, c) => Math.max(n, c.notifications), 0),
+  };
+}
+
+/** The stored report, or null when none (or an unreadable one: the next run replaces it). */
+export async function loadReport(kv: KVNamespace): Promise<StoredReport | null> {
+  const stored = await kv.get(REPORT_KEY, "json");
+  if (stored === null) return null;
+  const parsed = StoredReportSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
+
+/** One write: the new report and the history with it prepended. */
+export async function saveReport(
+  kv: KVNamespace,
+  report: Report,
+  previous: StoredReport | null,
+): Promise<StoredReport> {
+  const history = [summarize(report), ...(previous?.history ?? [])].slice(0, HISTORY_LIMIT);
+  const stored: StoredReport = { latest: report, history };
+  await kv.put(REPORT_KEY, JSON.stringify(stored));
+  return stored;
+}

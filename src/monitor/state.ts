@@ -1,0 +1,107 @@
+/**
+ * What the monitor remembers between runs, in ONE STATE key written once per run (KV allows one write
+ * per second per key and 1,000 writes a day on the Free plan: domain.md "Workers platform limits").
+ *
+ *   certgate:v1:monitor:state -> MonitorState (JSON, validated with zod on read)
+ *
+ * It holds per-scope observations (first-seen times, last known certificates, coverage, last cost),
+ * the open problems with their dedupe level, the alert outbox per channel, remediation attempts and
+ * provider cool-downs after a rate limit. A stored value that no longer parses is discarded (logged):
+ * the next run starts afresh rather than failing forever.
+ */
+import * as z from "zod";
+import { QuotaSchema } from "../model/certificate";
+import { NotificationSchema } from "./notifications";
+import { ProblemSchema } from "./problems";
+
+export const STATE_KEY = "certgate:v1:monitor:state";
+
+const ObservationSchema = z.object({
+  cid: z.string(),
+  hosts: z.array(z.string()),
+  n: z.string(),
+  s: z.string(),
+  since: z.number(),
+  exp: z.string().nullable(),
+});
+
+export const ScopeErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retry_after: z.number().optional(),
+});
+
+const ScopeStateSchema = z.object({
+  last_attempt_at: z.number().nullable(),
+  last_success_at: z.number().nullable(),
+  /** Subrequests the last successful check used (the planner's estimate). */
+  last_cost: z.number().nullable(),
+  last_error: ScopeErrorSchema.nullable(),
+  counts: z.record(z.string(), z.number()),
+  total: z.number(),
+  quota: QuotaSchema.nullable(),
+  /** Observations keyed by the provider's own id. */
+  certs: z.record(z.string(), ObservationSchema),
+});
+export type ScopeState = z.infer<typeof ScopeStateSchema>;
+
+export const OpenProblemSchema = ProblemSchema.extend({
+  first_seen: z.number(),
+  last_seen: z.number(),
+  /** Events (deletions) are not conditions that clear: they stay listed until then, then drop silently. */
+  event_until: z.number().nullable(),
+});
+export type OpenProblem = z.infer<typeof OpenProblemSchema>;
+
+export const MonitorStateSchema = z.object({
+  v: z.literal(1),
+  scopes: z.record(z.string(), ScopeStateSchema),
+  problems: z.array(OpenProblemSchema),
+  outbox: z.object({ webhook: z.array(NotificationSchema), slack: z.array(NotificationSchema) }),
+  /** Outbox entries dropped over OUTBOX_LIMIT, per channel (reported in the next digest). */
+  dropped: z.object({ webhook: z.number(), slack: z.number() }),
+  /** Remediation attempt times (epoch ms) per certificate id, last 24 hours. */
+  remediation: z.record(z.string(), z.array(z.number())),
+  /** No calls to a provider before this time (epoch ms), after a long Retry-After. */
+  cooldown: z.object({ cloudflare: z.number().optional(), gjirafa: z.number().optional() }),
+});
+export type MonitorState = z.infer<typeof MonitorStateSchema>;
+
+export function emptyState(): MonitorState {
+  return {
+    v: 1,
+    scopes: {},
+    problems: [],
+    outbox: { webhook: [], slack: [] },
+    dropped: { webhook: 0, slack: 0 },
+    remediation: {},
+    cooldown: {},
+  };
+}
+
+export function emptyScopeState(): ScopeState {
+  return {
+    last_attempt_at: null,
+    last_success_at: null,
+    last_cost: null,
+    last_error: null,
+    counts: {},
+    total: 0,
+    quota: null,
+    certs: {},
+  };
+}
+
+/** Reads the state. A KV failure propagates (running without dedupe state would re-send every alert). */
+export async function loadState(kv: KVNamespace, onDiscard: (issues: string) => void): Promise<MonitorState> {
+  const stored = await kv.get(STATE_KEY, "json");
+  if (stored === null) return emptyState();
+  const parsed = MonitorStateSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  onDiscard(parsed.error.issues.map((i) => i.path.join(".")).join(", "));
+  return emptyState();
+}
+
+export async function saveState(kv: KVNamespace, state: MonitorState): Promise<void> {
+  await kv.put(STATE_KEY, JSON.stringify(state));
+}
