@@ -2,7 +2,7 @@
  * The HTTP face of the list cache: the headers every list response carries, and the request
  * directive that skips the cache.
  */
-import type { CacheOutcome } from "./list-cache";
+import type { CacheOutcome } from "./types";
 
 export interface CacheStatus {
   outcome: CacheOutcome;

@@ -31,92 +31,20 @@
  * Faults: KV get/put/delete are bounded by a timeout and never throw; a failing KV means the upstream
  * path, a warn log, never a 5xx of its own.
  */
-import type { Deps } from "../deps";
 import { isAppError } from "../errors";
-import { createLogger, type Logger } from "../logger";
+import { createLogger } from "../logger";
 import { decodeEntry, encodeEntry, exceedsBytes, type ListEntry, MAX_ENTRY_BYTES, parseAll } from "./entry";
-import { type ListKey, listCacheKey } from "./key";
-import { guardKv, platformTimer, type Timer } from "./kv-guard";
-
-export type CacheOutcome = "HIT" | "MISS" | "STALE" | "BYPASS";
-
-/** `config.cacheWindows`. */
-export interface CacheWindows {
-  freshSeconds: number;
-  staleSeconds: number;
-}
-
-/** What every cache call needs from its request (or monitor run). */
-export interface CacheContext {
-  /** The `CACHE` namespace (`config.cache`). */
-  kv: KVNamespace;
-  deps: Pick<Deps, "now" | "log">;
-  windows: CacheWindows;
-  /** The invocation's `ctx.waitUntil` (background refresh and KV writes run after the response). */
-  waitUntil: (promise: Promise<unknown>) => void;
-  /** A request-scoped logger (request id); defaults to one made from `deps`. */
-  logger?: Logger;
-}
-
-export interface ReadRequest<T> {
-  key: ListKey;
-  /** The whole scope from upstream. Throws (an AppError) on any failure: errors are never cached. */
-  load: () => Promise<T[]>;
-  /** Validates one stored item (the provider's `parseRaw`); null rejects the whole entry. */
-  parse: (value: unknown) => T | null;
-  /** The caller sent `Cache-Control: no-cache` (see `wantsBypass`). */
-  bypass?: boolean;
-}
-
-export interface ListRead<T> {
-  items: T[];
-  outcome: CacheOutcome;
-  /** Whole seconds since `fetchedAt`, never negative: the `Age` header. */
-  ageSeconds: number;
-  /** Served from KV past its fresh window or instead of a failed load: exactly when outcome is STALE. */
-  stale: boolean;
-  /** Epoch ms when the load that produced `items` started. */
-  fetchedAt: number;
-  /** stale-if-error: the upstream load failed and a stale copy was served instead. */
-  refreshFailed: boolean;
-  /** The upstream error when `refreshFailed`, for the caller to report (e.g. per scope). */
-  error?: unknown;
-}
-
-export interface StoreRequest<T> {
-  key: ListKey;
-  items: T[];
-  parse: (value: unknown) => T | null;
-  /** When the upstream load started (epoch ms). Data fetched before an invalidation is not stored. */
-  fetchedAt: number;
-}
-
-export type StoreResult =
-  | "stored"
-  | "skipped_invalid"
-  | "skipped_too_large"
-  | "skipped_invalidated"
-  | "failed";
-
-export interface ListCacheOptions {
-  /** Bound on every KV call (default 1,000 ms). */
-  kvTimeoutMs?: number;
-  /** Timer for that bound (default: the platform's setTimeout). */
-  timer?: Timer;
-  /** Largest value written (default 20 MiB; KV's own limit is 25 MiB). */
-  maxEntryBytes?: number;
-}
-
-export interface ListCache {
-  read<T>(ctx: CacheContext, request: ReadRequest<T>): Promise<ListRead<T>>;
-  /** Writes a list fetched elsewhere (the monitor). Awaits the KV write; never throws. */
-  store<T>(ctx: CacheContext, request: StoreRequest<T>): Promise<StoreResult>;
-  /**
-   * Forgets a scope after a successful write through certgate: deletes the KV entry, drops the
-   * in-flight load. Resolves false (logged) when KV failed; never throws.
-   */
-  invalidate(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, key: ListKey): Promise<boolean>;
-}
+import { listCacheKey } from "./key";
+import { guardKv, platformTimer } from "./kv-guard";
+import type {
+  CacheContext,
+  CacheOutcome,
+  ListCache,
+  ListCacheOptions,
+  ListRead,
+  ReadRequest,
+  StoreResult,
+} from "./types";
 
 /** KV's minimum `expirationTtl`. Entries live a minute past the stale window, then age out. */
 const MIN_TTL_SECONDS = 60;
@@ -127,22 +55,25 @@ interface Flight {
   promise: Promise<ListEntry<unknown>>;
 }
 
+type Parse<T> = (value: unknown) => T | null;
+
 export function createListCache(options: ListCacheOptions = {}): ListCache {
   const kvTimeoutMs = options.kvTimeoutMs ?? 1_000;
   const timer = options.timer ?? platformTimer;
   const maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
-  // Per-isolate state, bounded by the number of configured scopes.
+  // Per-isolate state, one slot per scope: bounded by the number of configured scopes.
   const generations = new Map<string, number>();
   const invalidatedAt = new Map<string, number>();
   const inflight = new Map<string, Flight>();
-  /** The last failed load per key: reported on STALE reads, and its Retry-After holds off refreshes. */
+  /** The last failed load per key: reported on STALE reads; its Retry-After holds off refreshes. */
   const failures = new Map<string, { error: unknown; retryAt: number }>();
 
   const generationOf = (k: string) => generations.get(k) ?? 0;
-  const loggerOf = (ctx: Pick<CacheContext, "deps" | "logger">) => ctx.logger ?? createLogger(ctx.deps);
   const isInvalidated = (k: string, fetchedAt: number) => fetchedAt < (invalidatedAt.get(k) ?? -1);
+  const loggerOf = (ctx: Pick<CacheContext, "deps" | "logger">) => ctx.logger ?? createLogger(ctx.deps);
+  const ageMs = (ctx: CacheContext, entry: ListEntry<unknown>) => ctx.deps.now() - entry.fetchedAt;
 
-  async function readEntry<T>(ctx: CacheContext, k: string, parse: (v: unknown) => T | null) {
+  async function readEntry<T>(ctx: CacheContext, k: string, parse: Parse<T>): Promise<ListEntry<T> | null> {
     const got = await guardKv(() => ctx.kv.get(k, "text"), timer, kvTimeoutMs);
     if (!got.ok) {
       loggerOf(ctx).log("warn", "cache_kv_failed", {
@@ -163,24 +94,40 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     return decoded.entry;
   }
 
+  /**
+   * Validates, encodes and writes one entry. `current()` is asked again right before `kv.put` is
+   * called, so an invalidation that lands while the value is being encoded still wins.
+   */
   async function persist<T>(
     ctx: CacheContext,
     k: string,
     entry: ListEntry<T>,
-    parse: (v: unknown) => T | null,
-  ) {
+    parse: Parse<T>,
+    current: () => boolean,
+  ): Promise<StoreResult> {
     const log = loggerOf(ctx);
     if (parseAll(entry.items, parse) === null) {
       log.log("warn", "cache_store_skipped", { cache_key: k, reason: "invalid_item" });
-      return "skipped_invalid" as const;
+      return "skipped_invalid";
     }
     const text = encodeEntry(entry);
     if (exceedsBytes(text, maxEntryBytes)) {
       log.log("warn", "cache_store_skipped", { cache_key: k, reason: "too_large", chars: text.length });
-      return "skipped_too_large" as const;
+      return "skipped_too_large";
     }
     const expirationTtl = Math.max(MIN_TTL_SECONDS, ctx.windows.staleSeconds + TTL_MARGIN_SECONDS);
-    const put = await guardKv(() => ctx.kv.put(k, text, { expirationTtl }), timer, kvTimeoutMs);
+    let skipped = false;
+    const put = await guardKv(
+      async () => {
+        if (!current()) {
+          skipped = true;
+          return;
+        }
+        await ctx.kv.put(k, text, { expirationTtl });
+      },
+      timer,
+      kvTimeoutMs,
+    );
     if (!put.ok) {
       log.log("warn", "cache_kv_failed", {
         op: "put",
@@ -188,12 +135,12 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
         reason: put.reason,
         message: put.message,
       });
-      return "failed" as const;
+      return "failed";
     }
-    return "stored" as const;
+    return skipped ? "skipped_invalidated" : "stored";
   }
 
-  /** The one upstream load for `k` in this generation, started or joined. */
+  /** The one upstream load of `k` in this generation, started or joined. */
   function loadShared<T>(ctx: CacheContext, k: string, request: ReadRequest<T>): Promise<ListEntry<T>> {
     const generation = generationOf(k);
     const current = inflight.get(k);
@@ -202,23 +149,29 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       return current.promise as Promise<ListEntry<T>>;
     }
     const fetchedAt = ctx.deps.now();
-    const promise = request.load().then((items): ListEntry<T> => ({ fetchedAt, items }));
+    // `new Promise` turns a synchronous throw of `load` into a rejection like any other failure.
+    const promise = new Promise<T[]>((resolve) => resolve(request.load())).then(
+      (items): ListEntry<T> => ({ fetchedAt, items }),
+    );
     const flight: Flight = { generation, promise };
     inflight.set(k, flight);
+    const sameGeneration = () => generationOf(k) === generation;
     const settled = promise
       .then(
         (entry) => {
           failures.delete(k);
-          // Stored only if no invalidation happened since the load started (same generation).
-          return generationOf(k) === generation ? persist(ctx, k, entry, request.parse) : undefined;
+          // Stored only if no invalidation happened since the load started.
+          return sameGeneration() ? persist(ctx, k, entry, request.parse, sameGeneration) : undefined;
         },
         (error: unknown) => {
           failures.set(k, { error, retryAt: ctx.deps.now() + retryAfterMs(error) });
         },
       )
       .finally(() => {
+        // Kept until the write settles: reads meanwhile join the finished load instead of loading again.
         if (inflight.get(k) === flight) inflight.delete(k);
       });
+    // The starting request keeps the shared load (and its KV write) alive for every waiter.
     ctx.waitUntil(settled);
     return promise;
   }
@@ -229,11 +182,10 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     outcome: CacheOutcome,
     error?: unknown,
   ): ListRead<T> {
-    const ageMs = Math.max(0, ctx.deps.now() - entry.fetchedAt);
     const out: ListRead<T> = {
       items: entry.items,
       outcome,
-      ageSeconds: Math.floor(ageMs / 1000),
+      ageSeconds: Math.floor(Math.max(0, ageMs(ctx, entry)) / 1000),
       stale: outcome === "STALE",
       fetchedAt: entry.fetchedAt,
       refreshFailed: error !== undefined,
@@ -242,21 +194,33 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     return out;
   }
 
-  const within = (ctx: CacheContext, entry: ListEntry<unknown>, seconds: number) =>
-    ctx.deps.now() - entry.fetchedAt < seconds * 1000;
-
-  /** stale-if-error: serve a copy younger than the stale window, else rethrow. */
+  /** stale-if-error (RFC 5861 §4): a copy younger than the stale window, else the load's error. */
   function fallback<T>(
     ctx: CacheContext,
     k: string,
     entry: ListEntry<T> | null,
     error: unknown,
   ): ListRead<T> {
-    if (entry && within(ctx, entry, ctx.windows.staleSeconds)) {
+    if (entry && ageMs(ctx, entry) < ctx.windows.staleSeconds * 1000) {
       loggerOf(ctx).log("warn", "cache_stale_if_error", { cache_key: k, error: describe(error) });
-      return result(ctx, entry, "STALE", error ?? new Error("upstream failed"));
+      return result(ctx, entry, "STALE", error ?? new Error("upstream load failed"));
     }
     throw error;
+  }
+
+  /** stale-while-revalidate (RFC 5861 §3): one background refresh, unless a Retry-After holds it off. */
+  function refreshInBackground<T>(ctx: CacheContext, k: string, request: ReadRequest<T>): unknown {
+    const failure = failures.get(k);
+    if (!failure || ctx.deps.now() >= failure.retryAt) {
+      const refresh = loadShared(ctx, k, request).then(
+        () => undefined,
+        (error: unknown) =>
+          loggerOf(ctx).log("warn", "cache_refresh_failed", { cache_key: k, error: describe(error) }),
+      );
+      ctx.waitUntil(refresh);
+    }
+    // The response cannot wait for this refresh; it reports the last one that failed, if any.
+    return failure?.error;
   }
 
   return {
@@ -271,19 +235,10 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       }
       const entry = await readEntry(ctx, k, request.parse);
       if (entry && !isInvalidated(k, entry.fetchedAt)) {
-        if (within(ctx, entry, ctx.windows.freshSeconds)) return result(ctx, entry, "HIT");
-        if (within(ctx, entry, ctx.windows.staleSeconds)) {
-          const failure = failures.get(k);
-          if (!failure || ctx.deps.now() >= failure.retryAt) {
-            const refresh = loadShared(ctx, k, request).then(
-              () => undefined,
-              (error: unknown) =>
-                loggerOf(ctx).log("warn", "cache_refresh_failed", { cache_key: k, error: describe(error) }),
-            );
-            ctx.waitUntil(refresh);
-          }
-          // The response cannot wait for this refresh; it reports the last one that failed, if any.
-          return result(ctx, entry, "STALE", failure?.error);
+        const age = ageMs(ctx, entry);
+        if (age < ctx.windows.freshSeconds * 1000) return result(ctx, entry, "HIT");
+        if (age < ctx.windows.staleSeconds * 1000) {
+          return result(ctx, entry, "STALE", refreshInBackground(ctx, k, request));
         }
       }
       try {
@@ -295,8 +250,10 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
 
     async store(ctx, request) {
       const k = listCacheKey(request.key);
-      if (isInvalidated(k, request.fetchedAt)) return "skipped_invalidated";
-      return persist(ctx, k, { fetchedAt: request.fetchedAt, items: request.items }, request.parse);
+      const current = () => !isInvalidated(k, request.fetchedAt);
+      if (!current()) return "skipped_invalidated";
+      const entry = { fetchedAt: request.fetchedAt, items: request.items };
+      return persist(ctx, k, entry, request.parse, current);
     },
 
     async invalidate(ctx, key) {

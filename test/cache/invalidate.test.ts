@@ -4,6 +4,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createListCache, listCacheKey } from "../../src/cache";
+import { AppError } from "../../src/errors";
 import {
   deferredLoader,
   faultyKv,
@@ -11,6 +12,7 @@ import {
   type Item,
   items,
   loader,
+  parseItem,
   request,
   seed,
   tick,
@@ -142,5 +144,58 @@ describe("list cache: invalidation", () => {
     await cache.invalidate(h.ctx, a);
     expect((await cache.read(h.ctx, request(b, loader(items("x")).load))).outcome).toBe("HIT");
     expect((await cache.read(h.ctx, request(a, loader(items("x")).load))).outcome).toBe("MISS");
+  });
+});
+
+describe("list cache: invalidation races", () => {
+  it("an invalidation landing while a loaded list is validated for storage still wins", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const key = uniqueKey();
+    let armed = true;
+    let invalidation: Promise<boolean> | undefined;
+    const parse = (value: unknown) => {
+      if (armed) {
+        armed = false;
+        invalidation = cache.invalidate(h.ctx, key); // a write's invalidation, mid-validation
+      }
+      return parseItem(value);
+    };
+    await cache.read(h.ctx, { key, load: loader(items("pre-write")).load, parse });
+    await h.flush();
+    await invalidation;
+    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+  });
+
+  it("a pre-write list stored by another isolate after this one invalidated is not served here", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const key = uniqueKey();
+    const writeAt = h.deps.now();
+    await cache.invalidate(h.ctx, key);
+    // Another isolate's load started before the write and stored after the delete.
+    await seed(listCacheKey(key), items("pre-write"), writeAt - 400);
+    h.deps.clock.advance(100);
+    const up = loader(items("post-write"));
+    expect(await cache.read(h.ctx, request(key, up.load))).toMatchObject({
+      outcome: "MISS",
+      items: items("post-write"),
+    });
+  });
+
+  it("an entry this isolate invalidated remains a stale-if-error fallback when the upstream fails", async () => {
+    const cache = createListCache();
+    const h = harness(faultyKv({ delete: "throw" }).kv);
+    const key = uniqueKey();
+    await seed(listCacheKey(key), items("old"), h.deps.now() - 1_000);
+    h.deps.clock.advance(100);
+    await cache.invalidate(h.ctx, key);
+    const error = new AppError("upstream_unavailable", "down");
+    expect(await cache.read(h.ctx, request(key, loader<Item>(error).load))).toMatchObject({
+      outcome: "STALE",
+      items: items("old"),
+      refreshFailed: true,
+      error,
+    });
   });
 });

@@ -199,3 +199,21 @@ describe("list cache: bypass (Cache-Control: no-cache)", () => {
     ).rejects.toBe(error);
   });
 });
+
+describe("list cache: misbehaving loaders", () => {
+  it("a load that throws synchronously during a background refresh does not fail the STALE read", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const key = uniqueKey();
+    await seed(listCacheKey(key), items("old"), h.deps.now() - 120_000);
+    const load = (): Promise<Array<{ id: string; name: string }>> => {
+      throw new Error("boom");
+    };
+    expect(await cache.read(h.ctx, request(key, load))).toMatchObject({
+      outcome: "STALE",
+      items: items("old"),
+    });
+    await h.flush();
+    expect(h.warnings().map((r) => r.event)).toContain("cache_refresh_failed");
+  });
+});

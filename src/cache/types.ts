@@ -1,0 +1,97 @@
+/**
+ * The list cache's API types (the behaviour is documented in list-cache.ts and README "Caching").
+ */
+import type { Deps } from "../deps";
+import type { Logger } from "../logger";
+import type { ListKey } from "./key";
+import type { Timer } from "./kv-guard";
+
+export type CacheOutcome = "HIT" | "MISS" | "STALE" | "BYPASS";
+
+/** `config.cacheWindows`. */
+export interface CacheWindows {
+  freshSeconds: number;
+  staleSeconds: number;
+}
+
+/** What every cache call needs from its request (or monitor run). */
+export interface CacheContext {
+  /** The `CACHE` namespace (`config.cache`). */
+  kv: KVNamespace;
+  deps: Pick<Deps, "now" | "log">;
+  windows: CacheWindows;
+  /** The invocation's `ctx.waitUntil` (background refresh and KV writes run after the response). */
+  waitUntil: (promise: Promise<unknown>) => void;
+  /** A request-scoped logger (request id); defaults to one made from `deps`. */
+  logger?: Logger;
+}
+
+export interface ReadRequest<T> {
+  key: ListKey;
+  /** The whole scope from upstream. Throws (an AppError) on any failure: errors are never cached. */
+  load: () => Promise<T[]>;
+  /** Validates one stored item (the provider's `parseRaw`); null rejects the whole entry. */
+  parse: (value: unknown) => T | null;
+  /** The caller sent `Cache-Control: no-cache` (see `wantsBypass`). */
+  bypass?: boolean;
+}
+
+export interface ListRead<T> {
+  items: T[];
+  outcome: CacheOutcome;
+  /** Whole seconds since `fetchedAt`, never negative: the `Age` header. */
+  ageSeconds: number;
+  /** Served from KV past its fresh window or instead of a failed load: exactly when outcome is STALE. */
+  stale: boolean;
+  /** Epoch ms when the load that produced `items` started. */
+  fetchedAt: number;
+  /** stale-if-error: the upstream load failed and a stale copy was served instead. */
+  refreshFailed: boolean;
+  /**
+   * The upstream error when `refreshFailed`, for the caller to report (e.g. per scope). On a STALE
+   * read without a bypass it is the last failed background refresh of this scope in this isolate.
+   */
+  error?: unknown;
+}
+
+export interface StoreRequest<T> {
+  key: ListKey;
+  items: T[];
+  parse: (value: unknown) => T | null;
+  /** When the upstream load started (epoch ms). Data fetched before an invalidation is not stored. */
+  fetchedAt: number;
+}
+
+export type StoreResult =
+  | "stored"
+  | "skipped_invalid"
+  | "skipped_too_large"
+  | "skipped_invalidated"
+  | "failed";
+
+export interface ListCacheOptions {
+  /** Bound on every KV call (default 1,000 ms). */
+  kvTimeoutMs?: number;
+  /** Timer for that bound (default: the platform's setTimeout). */
+  timer?: Timer;
+  /** Largest value written (default 20 MiB; KV's own limit is 25 MiB). */
+  maxEntryBytes?: number;
+}
+
+export interface ListCache {
+  /**
+   * One scope's full list: HIT, STALE (+ background refresh), MISS or BYPASS. Throws only the error
+   * of `load()` (when no copy within the stale window exists), or an AppError for an invalid key.
+   */
+  read<T>(ctx: CacheContext, request: ReadRequest<T>): Promise<ListRead<T>>;
+  /**
+   * Writes a list fetched elsewhere (the monitor), validated with `parse`. Awaits the KV write;
+   * never throws. Skipped when this isolate invalidated the scope after `fetchedAt`.
+   */
+  store<T>(ctx: CacheContext, request: StoreRequest<T>): Promise<StoreResult>;
+  /**
+   * Forgets a scope after a successful write through certgate: deletes the KV entry, drops the
+   * in-flight load. Resolves false (logged) when KV failed; never throws.
+   */
+  invalidate(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, key: ListKey): Promise<boolean>;
+}
