@@ -1,0 +1,68 @@
+/**
+ * Sample PEM material for the Gjirafa import operation (tests, demo). The certificates were made once with
+ * openssl for the sandbox under a throwaway test CA and name only *.demo.certgate.test hosts. The private
+ * key is deliberately NOT a key: valid PEM armor around a placeholder, because the simulator checks only the
+ * armor and no real key material belongs in the repository.
+ */
+
+/** ECDSA P-256 leaf, CN imported.demo.certgate.test, SAN + www., serial 0123456789ABCDEF, 2026-01-01..2027-01-01. */
+export const SAMPLE_CERTIFICATE = `
+-----BEGIN CERTIFICATE-----
+MIICHjCCAcOgAwIBAgIIASNFZ4mrze8wCgYIKoZIzj0EAwIwSzEhMB8GA1UEAwwY
+Y2VydGdhdGUgc2FuZGJveCB0ZXN0IENBMRkwFwYDVQQKDBBjZXJ0Z2F0ZSBzYW5k
+Ym94MQswCQYDVQQGEwJYSzAeFw0yNjAxMDEwMDAwMDBaFw0yNzAxMDEwMDAwMDBa
+MEExJDAiBgNVBAMMG2ltcG9ydGVkLmRlbW8uY2VydGdhdGUudGVzdDEZMBcGA1UE
+CgwQY2VydGdhdGUgc2FuZGJveDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABOIv
+s11TWsg4EZ0Y46M07uE0l1XfrnRGdH2CVw85QpLLKiI9FKhOdpswastFGQhxdHdw
+ZoWpP5k837Qn18VPINOjgZowgZcwDAYDVR0TAQH/BAIwADBHBgNVHREEQDA+ghtp
+bXBvcnRlZC5kZW1vLmNlcnRnYXRlLnRlc3SCH3d3dy5pbXBvcnRlZC5kZW1vLmNl
+cnRnYXRlLnRlc3QwHQYDVR0OBBYEFCh1FuF8kUNHXA5Gtpk4JGohxMltMB8GA1Ud
+IwQYMBaAFOTu1MMNKgKIxGyM84b9nwGT8HmNMAoGCCqGSM49BAMCA0kAMEYCIQCO
+nZ/RFI6zTfX6CM9iYVptptekGVM/SqoVYsTlgjR6KwIhAI5jAqq91sayPDXBA58W
+7mejW/JEatYcQUZNY+zAxLoC
+-----END CERTIFICATE-----
+`.trim();
+
+/** The throwaway test CA that signed both samples (CN=certgate sandbox test CA, O=certgate sandbox, C=XK). */
+export const SAMPLE_CHAIN = `
+-----BEGIN CERTIFICATE-----
+MIIB6zCCAZGgAwIBAgIUFpVIxvJ1aaoj6gGCj+NppFDiR/IwCgYIKoZIzj0EAwIw
+SzEhMB8GA1UEAwwYY2VydGdhdGUgc2FuZGJveCB0ZXN0IENBMRkwFwYDVQQKDBBj
+ZXJ0Z2F0ZSBzYW5kYm94MQswCQYDVQQGEwJYSzAeFw0yNjExMjMwMjA1NTlaFw0z
+NjExMjAwMjA1NTlaMEsxITAfBgNVBAMMGGNlcnRnYXRlIHNhbmRib3ggdGVzdCBD
+QTEZMBcGA1UECgwQY2VydGdhdGUgc2FuZGJveDELMAkGA1UEBhMCWEswWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAAT0I1jnN0zYD2n3CXinK4+Mj8P0du24/yUMwVsz
+H2ubxKTDL5pZuXb2GX2DN0KTN2bS0LTonjy4hYxLZc+eRBfuo1MwUTAdBgNVHQ4E
+FgQU5O7Uww0qAojEbIzzhv2fAZPweY0wHwYDVR0jBBgwFoAU5O7Uww0qAojEbIzz
+hv2fAZPweY0wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEAhAbY
+MC3yASevGI5QCaV71ulaBLda0Ihpmm9WyK/2WDACIE9arSqwo4ZzHJ3V+VwuVpVj
+w0lcoRsTpGJCrYdardVJ
+-----END CERTIFICATE-----
+`.trim();
+
+/** RSA 2048 leaf, CN legacy.demo.certgate.test, 2024-01-01..2024-04-01: already expired. */
+export const SAMPLE_EXPIRED_CERTIFICATE = `
+-----BEGIN CERTIFICATE-----
+MIICzTCCAnSgAwIBAgIIASNFZ4mrzfAwCgYIKoZIzj0EAwIwSzEhMB8GA1UEAwwY
+Y2VydGdhdGUgc2FuZGJveCB0ZXN0IENBMRkwFwYDVQQKDBBjZXJ0Z2F0ZSBzYW5k
+Ym94MQswCQYDVQQGEwJYSzAeFw0yNDAxMDEwMDAwMDBaFw0yNDA0MDEwMDAwMDBa
+MEwxIjAgBgNVBAMMGWxlZ2FjeS5kZW1vLmNlcnRnYXRlLnRlc3QxGTAXBgNVBAoM
+EGNlcnRnYXRlIHNhbmRib3gxCzAJBgNVBAYTAlhLMIIBIjANBgkqhkiG9w0BAQEF
+AAOCAQ8AMIIBCgKCAQEAtWV0dTx7tm+VgM2iRoemn3AIpwiYLnO59dJlAVqiLBKL
+MIhQ1FyLQExSmjbH0M4P+owWT3WrWLNmUefZooQuOR8mLwN+Z+792dK7r4DHwABB
+zvJYIuLhhZIvNZ0HNcwXBmsR+IoY/C9/4LXd0xbY8+24mCi8nqMdBoPshGwbj8nx
+daFi/JGq1VndOLm0puNS1vRCsT21Bpz0mwrjRNGZc6rpA+Fk793R3jK8EycYxACE
+S/9wTeuQXSolK1xxcKwXLA9Tn2JDoEO9r9RD6PXwwoqFhidJRF5YccIF/Pi/V6cd
+UGeKUSAjT5LKBS6MS1kwKzX2WZi0jGhC40oYVKymPwIDAQABo3YwdDAMBgNVHRMB
+Af8EAjAAMCQGA1UdEQQdMBuCGWxlZ2FjeS5kZW1vLmNlcnRnYXRlLnRlc3QwHQYD
+VR0OBBYEFGHtFA4FHIsFgra2bgSuZgLTnmKWMB8GA1UdIwQYMBaAFOTu1MMNKgKI
+xGyM84b9nwGT8HmNMAoGCCqGSM49BAMCA0cAMEQCID+S9YFTgWV82Av8e4eHw+f6
+/TlbOX7zYdjYoKZXIjUQAiAlDD3nhObFbkly/9Jy9rVjtU4KfIBshDzlAzF5NeK8
+WA==
+-----END CERTIFICATE-----
+`.trim();
+
+/** PEM armor around the text "certgate sandbox placeholder: not a key". */
+export const SAMPLE_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+Y2VydGdhdGUgc2FuZGJveCBwbGFjZWhvbGRlcjogbm90IGEga2V5
+-----END PRIVATE KEY-----`;
