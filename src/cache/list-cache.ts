@@ -25,11 +25,21 @@
  * invalidation of the key are also not served as HIT/STALE here (they remain a stale-if-error
  * fallback): this covers a failed KV delete and another isolate storing pre-write data.
  *
+ * Propagation: KV shows a delete or write at once in the location that made it, and up to ~60 s
+ * later elsewhere (domain.md). A writer's next list in the same location is a MISS with its change;
+ * a reader in another location may get the pre-write list as a HIT for up to ~60 s more, plus at
+ * most the fresh window if an isolate there stored pre-write data after the delete (KV has no
+ * compare-and-set). `cacheTtl` is not passed to `get`: a longer edge cache would stretch exactly
+ * this delay, and KV's default already applies.
+ *
  * A STALE read whose scope's last load failed in this isolate reports that failure too
  * (`refreshFailed`, `error`): the background refresh cannot reach the response that started it.
  *
  * Faults: KV get/put/delete are bounded by a timeout and never throw; a failing KV means the upstream
- * path, a warn log, never a 5xx of its own.
+ * path, a warn log, never a 5xx of its own. A failed invalidation is logged and leaves the old entry:
+ * other isolates may serve the pre-write list until it leaves the fresh window (then STALE with a
+ * background refresh that replaces it); this isolate never serves it again. No tombstone is written:
+ * when KV refuses a delete it would refuse that write too.
  */
 import { isAppError } from "../errors";
 import { createLogger } from "../logger";
