@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { createAuthenticator } from "./auth/authenticate";
+import { createListCache } from "./cache";
 import { createConfigLoader } from "./config";
 import type { AppEnv } from "./context";
 import type { Deps } from "./deps";
@@ -15,8 +16,15 @@ import { errorResponse, onError } from "./middleware/on-error";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { methodsAllowedFor } from "./middleware/route-match";
+import { providers } from "./providers/registry";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { nativeCloudflareRoutes } from "./routes/native-cloudflare";
+import { nativeGjirafaRoutes } from "./routes/native-gjirafa";
+import { reportRoutes } from "./routes/report";
+import { certificateRoutes } from "./routes/v1-certificates";
+import { listRoutes } from "./routes/v1-lists";
+import { createCertificateService } from "./service/certificates";
 
 /** Routes reachable without a key. Everything else answers 401 without one (test/auth/routes.test.ts). */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/healthz", "/openapi.json", "/docs"]);
@@ -44,6 +52,14 @@ export function createApp(deps: Deps) {
     return loadConfig(load)(c, next);
   });
   app.use("*", createAuthenticator({ publicPaths: PUBLIC_PATHS }));
+
+  const listCache = createListCache();
+  const service = createCertificateService(providers, listCache);
+  app.route("/", nativeCloudflareRoutes(service));
+  app.route("/", nativeGjirafaRoutes(service));
+  app.route("/", listRoutes(service));
+  app.route("/", certificateRoutes(service));
+  app.route("/", reportRoutes({ providers, listCache }));
 
   app.notFound((c) => {
     const allowed = methodsAllowedFor(app.routes, c.req.path);

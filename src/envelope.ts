@@ -15,7 +15,8 @@ export interface ResultInfo {
 }
 
 export interface EnvelopeError extends ErrorDetails {
-  code: ErrorCode | string;
+  code: ErrorCode | string | number;
+  certgate_code?: ErrorCode;
   message: string;
 }
 

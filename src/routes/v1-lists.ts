@@ -16,7 +16,13 @@ import { queryOf, validate } from "../validation";
 import { serviceContext } from "./service-context";
 
 function scopeError(target: ScopeTarget, err: AppError): EnvelopeError {
-  return { ...err.details, code: err.code, message: err.message, provider: target.provider, scope: target.scope };
+  return {
+    ...err.details,
+    code: err.code,
+    message: err.message,
+    provider: target.provider,
+    scope: target.scope,
+  };
 }
 
 export function listRoutes(service: CertificateService) {
@@ -57,7 +63,11 @@ export function listRoutes(service: CertificateService) {
       const page = paginate(certs, query.page, query.per_page);
       const status = mergeCacheStatus(answers.flatMap((a) => (a.ok ? [a.read] : [])));
       c.set("cacheOutcome", status.outcome);
-      return c.json(successBody(page.items, { result_info: page.info, errors, messages }), 200, cacheHeaders(status));
+      return c.json(
+        successBody(page.items, { result_info: page.info, errors, messages }),
+        200,
+        cacheHeaders(status),
+      );
     })
     .get("/v1/quotas", requireScope("certificates:read"), async (c) => {
       const query = validate(QuotaQuerySchema, queryOf(c), "query");
@@ -70,7 +80,13 @@ export function listRoutes(service: CertificateService) {
       settled.forEach((s, i) => {
         const target = targets[i] as ScopeTarget;
         if (s.status === "fulfilled") result.push(s.value);
-        else errors.push(scopeError(target, s.reason instanceof AppError ? s.reason : new AppError("internal_error", "Internal error")));
+        else
+          errors.push(
+            scopeError(
+              target,
+              s.reason instanceof AppError ? s.reason : new AppError("internal_error", "Internal error"),
+            ),
+          );
       });
       if (targets.length > 0 && errors.length === targets.length) {
         const first = settled.find((s) => s.status === "rejected");

@@ -17,6 +17,7 @@ import type {
   DeleteOutcome,
   ImportInput,
   UpdateInput,
+  UpstreamContext,
 } from "../providers/types";
 import { type ServiceContext, upstreamContext } from "./context";
 
@@ -49,7 +50,8 @@ export function createCertificateService(providers: Providers, cache: ListCache)
   function authorizeScope(ctx: ServiceContext, target: ScopeTarget): CertificateProvider {
     const provider = providers[target.provider];
     assertAllowed(ctx.principal, { kind: provider.scopeKind, id: target.scope });
-    const managed = provider.isConfigured(ctx.config) && provider.configuredScopes(ctx.config).includes(target.scope);
+    const managed =
+      provider.isConfigured(ctx.config) && provider.configuredScopes(ctx.config).includes(target.scope);
     if (!managed) {
       throw new AppError(
         "not_found",
@@ -83,12 +85,16 @@ export function createCertificateService(providers: Providers, cache: ListCache)
   }
 
   /** One scope's full list (wire objects), through the cache. */
-  async function readScope(ctx: ServiceContext, target: ScopeTarget, bypass: boolean): Promise<ListRead<unknown>> {
+  async function readScope(
+    ctx: ServiceContext,
+    target: ScopeTarget,
+    bypass: boolean,
+  ): Promise<ListRead<unknown>> {
     const provider = authorizeScope(ctx, target);
-    return cache.read(cacheContext(ctx), {
+    return cache.read<unknown>(cacheContext(ctx), {
       key: target,
       load: () => provider.listAll(upstreamContext(ctx), target.scope),
-      parse: (value) => provider.parseRaw(value),
+      parse: (value: unknown) => provider.parseRaw(value),
       bypass,
     });
   }
@@ -103,11 +109,23 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       const target = targets[i] as ScopeTarget;
       if (s.status === "fulfilled") return { target, ok: true as const, read: s.value };
       const error =
-        s.reason instanceof AppError ? s.reason : new AppError("internal_error", "Internal error", {}, undefined, {
-          cause: s.reason,
-        });
+        s.reason instanceof AppError
+          ? s.reason
+          : new AppError("internal_error", "Internal error", {}, undefined, {
+              cause: s.reason,
+            });
       return { target, ok: false as const, error };
     });
+  }
+
+  /** Recorded so the monitor does not report this deletion as one made outside certgate. */
+  async function recordDeletionSafely(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<void> {
+    await recordDeletion(ctx.config.state, { ...target, id }, ctx.deps.now()).catch((err: unknown) =>
+      createLogger(ctx.deps, ctx.config.secrets).log("warn", "deletion_record_failed", {
+        request_id: ctx.requestId,
+        error: String(err),
+      }),
+    );
   }
 
   async function afterWrite(ctx: ServiceContext, target: ScopeTarget): Promise<void> {
@@ -164,15 +182,28 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     async remove(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<DeleteOutcome> {
       const provider = authorizeScope(ctx, target);
       const outcome = await provider.remove(upstreamContext(ctx), target.scope, id);
-      // Recorded so the monitor does not report this deletion as one made outside certgate.
-      await recordDeletion(ctx.config.state, { ...target, id }, ctx.deps.now()).catch((err: unknown) =>
-        createLogger(ctx.deps, ctx.config.secrets).log("warn", "deletion_record_failed", {
-          request_id: ctx.requestId,
-          error: String(err),
-        }),
-      );
+      await recordDeletionSafely(ctx, target, id);
       await afterWrite(ctx, target);
       return outcome;
+    },
+
+    /**
+     * A native pass-through operation: authorized and scoped like every other, run with certgate's
+     * upstream context; writes invalidate the scope's list, deletes are recorded for the monitor.
+     */
+    async native<T>(
+      ctx: ServiceContext,
+      target: ScopeTarget,
+      operation: (upstream: UpstreamContext) => Promise<T>,
+      effect: { write: false } | { write: true; deletedId?: string },
+    ): Promise<T> {
+      authorizeScope(ctx, target);
+      const result = await operation(upstreamContext(ctx));
+      if (effect.write) {
+        if (effect.deletedId) await recordDeletionSafely(ctx, target, effect.deletedId);
+        await afterWrite(ctx, target);
+      }
+      return result;
     },
 
     async quota(ctx: ServiceContext, target: ScopeTarget): Promise<Quota> {

@@ -24,7 +24,11 @@ export function byId(a: Certificate, b: Certificate): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export function paginate<T>(items: readonly T[], page: number, perPage: number): { items: T[]; info: ResultInfo } {
+export function paginate<T>(
+  items: readonly T[],
+  page: number,
+  perPage: number,
+): { items: T[]; info: ResultInfo } {
   const start = (page - 1) * perPage;
   const slice = items.slice(start, start + perPage);
   return {

@@ -1,0 +1,126 @@
+/**
+ * Native Cloudflare pass-through: the six certificate-pack operations at their native paths under
+ * /cloudflare/client/v4, native shapes and status codes, so existing tools (the official `cloudflare`
+ * SDK with `baseURL` set here) work unchanged. certgate's key authenticates the caller; certgate's own
+ * upstream credentials are injected by the provider client; the caller's credentials go nowhere.
+ * Lists come from the KV cache (whole zone, status=all) and are filtered and paged here, per request.
+ */
+import { type Context, Hono } from "hono";
+import * as z from "zod";
+import { ZoneIdSchema } from "../api/schemas";
+import { requireScope } from "../auth/authorize";
+import { cacheHeaders, wantsBypass } from "../cache";
+import type { AppEnv } from "../context";
+import { successBody } from "../envelope";
+import { cloudflareNative } from "../providers/cloudflare/native";
+import type { CertificateService, ScopeTarget } from "../service/certificates";
+import { paginate } from "../service/select";
+import { queryOf, readJson, validate } from "../validation";
+import { serviceContext } from "./service-context";
+
+const BASE = "/cloudflare/client/v4/zones/:zone_id/ssl/certificate_packs";
+const ZonePath = z.object({ zone_id: ZoneIdSchema });
+const PackPath = z.object({
+  zone_id: ZoneIdSchema,
+  certificate_pack_id: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "must be a certificate pack id"),
+});
+/** Cloudflare's default and bounds for `per_page` on this endpoint (published schema). */
+const DEFAULT_PER_PAGE = 20;
+
+function zoneOf(c: Context<AppEnv>): ScopeTarget {
+  return { provider: "cloudflare", scope: validate(ZonePath, c.req.param(), "path").zone_id };
+}
+
+function packOf(c: Context<AppEnv>): ScopeTarget & { id: string } {
+  const p = validate(PackPath, c.req.param(), "path");
+  return { provider: "cloudflare", scope: p.zone_id, id: p.certificate_pack_id };
+}
+
+export function nativeCloudflareRoutes(service: CertificateService) {
+  return new Hono<AppEnv>()
+    .get(BASE, requireScope("certificates:read"), async (c) => {
+      const target = zoneOf(c);
+      const query = validate(cloudflareNative.listQuery, queryOf(c), "query");
+      const ctx = serviceContext(c);
+      if (query.deploy) {
+        // A deployment-environment view is not what the cache holds: pass it through as asked.
+        return c.json(
+          await service.native(ctx, target, (u) => cloudflareNative.list(u, target.scope, query), {
+            write: false,
+          }),
+        );
+      }
+      const read = await service.readScope(ctx, target, wantsBypass(c.req.raw.headers));
+      // Without status=all Cloudflare lists only active packs (domain.md); the cache holds all of them.
+      const packs =
+        query.status === "all" ? read.items : read.items.filter((p: unknown) => statusOf(p) === "active");
+      const page = paginate(packs, query.page ?? 1, query.per_page ?? DEFAULT_PER_PAGE);
+      c.set("cacheOutcome", read.outcome);
+      return c.json(successBody(page.items, { result_info: page.info }), 200, cacheHeaders(read));
+    })
+    .post(`${BASE}/order`, requireScope("certificates:write"), async (c) => {
+      const target = zoneOf(c);
+      const body = validate(
+        cloudflareNative.orderBody,
+        await readJson(c, c.get("config").maxBodyBytes),
+        "body",
+      );
+      const result = await service.native(
+        serviceContext(c),
+        target,
+        (u) => cloudflareNative.order(u, target.scope, body),
+        {
+          write: true,
+        },
+      );
+      return c.json(result);
+    })
+    .get(`${BASE}/quota`, requireScope("certificates:read"), async (c) => {
+      const target = zoneOf(c);
+      return c.json(
+        await service.native(serviceContext(c), target, (u) => cloudflareNative.quota(u, target.scope), {
+          write: false,
+        }),
+      );
+    })
+    .get(`${BASE}/:certificate_pack_id`, requireScope("certificates:read"), async (c) => {
+      const pack = packOf(c);
+      return c.json(
+        await service.native(serviceContext(c), pack, (u) => cloudflareNative.get(u, pack.scope, pack.id), {
+          write: false,
+        }),
+      );
+    })
+    .patch(`${BASE}/:certificate_pack_id`, requireScope("certificates:write"), async (c) => {
+      const pack = packOf(c);
+      const body = validate(
+        cloudflareNative.patchBody,
+        await readJson(c, c.get("config").maxBodyBytes, true),
+        "body",
+      );
+      const result = await service.native(
+        serviceContext(c),
+        pack,
+        (u) => cloudflareNative.patch(u, pack.scope, pack.id, body),
+        { write: true },
+      );
+      return c.json(result);
+    })
+    .delete(`${BASE}/:certificate_pack_id`, requireScope("certificates:write"), async (c) => {
+      const pack = packOf(c);
+      const result = await service.native(
+        serviceContext(c),
+        pack,
+        (u) => cloudflareNative.remove(u, pack.scope, pack.id),
+        {
+          write: true,
+          deletedId: pack.id,
+        },
+      );
+      return c.json(result);
+    });
+}
+
+function statusOf(pack: unknown): unknown {
+  return typeof pack === "object" && pack !== null && "status" in pack ? pack.status : undefined;
+}

@@ -1,0 +1,139 @@
+/**
+ * Native Gjirafa pass-through: the seven certificate operations of seed 004 at their native paths
+ * under /gjirafa, native shapes (string errors, `resultInfo`), so existing Gjirafa clients work with
+ * certgate's key instead of an upstream key. The `{version}` segment must be the configured
+ * GJIRAFA_API_VERSION. Lists come from the KV cache (whole project) and are paged here, per request.
+ */
+import { type Context, Hono } from "hono";
+import * as z from "zod";
+import { ProjectIdSchema } from "../api/schemas";
+import { requireScope } from "../auth/authorize";
+import { cacheHeaders, wantsBypass } from "../cache";
+import type { AppEnv } from "../context";
+import { AppError } from "../errors";
+import { gjirafaNative } from "../providers/gjirafa/native";
+import type { CertificateService, ScopeTarget } from "../service/certificates";
+import { paginate } from "../service/select";
+import { queryOf, readJson, validate } from "../validation";
+import { serviceContext } from "./service-context";
+
+const BASE = "/gjirafa/api/:version/projects/:project_id/certificates";
+const ProjectPath = z.object({ version: z.string().regex(/^v\d+$/), project_id: ProjectIdSchema });
+const CertificatePath = ProjectPath.extend({
+  id: z
+    .string()
+    .regex(/^\d{1,10}$/, "must be an int32 certificate id")
+    .refine((s) => Number(s) <= 2_147_483_647, "must be an int32 certificate id"),
+});
+/** Page size when the caller names none (Gjirafa's own default is undocumented). */
+const DEFAULT_PAGE_SIZE = 50;
+
+function versionChecked<T extends { version: string }>(c: Context<AppEnv>, path: T): T {
+  if (path.version !== c.get("config").gjirafa.apiVersion) {
+    throw new AppError(
+      "not_found",
+      `API version ${path.version} is not served; use ${c.get("config").gjirafa.apiVersion}`,
+    );
+  }
+  return path;
+}
+
+function projectOf(c: Context<AppEnv>): ScopeTarget {
+  const path = versionChecked(c, validate(ProjectPath, c.req.param(), "path"));
+  return { provider: "gjirafa", scope: path.project_id };
+}
+
+function certificateOf(c: Context<AppEnv>): ScopeTarget & { id: string } {
+  const path = versionChecked(c, validate(CertificatePath, c.req.param(), "path"));
+  return { provider: "gjirafa", scope: path.project_id, id: path.id };
+}
+
+const body = async (c: Context<AppEnv>) => readJson(c, c.get("config").maxBodyBytes);
+
+export function nativeGjirafaRoutes(service: CertificateService) {
+  return new Hono<AppEnv>()
+    .get(BASE, requireScope("certificates:read"), async (c) => {
+      const target = projectOf(c);
+      const query = validate(gjirafaNative.listQuery, queryOf(c), "query");
+      const read = await service.readScope(serviceContext(c), target, wantsBypass(c.req.raw.headers));
+      const pageIndex = Math.max(1, query.pageIndex ?? 1);
+      const page = paginate(read.items, pageIndex, query.pageSize ?? DEFAULT_PAGE_SIZE);
+      c.set("cacheOutcome", read.outcome);
+      return c.json(
+        {
+          success: true,
+          errors: [],
+          messages: [],
+          result: page.items,
+          resultInfo: {
+            totalCount: page.info.total_count,
+            pageIndex,
+            pageSize: page.info.per_page,
+            totalPages: page.info.total_pages,
+            hasNextPage: pageIndex < page.info.total_pages,
+            hasPreviousPage: pageIndex > 1,
+          },
+        },
+        200,
+        cacheHeaders(read),
+      );
+    })
+    .post(BASE, requireScope("certificates:write"), async (c) => {
+      const target = projectOf(c);
+      const input = validate(gjirafaNative.createBody, await body(c), "body");
+      return c.json(
+        await service.native(serviceContext(c), target, (u) => gjirafaNative.create(u, target.scope, input), {
+          write: true,
+        }),
+      );
+    })
+    .post(`${BASE}/import`, requireScope("certificates:write"), async (c) => {
+      const target = projectOf(c);
+      const input = await body(c);
+      // gjirafaNative.import validates the body and checks the PEM blocks before anything is sent.
+      return c.json(
+        await service.native(serviceContext(c), target, (u) => gjirafaNative.import(u, target.scope, input), {
+          write: true,
+        }),
+      );
+    })
+    .get(`${BASE}/:id`, requireScope("certificates:read"), async (c) => {
+      const cert = certificateOf(c);
+      return c.json(
+        await service.native(serviceContext(c), cert, (u) => gjirafaNative.get(u, cert.scope, cert.id), {
+          write: false,
+        }),
+      );
+    })
+    .put(`${BASE}/:id`, requireScope("certificates:write"), async (c) => {
+      const cert = certificateOf(c);
+      const input = validate(gjirafaNative.updateBody, await body(c), "body");
+      return c.json(
+        await service.native(
+          serviceContext(c),
+          cert,
+          (u) => gjirafaNative.update(u, cert.scope, cert.id, input),
+          {
+            write: true,
+          },
+        ),
+      );
+    })
+    .delete(`${BASE}/:id`, requireScope("certificates:write"), async (c) => {
+      const cert = certificateOf(c);
+      return c.json(
+        await service.native(serviceContext(c), cert, (u) => gjirafaNative.remove(u, cert.scope, cert.id), {
+          write: true,
+          deletedId: cert.id,
+        }),
+      );
+    })
+    .put(`${BASE}/:id/validate`, requireScope("certificates:write"), async (c) => {
+      const cert = certificateOf(c);
+      return c.json(
+        await service.native(serviceContext(c), cert, (u) => gjirafaNative.validate(u, cert.scope, cert.id), {
+          write: true,
+        }),
+      );
+    });
+}
