@@ -1,0 +1,65 @@
+/**
+ * What the native pass-through routes (/gjirafa/...) need: the request schemas of seed 004 and one
+ * function per operation that validates the caller's input, calls Gjirafa and returns the validated wire
+ * envelope (loose: unknown fields kept). Import bodies are PEM-checked first; a failure names the field
+ * (body.certificateBody, body.certificatePrivateKey, body.certificateChain) and never echoes it.
+ */
+import { validate } from "../../validation";
+import type { UpstreamContext } from "../types";
+import {
+  createCertificate,
+  deleteCertificate,
+  getCertificate,
+  importCertificate,
+  listCertificates,
+  updateCertificate,
+  validateCertificate,
+} from "./client";
+import { assertPemFields } from "./pem";
+import { CreateBodySchema, ImportBodySchema, ListQuerySchema, UpdateBodySchema } from "./requests";
+import type { CertificateListResponse, CertificateResponse, DeleteResponse } from "./schemas";
+
+export type { CreateBody, ImportBody, ListQuery, UpdateBody } from "./requests";
+export { CreateBodySchema, ImportBodySchema, ListQuerySchema, UpdateBodySchema } from "./requests";
+export type { CertificateListResponse, CertificateResponse, DeleteResponse } from "./schemas";
+
+export const gjirafaNative = Object.freeze({
+  listQuery: ListQuerySchema,
+  createBody: CreateBodySchema,
+  importBody: ImportBodySchema,
+  updateBody: UpdateBodySchema,
+
+  /** GET .../certificates with the caller's pageIndex/pageSize (undocumented upstream; passed as given). */
+  async list(ctx: UpstreamContext, project: string, query: unknown): Promise<CertificateListResponse> {
+    return listCertificates(ctx, project, validate(ListQuerySchema, query, "query"));
+  },
+  async get(ctx: UpstreamContext, project: string, id: string): Promise<CertificateResponse> {
+    return getCertificate(ctx, project, id);
+  },
+  async create(ctx: UpstreamContext, project: string, body: unknown): Promise<CertificateResponse> {
+    return createCertificate(ctx, project, validate(CreateBodySchema, body, "body"));
+  },
+  async import(ctx: UpstreamContext, project: string, body: unknown): Promise<CertificateResponse> {
+    const parsed = validate(ImportBodySchema, body, "body");
+    assertPemFields([
+      { path: "body.certificateBody", value: parsed.certificateBody, kind: "certificate" },
+      { path: "body.certificatePrivateKey", value: parsed.certificatePrivateKey, kind: "private_key" },
+      { path: "body.certificateChain", value: parsed.certificateChain, kind: "chain" },
+    ]);
+    return importCertificate(ctx, project, parsed);
+  },
+  async update(
+    ctx: UpstreamContext,
+    project: string,
+    id: string,
+    body: unknown,
+  ): Promise<CertificateResponse> {
+    return updateCertificate(ctx, project, id, validate(UpdateBodySchema, body, "body"));
+  },
+  async validate(ctx: UpstreamContext, project: string, id: string): Promise<CertificateResponse> {
+    return validateCertificate(ctx, project, id);
+  },
+  async remove(ctx: UpstreamContext, project: string, id: string): Promise<DeleteResponse> {
+    return deleteCertificate(ctx, project, id);
+  },
+});

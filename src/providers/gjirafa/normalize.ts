@@ -1,0 +1,101 @@
+/**
+ * Gjirafa certificate -> the certgate model. Pure: no I/O, time comes in as `nowMs`.
+ *
+ * - hosts: `domainName` then `additionalNames`, which the wire carries as ONE string (seed 004); it is
+ *   split on commas, semicolons and whitespace, trimmed, lowercased and deduplicated.
+ * - The list item lacks notBefore, notAfter, issuer and DNS records: those come out null/empty, never
+ *   guessed. validity_days is derived only when both notBefore and notAfter are known.
+ * - validation: DNS (TXT) only for issued certificates (domain.md); `dnsRecords[{key,value}]` become
+ *   `txt` records and `certificateChallenge` a `challenge` record. Imported certificates have no method.
+ * - certificate_authority: Gjirafa does not report one; null (the issuer text is in `issuer`).
+ */
+import { type Certificate, certificateId, type ValidationRecord } from "../../model/certificate";
+import type { GjirafaCertificate } from "./schemas";
+import { normalizeGjirafaStatus } from "./status";
+
+const DAY_MS = 86_400_000;
+
+export function splitNames(value: string | null | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(/[\s,;]+/)
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
+}
+
+export function hostsOf(cert: Pick<GjirafaCertificate, "domainName" | "additionalNames">): string[] {
+  return [...new Set([...splitNames(cert.domainName), ...splitNames(cert.additionalNames)])];
+}
+
+export function isImported(cert: Pick<GjirafaCertificate, "certificateType">): boolean {
+  return /import/i.test(cert.certificateType ?? "");
+}
+
+export function normalizeGjirafaCertificate(
+  project: string,
+  cert: GjirafaCertificate,
+  nowMs: number,
+): Certificate {
+  const notBefore = toMs(cert.notBefore);
+  const notAfter = toMs(cert.notAfter);
+  const noEmails: string[] = [];
+  const records: ValidationRecord[] = (cert.dnsRecords ?? [])
+    .filter((r) => r.key || r.value)
+    .map((r) => ({
+      kind: "txt",
+      name: r.key ?? null,
+      value: r.value ?? null,
+      url: null,
+      emails: noEmails,
+      status: null,
+      source: "dnsRecords",
+    }));
+  if (cert.certificateChallenge) {
+    records.push({
+      kind: "challenge",
+      name: null,
+      value: cert.certificateChallenge,
+      url: null,
+      emails: noEmails,
+      status: null,
+      source: "certificateChallenge",
+    });
+  }
+  return {
+    id: certificateId("gjirafa", project, String(cert.id)),
+    provider: "gjirafa",
+    scope: { kind: "project", id: project },
+    hosts: hostsOf(cert),
+    status: normalizeGjirafaStatus(cert.certificateStatus),
+    provider_status: cert.certificateStatus ?? "",
+    type: cert.certificateType ?? null,
+    certificate_authority: null,
+    issuer: cert.issuer ?? null,
+    validity_days:
+      notBefore !== null && notAfter !== null ? Math.round((notAfter - notBefore) / DAY_MS) : null,
+    not_before: notBefore === null ? null : iso(notBefore),
+    expires_at: notAfter === null ? null : iso(notAfter),
+    days_remaining: notAfter === null ? null : Math.floor((notAfter - nowMs) / DAY_MS),
+    validation: {
+      method: isImported(cert) ? null : "dns",
+      records,
+      errors: [],
+    },
+    updated_at: cert.lastModified ? (toIso(cert.lastModified) ?? null) : null,
+  };
+}
+
+function toMs(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function toIso(value: string): string | null {
+  const ms = toMs(value);
+  return ms === null ? null : iso(ms);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

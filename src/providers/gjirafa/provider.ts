@@ -1,0 +1,102 @@
+/**
+ * The Gjirafa provider behind `CertificateProvider`: CDN certificates of the configured projects.
+ * The wire object it hands out (`Raw`) is the validated, loose `GjirafaCertificate` (list item or detail).
+ */
+import { AppError } from "../../errors";
+import { certificateId, type Quota } from "../../model/certificate";
+import { validate } from "../../validation";
+import type { CertificateProvider, CreateInput, ImportInput, UpdateInput, UpstreamContext } from "../types";
+import {
+  createCertificate,
+  deleteCertificate,
+  getCertificate,
+  importCertificate,
+  listAllCertificates,
+  updateCertificate,
+  validateCertificate,
+} from "./client";
+import { normalizeGjirafaCertificate } from "./normalize";
+import { assertImportPem } from "./pem";
+import { type CreateBody, CreateBodySchema, type ImportBody, ImportBodySchema } from "./requests";
+import { type GjirafaCertificate, GjirafaCertificateSchema } from "./schemas";
+
+/** Unified create input -> seed 004's create body (validated before anything is sent). */
+export function toCreateBody(input: CreateInput): CreateBody {
+  if (input.provider !== "gjirafa") throw new AppError("bad_request", "This create input is not for Gjirafa");
+  return validate(
+    CreateBodySchema,
+    { domainName: input.domain_name, additionalDomainNames: input.additional_names, scopeId: input.scope_id },
+    "body",
+  );
+}
+
+/** Unified import input -> seed 004's import body; PEM is checked first and never echoed. */
+export function toImportBody(input: ImportInput): ImportBody {
+  assertImportPem(input);
+  return validate(
+    ImportBodySchema,
+    {
+      certificateBody: input.certificate,
+      certificatePrivateKey: input.private_key,
+      certificateChain: input.chain,
+      scopeId: input.scope_id,
+    },
+    "body",
+  );
+}
+
+async function update(ctx: UpstreamContext, project: string, id: string, input: UpdateInput) {
+  if (input.cloudflare_branding !== undefined) {
+    throw new AppError("not_supported_by_provider", "Gjirafa certificates have no Cloudflare branding", {
+      provider: "gjirafa",
+    });
+  }
+  if (input.scope_id === undefined) {
+    throw new AppError("validation_failed", "Nothing to update: send scope_id", {
+      fields: [{ path: "body.scope_id", message: "is required for Gjirafa" }],
+    });
+  }
+  return (await updateCertificate(ctx, project, id, { scopeId: input.scope_id })).result;
+}
+
+/** DELETE; an unknown id stays 404 `not_found` (Gjirafa has no "already deleted" state to report). */
+async function remove(ctx: UpstreamContext, project: string, id: string) {
+  await deleteCertificate(ctx, project, id);
+  return { id: certificateId("gjirafa", project, id), already_deleted: false };
+}
+
+/** Gjirafa publishes no quota API: supported=false with nulls (not zeros), and no upstream call. */
+async function quota(_ctx: UpstreamContext, project: string): Promise<Quota> {
+  return {
+    provider: "gjirafa",
+    scope: { kind: "project", id: project },
+    supported: false,
+    allocated: null,
+    used: null,
+    remaining: null,
+    percent: null,
+  };
+}
+
+export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.freeze({
+  name: "gjirafa",
+  scopeKind: "project",
+  configuredScopes: (config) => [...config.gjirafa.projects],
+  isConfigured: (config) =>
+    config.gjirafa.apiBase !== null && config.gjirafa.auth !== null && config.gjirafa.projects.length > 0,
+  listAll: (ctx, project) => listAllCertificates(ctx, project),
+  parseRaw(value) {
+    const parsed = GjirafaCertificateSchema.safeParse(value);
+    return parsed.success ? parsed.data : null;
+  },
+  get: async (ctx, project, id) => (await getCertificate(ctx, project, id)).result,
+  create: async (ctx, project, input) => (await createCertificate(ctx, project, toCreateBody(input))).result,
+  importCertificate: async (ctx, project, input) =>
+    (await importCertificate(ctx, project, toImportBody(input))).result,
+  update,
+  validate: async (ctx, project, id) => (await validateCertificate(ctx, project, id)).result,
+  remove,
+  quota,
+  normalize: normalizeGjirafaCertificate,
+  rawId: (cert) => String(cert.id),
+} satisfies CertificateProvider<GjirafaCertificate>);

@@ -1,0 +1,32 @@
+/** The Gjirafa simulator wired as certgate's upstream, with the shared fixture config. */
+import { instantSleep } from "../../sandbox/clock";
+import type { GjirafaApiKey } from "../../sandbox/gjirafa/auth";
+import { createGjirafaSimulator, type GjirafaSimulatorOptions } from "../../sandbox/gjirafa/simulator";
+import { type Handler, routedFetch, testClock, testDeps } from "../helpers/deps";
+import { GJIRAFA_BASE, PROJECT_P, PROJECT_Q, UPSTREAM_GJIRAFA_KEY } from "../helpers/ids";
+import { testUpstreamContext } from "../upstream/context";
+
+export const GJ_ORIGIN = new URL(GJIRAFA_BASE).origin;
+
+export function gjirafaSetup(
+  options: {
+    env?: Record<string, string | undefined>;
+    sim?: Partial<GjirafaSimulatorOptions>;
+    apiKeys?: GjirafaApiKey[];
+    wrap?: (sim: Handler) => Handler;
+  } = {},
+) {
+  const clock = testClock();
+  const sim = createGjirafaSimulator({
+    apiKeys: options.apiKeys ?? [{ key: UPSTREAM_GJIRAFA_KEY }],
+    projects: [{ id: PROJECT_P }, { id: PROJECT_Q }],
+    now: clock.now,
+    sleep: instantSleep,
+    ...options.sim,
+  });
+  const handler: Handler = (request) => sim.fetch(request);
+  const fetch = routedFetch({ [GJ_ORIGIN]: options.wrap ? options.wrap(handler) : handler });
+  const deps = testDeps({ fetch, clock });
+  const ctx = testUpstreamContext({ deps, env: options.env });
+  return { sim, ctx, clock, fetch };
+}
