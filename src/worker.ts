@@ -4,14 +4,14 @@
  */
 import { createApp } from "./app";
 import type { Deps } from "./deps";
+import { monitorScheduled } from "./monitor/scheduled";
 
 export function createWorker(deps: Deps) {
   const app = createApp(deps);
   return {
     app,
     fetch: app.fetch,
-    async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-      ctx.waitUntil(Promise.resolve(controller.scheduledTime));
-    },
+    /** The monitor (src/monitor/run.ts), every 15 minutes (wrangler.toml [triggers]). */
+    scheduled: monitorScheduled(deps),
   };
 }

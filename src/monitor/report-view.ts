@@ -24,12 +24,35 @@ export function isStale(finishedAt: string, now: number, intervalMinutes: number
   return now - Date.parse(finishedAt) > 2 * intervalMinutes * 60_000;
 }
 
+/** What a caller sees before the first run: nothing checked, and stale (the monitor is not running). */
+export function neverRanView(): ReportView {
+  return {
+    run: null,
+    totals: {
+      scopes: 0,
+      checked: 0,
+      failed: 0,
+      skipped: 0,
+      certificates: 0,
+      problems: { critical: 0, warning: 0 },
+    },
+    scopes: [],
+    problems: [],
+    alerts: [],
+    remediation: [],
+    stale: true,
+    stale_after: null,
+    history: [],
+  };
+}
+
 export function viewFor(
-  stored: StoredReport,
+  stored: StoredReport | null,
   principal: Principal,
   now: number,
   intervalMinutes: number,
 ): ReportView {
+  if (!stored) return neverRanView();
   const report = stored.latest;
   const sees = (ref: { kind: "zone" | "project"; id: string }) => allowsScopeRef(principal, ref);
   const seesAll = principal.zones === "*" && principal.projects === "*";

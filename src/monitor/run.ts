@@ -11,6 +11,7 @@ import { createListCache, type ListCache } from "../cache";
 import type { Config } from "../config";
 import type { Deps } from "../deps";
 import { createLogger } from "../logger";
+import { providers } from "../providers/registry";
 import { sendDigests } from "./alerts/digest";
 import { buildReport } from "./build-report";
 import { refreshListCache } from "./cache-refresh";
@@ -35,7 +36,7 @@ export interface MonitorOptions {
   /** The invocation's waitUntil: cache refreshes finish after the run returns. Awaited when absent. */
   waitUntil?: (promise: Promise<unknown>) => void;
   /** The providers to check (tests pass fakes); default: the provider registry. */
-  providers: MonitorProviders;
+  providers?: MonitorProviders;
   /** The isolate's list cache, so invalidations by the API are honoured; default: a new one. */
   listCache?: ListCache;
 }
@@ -44,7 +45,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
   const startedAt = deps.now();
   const runId = `run_${startedAt.toString(36)}_${Math.floor(deps.random() * 36 ** 6).toString(36)}`;
   const logger = createLogger(deps, config.secrets, { component: "monitor", run_id: runId });
-  const sources = configuredSources(options.providers, config);
+  const sources = configuredSources(options.providers ?? providers, config);
   const state = await loadState(config.state, (issues) =>
     logger.log("warn", "monitor_state_discarded", { issues }),
   );
@@ -55,7 +56,6 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
   const channels = [m.webhookUrl, m.slackWebhookUrl].filter(Boolean).length;
   const available = Math.max(0, m.subrequestBudget - channels - (m.remediate ? REMEDIATION_RESERVE : 0));
   const plan = planRun({ targets: sources.map((s) => s.target), state, available, now: startedAt });
-  const selectedKeys = new Set(plan.selected.map((t) => `${t.provider}:${t.id}`));
 
   const cacheWrites: Promise<unknown>[] = [];
   const refresh = {
@@ -69,7 +69,8 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     deps,
     config,
     runId,
-    selected: sources.filter((s) => selectedKeys.has(s.key)),
+    // In plan order: the least recently checked scopes start first.
+    selected: plan.selected.flatMap((t) => sources.filter((s) => s.target === t)),
     estimates: plan.estimates,
     available,
     onList: (s, items, at) => cacheWrites.push(refreshListCache(refresh, s.provider, s.target.id, items, at)),

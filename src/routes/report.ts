@@ -14,22 +14,18 @@ import { runMonitor } from "../monitor/run";
 import type { MonitorProviders } from "../monitor/sources";
 
 export interface ReportRoutesOptions {
-  providers: MonitorProviders;
+  /** Default: the provider registry. */
+  providers?: MonitorProviders;
   /** The app's list cache, so the run's list refreshes share its invalidations. */
   listCache?: ListCache;
 }
 
-export function reportRoutes(options: ReportRoutesOptions) {
+export function reportRoutes(options: ReportRoutesOptions = {}) {
   return new Hono<AppEnv>()
     .get("/v1/report", requireScope("reports:read"), async (c) => {
       const config = c.get("config");
       const stored = await readReport(config.state);
-      if (!stored) {
-        throw new AppError(
-          "not_found",
-          "The monitor has not run yet: no report (POST /v1/report/run to run it)",
-        );
-      }
+      // Before the first run: an empty report marked stale (a monitor that never ran is a monitor that is down).
       const view = viewFor(stored, currentPrincipal(c), c.get("deps").now(), config.monitor.intervalMinutes);
       return c.json(successBody(view), 200, { "Cache-Control": "no-store" });
     })

@@ -1,0 +1,45 @@
+/**
+ * The cron entry: `scheduled` for createWorker (wrangler.toml: every 15 minutes). It parses
+ * the configuration like the app does (by name, never by value), runs the monitor, and lets list
+ * cache refreshes finish through `waitUntil`. A run that cannot start (bad config, STATE unreadable)
+ * is logged and rethrown so the platform's Cron Events show the failure; GET /v1/report turns stale.
+ */
+import type { ListCache } from "../cache";
+import { createConfigLoader } from "../config";
+import type { Deps } from "../deps";
+import { createLogger } from "../logger";
+import { runMonitor } from "./run";
+import type { MonitorProviders } from "./sources";
+
+export function monitorScheduled(
+  deps: Deps,
+  options: { providers?: MonitorProviders; listCache?: ListCache } = {},
+) {
+  const load = createConfigLoader();
+  return async function scheduled(
+    _controller: ScheduledController,
+    env: Env,
+    ctx: ExecutionContext,
+  ): Promise<void> {
+    const result = load(env);
+    if (!result.ok) {
+      createLogger(deps).log("error", "monitor_config_invalid", {
+        settings: result.settings.map((s) => s.name),
+      });
+      return;
+    }
+    try {
+      await runMonitor(deps, result.config, {
+        trigger: "cron",
+        providers: options.providers,
+        listCache: options.listCache,
+        waitUntil: (p) => ctx.waitUntil(p),
+      });
+    } catch (error) {
+      createLogger(deps, result.config.secrets).log("error", "monitor_run_failed", {
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      throw error;
+    }
+  };
+}

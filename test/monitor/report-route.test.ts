@@ -1,0 +1,133 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { Hono } from "hono";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createAuthenticator } from "../../src/auth/authenticate";
+import { createConfigLoader } from "../../src/config";
+import type { AppEnv } from "../../src/context";
+import { loadConfig } from "../../src/middleware/config";
+import { onError } from "../../src/middleware/on-error";
+import { requestId } from "../../src/middleware/request-id";
+import type { ReportView } from "../../src/monitor/report-view";
+import { reportRoutes } from "../../src/routes/report";
+import { testClock, testDeps } from "../helpers/deps";
+import { PROJECT_P, PROJECT_Q, testEnv, ZONE_A, ZONE_B } from "../helpers/env";
+import { bearer, KEYS, type TestKey } from "../helpers/keys";
+import { cert, fakeProvider, resetStorage } from "./helpers";
+
+beforeEach(resetStorage);
+
+/** The app with reportRoutes mounted, over fake providers with one failed pack per scope. */
+function setup() {
+  const clock = testClock();
+  const deps = testDeps({ clock });
+  const failed = (provider: "cloudflare" | "gjirafa", scope: string) => ({
+    certs: [cert({ provider, scope, id: "1", status: "failed", provider_status: "validation_timed_out" })],
+  });
+  const cloudflare = fakeProvider("cloudflare", {
+    [ZONE_A]: failed("cloudflare", ZONE_A),
+    [ZONE_B]: failed("cloudflare", ZONE_B),
+  });
+  const gjirafa = fakeProvider("gjirafa", {
+    [PROJECT_P]: failed("gjirafa", PROJECT_P),
+    [PROJECT_Q]: failed("gjirafa", PROJECT_Q),
+  });
+  // The main app mounts reportRoutes over the real providers; this app mounts it over fakes, behind
+  // the same config, auth and error layers.
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use("*", loadConfig(createConfigLoader()));
+  app.use("*", createAuthenticator());
+  app.route("/", reportRoutes({ providers: { cloudflare, gjirafa } }));
+  app.onError(onError(deps));
+  const env = testEnv();
+  const call = async (method: string, path: string, key?: TestKey) => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(`http://certgate.test${path}`, { method, headers: key ? bearer(key) : {} }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    const body = (await res.json()) as {
+      success: boolean;
+      result: ReportView;
+      errors: Array<{ code: string }>;
+    };
+    return { status: res.status, body };
+  };
+  return { clock, call, cloudflare };
+}
+
+describe("GET /v1/report and POST /v1/report/run", () => {
+  it("before any run: 200, nothing checked, stale", async () => {
+    const { call } = setup();
+    const { status, body } = await call("GET", "/v1/report", KEYS.reports);
+    expect(body.errors).toEqual([]);
+    expect(status).toBe(200);
+    expect(body.result).toMatchObject({ run: null, stale: true, scopes: [], problems: [] });
+  });
+
+  it("POST /v1/report/run (admin) runs the checks and returns the new report", async () => {
+    const { call, cloudflare } = setup();
+    const { status, body } = await call("POST", "/v1/report/run", KEYS.admin);
+    expect(status).toBe(200);
+    expect(body.success).toBe(true);
+    expect(body.result.run?.trigger).toBe("manual");
+    expect(body.result.problems.map((p) => [p.kind, p.scope.id]).sort()).toEqual(
+      [ZONE_A, ZONE_B, PROJECT_P, PROJECT_Q].map((id) => ["failed", id]).sort(),
+    );
+    expect(cloudflare.listed.sort()).toEqual([ZONE_A, ZONE_B].sort());
+  });
+
+  it.each([
+    { key: "reports", zones: [ZONE_A, ZONE_B], projects: [PROJECT_P, PROJECT_Q], history: "full" },
+    { key: "zoneA", zones: [ZONE_A], projects: [PROJECT_P], history: "timings" },
+    { key: "nothing", zones: [], projects: [], history: "timings" },
+  ] as const)("a $key key sees only its zones and projects", async ({ key, zones, projects, history }) => {
+    const { call } = setup();
+    await call("POST", "/v1/report/run", KEYS.admin);
+    const { status, body } = await call("GET", "/v1/report", KEYS[key]);
+    expect(status).toBe(200);
+    const visible = [...zones, ...projects].sort();
+    expect(body.result.scopes.map((s) => s.scope.id).sort()).toEqual(visible);
+    expect(body.result.problems.map((p) => p.scope.id).sort()).toEqual(visible);
+    expect(body.result.totals.problems.critical).toBe(visible.length);
+    const [latest] = body.result.history;
+    if (history === "full") expect(latest).toHaveProperty("problems");
+    else expect(latest).not.toHaveProperty("problems");
+    // Nothing of a hidden scope leaks, not even its id.
+    for (const id of [ZONE_A, ZONE_B, PROJECT_P, PROJECT_Q]) {
+      if (!(visible as string[]).includes(id)) expect(JSON.stringify(body)).not.toContain(id);
+    }
+  });
+
+  it("is stale once the last run is older than two intervals (the monitor is down)", async () => {
+    const { call, clock } = setup();
+    await call("POST", "/v1/report/run", KEYS.admin);
+    clock.advance(30 * 60_000);
+    expect((await call("GET", "/v1/report", KEYS.reports)).body.result.stale).toBe(false);
+    clock.advance(1);
+    const late = (await call("GET", "/v1/report", KEYS.reports)).body.result;
+    expect(late.stale).toBe(true);
+    expect(late.stale_after).toBe(
+      new Date(Date.parse(late.run?.finished_at ?? "") + 30 * 60_000).toISOString(),
+    );
+  });
+
+  it.each([
+    { method: "GET", path: "/v1/report", key: undefined, status: 401 },
+    { method: "GET", path: "/v1/report", key: KEYS.reader, status: 403 },
+    { method: "POST", path: "/v1/report/run", key: undefined, status: 401 },
+    { method: "POST", path: "/v1/report/run", key: KEYS.reports, status: 403 },
+    { method: "POST", path: "/v1/report/run", key: KEYS.writer, status: 403 },
+  ])("$method $path with $key.entry.name -> $status", async ({ method, path, key, status }) => {
+    const { call } = setup();
+    const res = await call(method, path, key);
+    expect(res.status).toBe(status);
+    expect(res.body.success).toBe(false);
+  });
+});
