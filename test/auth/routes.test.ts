@@ -19,6 +19,7 @@ function concrete(pattern: string): string {
         .slice(1)
         .replace(/\{.*\}$/, "")
         .replace(/\?$/, "");
+      if (name === "version") return "v1";
       if (/zone/i.test(name)) return ZONE_A;
       if (/project/i.test(name)) return PROJECT_P;
       return "1";
@@ -28,10 +29,20 @@ function concrete(pattern: string): string {
 
 function endpoints() {
   const { app } = createWorker(testDeps());
-  return app.routes
-    .filter((r) => r.method !== "ALL" && !r.path.endsWith("*"))
-    .map((r) => [r.method, concrete(r.path)] as const)
-    .filter(([, path]) => !PUBLIC_PATHS.has(path));
+  return (
+    app.routes
+      .filter((r) => r.method !== "ALL" && !r.path.endsWith("*"))
+      .map((r) => [r.method, concrete(r.path)] as const)
+      .filter(([, path]) => !PUBLIC_PATHS.has(path))
+      // A guarded route is registered twice (requireScope, then the handler): test each endpoint once.
+      .filter(([method, path], i, all) => all.findIndex(([m, p]) => m === method && p === path) === i)
+  );
+}
+
+/** The error code of either envelope family: objects (certgate, Cloudflare) or strings (Gjirafa). */
+function errorCode(body: { errors: Array<{ code: string } | string> }): string | undefined {
+  const first = body.errors[0];
+  return typeof first === "string" ? first.split(":")[0] : first?.code;
 }
 
 describe("every route requires credentials", () => {
@@ -48,8 +59,7 @@ describe("every route requires credentials", () => {
     const res = await worker.fetch(new Request(`http://certgate.test${path}`, { method }), testEnv());
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="certgate"');
-    const body = (await res.json()) as { errors: Array<{ code: string }> };
-    expect(body.errors[0]?.code).toBe("unauthorized");
+    expect(errorCode(await res.json())).toBe("unauthorized");
   });
 
   it.each(probes)("%s %s with an unknown key -> 401", async (method, path) => {
@@ -60,6 +70,24 @@ describe("every route requires credentials", () => {
       testEnv(),
     );
     expect(res.status).toBe(401);
+  });
+
+  // Each key holds exactly one non-admin scope, on every zone and project. A route guarded by
+  // requireScope(S) lets through at most the key holding S; an admin route lets through none. A route
+  // mounted without a scope check would let all three through, and fail here.
+  const singleScopeKeys = [KEYS.reader, KEYS.writeOnly, KEYS.reports];
+  it.each(table)("%s %s refuses keys lacking its scope with 403", async (method, path) => {
+    const worker = createWorker(testDeps());
+    const statuses: number[] = [];
+    for (const key of singleScopeKeys) {
+      const res = await worker.fetch(
+        new Request(`http://certgate.test${path}`, { method, headers: bearer(key) }),
+        testEnv(),
+      );
+      statuses.push(res.status);
+      if (res.status === 403) expect(errorCode(await res.json())).toBe("forbidden");
+    }
+    expect(statuses.filter((s) => s === 403).length).toBeGreaterThanOrEqual(singleScopeKeys.length - 1);
   });
 
   it("public paths answer without credentials", async () => {

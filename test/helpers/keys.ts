@@ -24,6 +24,8 @@ export const KEYS = {
   /** Limited to zone A and project P. */
   zoneA: make("zone-a", ["certificates:read", "certificates:write", "reports:read"], [ZONE_A], [PROJECT_P]),
   reports: make("reports", ["reports:read"], ["*"], ["*"]),
+  /** certificates:write alone (no read), every zone and project. */
+  writeOnly: make("write-only", ["certificates:write"], ["*"], ["*"]),
   /** A key with no certificate scopes at all. */
   nothing: make("nothing", ["reports:read"], [], []),
 } as const;
