@@ -3,6 +3,7 @@
  *
  *   certgate:v1:list:cloudflare:{zone_id}      every pack of the zone (status=all, all pages)
  *   certgate:v1:list:gjirafa:{project_uuid}    every certificate of the project (all pages)
+ *   certgate:v1:quota:cloudflare:{zone_id}     the zone's advanced quota (a one-item list)
  *
  * `v1` is the key-format version: changing what a key means, or an entry's format in a way an older
  * worker version cannot skip, bumps it, and the old keys age out through their `expirationTtl`.
@@ -12,11 +13,14 @@
 import { AppError, type ProviderName } from "../errors";
 
 export const LIST_KEY_PREFIX = "certgate:v1:list:";
+export const QUOTA_KEY_PREFIX = "certgate:v1:quota:";
 
 /** One cached unit: a provider and one of its scopes (Cloudflare zone id or Gjirafa project uuid). */
 export interface ListKey {
   provider: ProviderName;
   scope: string;
+  /** What is cached for the scope: its certificate list (default) or its quota. */
+  kind?: "list" | "quota";
 }
 
 // Zone ids (32 hex) and uuids both fit; the bound keeps the key far below KV's 512-byte limit.
@@ -28,5 +32,7 @@ export function listCacheKey(key: ListKey): string {
   if (!SCOPE.test(scope) || (key.provider !== "cloudflare" && key.provider !== "gjirafa")) {
     throw new AppError("internal_error", "Invalid list cache scope");
   }
-  return `${LIST_KEY_PREFIX}${key.provider}:${scope}`;
+  return key.kind === "quota"
+    ? `${QUOTA_KEY_PREFIX}${key.provider}:${scope}`
+    : `${LIST_KEY_PREFIX}${key.provider}:${scope}`;
 }

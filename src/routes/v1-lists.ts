@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { ListQuerySchema, QuotaQuerySchema } from "../api/schemas";
 import { requireScope } from "../auth/authorize";
-import { cacheHeaders, mergeCacheStatus, wantsBypass } from "../cache";
+import { cacheHeaders, type ListRead, mergeCacheStatus, wantsBypass } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import type { AppEnv } from "../context";
 import { type EnvelopeError, successBody } from "../envelope";
@@ -74,13 +74,17 @@ export function listRoutes(service: CertificateService) {
       const ctx = serviceContext(c);
       if (query.zone) service.authorizeScope(ctx, { provider: "cloudflare", scope: query.zone });
       const targets = service.visibleScopes(ctx, query);
-      const settled = await mapSettled(targets, MAX_UPSTREAM_IN_FLIGHT, (t) => service.quota(ctx, t));
+      const bypass = wantsBypass(c.req.raw.headers);
+      const settled = await mapSettled(targets, MAX_UPSTREAM_IN_FLIGHT, (t) => service.quota(ctx, t, bypass));
       const result: Quota[] = [];
       const errors: EnvelopeError[] = [];
+      const reads: Array<ListRead<Quota>> = [];
       settled.forEach((s, i) => {
         const target = targets[i] as ScopeTarget;
-        if (s.status === "fulfilled") result.push(s.value);
-        else
+        if (s.status === "fulfilled") {
+          reads.push(s.value);
+          result.push(...s.value.items);
+        } else
           errors.push(
             scopeError(
               target,
@@ -92,6 +96,8 @@ export function listRoutes(service: CertificateService) {
         const first = settled.find((s) => s.status === "rejected");
         if (first?.status === "rejected" && first.reason instanceof AppError) throw first.reason;
       }
-      return c.json(successBody(result, { errors }));
+      const status = mergeCacheStatus(reads);
+      c.set("cacheOutcome", status.outcome);
+      return c.json(successBody(result, { errors }), 200, cacheHeaders(status));
     });
 }

@@ -9,7 +9,7 @@ import type { CacheOutcome, ListCache, ListRead } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import { AppError, type ProviderName } from "../errors";
 import { createLogger } from "../logger";
-import type { Certificate, Quota } from "../model/certificate";
+import { type Certificate, type Quota, QuotaSchema } from "../model/certificate";
 import { recordDeletion } from "../monitor/deletions";
 import type {
   CertificateProvider,
@@ -129,7 +129,10 @@ export function createCertificateService(providers: Providers, cache: ListCache)
   }
 
   async function afterWrite(ctx: ServiceContext, target: ScopeTarget): Promise<void> {
-    await cache.invalidate(cacheContext(ctx), target);
+    await Promise.all([
+      cache.invalidate(cacheContext(ctx), { ...target, kind: "list" }),
+      cache.invalidate(cacheContext(ctx), { ...target, kind: "quota" }),
+    ]);
   }
 
   return {
@@ -206,9 +209,18 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       return result;
     },
 
-    async quota(ctx: ServiceContext, target: ScopeTarget): Promise<Quota> {
+    /** A scope's quota, through the cache like lists (an order or delete changes `used`: see afterWrite). */
+    async quota(ctx: ServiceContext, target: ScopeTarget, bypass = false): Promise<ListRead<Quota>> {
       const provider = authorizeScope(ctx, target);
-      return provider.quota(upstreamContext(ctx), target.scope);
+      return cache.read<Quota>(cacheContext(ctx), {
+        key: { ...target, kind: "quota" },
+        load: async () => [await provider.quota(upstreamContext(ctx), target.scope)],
+        parse: (value: unknown) => {
+          const parsed = QuotaSchema.safeParse(value);
+          return parsed.success ? parsed.data : null;
+        },
+        bypass,
+      });
     },
   };
 }
