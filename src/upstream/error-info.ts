@@ -12,8 +12,8 @@ export interface UpstreamErrorInfo {
 }
 
 export function upstreamErrorInfo(body: unknown): UpstreamErrorInfo {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
-  const record = body as Record<string, unknown>;
+  if (!isPlainObject(body)) return {};
+  const record = body;
   const info: UpstreamErrorInfo = {};
   const messages: string[] = [];
   if (Array.isArray(record.errors)) {
@@ -27,6 +27,14 @@ export function upstreamErrorInfo(body: unknown): UpstreamErrorInfo {
       }
     }
   }
+  if (messages.length === 0 && isPlainObject(record.errors)) {
+    // ASP.NET ValidationProblemDetails: `errors: {"DomainName": ["The DomainName field is required."]}`.
+    for (const value of Object.values(record.errors)) {
+      if (Array.isArray(value)) messages.push(...value.filter((m): m is string => typeof m === "string"));
+      if (messages.length >= 3) break;
+    }
+    messages.splice(3);
+  }
   if (messages.length === 0) {
     for (const key of ["detail", "title", "message"]) {
       const value = record[key];
@@ -38,4 +46,8 @@ export function upstreamErrorInfo(body: unknown): UpstreamErrorInfo {
   }
   if (messages.length > 0) info.message = messages.join("; ");
   return info;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -496,3 +496,29 @@ describe("every request sent conforms to Cloudflare's published schema", () => {
     );
   });
 });
+
+describe("paging edge cases", () => {
+  it("keeps each pack once when offset paging shifts between pages", async () => {
+    const pack = (id: string) => ({
+      id,
+      type: "advanced",
+      hosts: ["example.com"],
+      status: "active",
+      certificates: [],
+    });
+    const pages: Record<string, string[]> = { "1": ["a", "b"], "2": ["b", "c"] };
+    const { ctx } = cloudflareSetup({
+      wrap: () => (request) => {
+        const page = new URL(request.url).searchParams.get("page") ?? "1";
+        return Response.json({
+          success: true,
+          errors: [],
+          messages: [],
+          result: (pages[page] ?? []).map(pack),
+          result_info: { page: Number(page), per_page: 50, count: 2, total_count: 4, total_pages: 2 },
+        });
+      },
+    });
+    expect((await cf.listAll(ctx, ZONE_A)).map((p) => p.id)).toEqual(["a", "b", "c"]);
+  });
+});

@@ -3,6 +3,7 @@
  * through the upstream core (deadline, retries for GET only, error table, zod on the answer).
  * Base URL: config.cloudflare.apiBase (the sandbox simulator in tests and `npm start`).
  */
+import type * as z from "zod";
 import type { Config } from "../../config";
 import { AppError } from "../../errors";
 import { joinUrl, pathSegment } from "../../upstream/path";
@@ -58,7 +59,7 @@ function packsUrl(config: Config, zone: string, rest: string[] = [], query?: Rec
   );
 }
 
-function call<S extends Parameters<typeof upstreamRequest>[1]["schema"]>(
+function call<S extends z.ZodType>(
   ctx: UpstreamContext,
   operation: string,
   method: HttpMethod,
@@ -102,9 +103,14 @@ export async function listAllCertificatePacks(
   zone: string,
 ): Promise<CertificatePack[]> {
   const packs: CertificatePack[] = [];
+  const seen = new Set<string>();
   for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
     const answer = await listCertificatePacks(ctx, zone, { status: "all", page, per_page: LIST_PAGE_SIZE });
-    packs.push(...answer.result);
+    // Offset paging shifts when a pack is created or purged between two pages: keep each id once.
+    for (const pack of answer.result) {
+      if (!seen.has(pack.id)) packs.push(pack);
+      seen.add(pack.id);
+    }
     const totalPages = answer.result_info?.total_pages;
     if (typeof totalPages === "number") {
       if (page >= totalPages) return packs;

@@ -4,6 +4,7 @@
  * Auth: `X-API-Key: <key>` or `Authorization: Bearer <key>` (config.gjirafa.auth.scheme).
  * Ids are int32 and project ids uuids (seed 004): both are checked before a request is built.
  */
+import type * as z from "zod";
 import type { Config } from "../../config";
 import { AppError } from "../../errors";
 import { joinUrl, pathSegment } from "../../upstream/path";
@@ -80,7 +81,7 @@ function idSegment(id: string): string {
   return String(parseCertificateId(id));
 }
 
-function call<S extends Parameters<typeof upstreamRequest>[1]["schema"]>(
+function call<S extends z.ZodType>(
   ctx: UpstreamContext,
   operation: string,
   method: HttpMethod,
