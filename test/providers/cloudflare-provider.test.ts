@@ -438,7 +438,7 @@ describe("native pass-through functions", () => {
 });
 
 describe("every request sent conforms to Cloudflare's published schema", () => {
-  it("across all operations and both auth schemes", async () => {
+  it("across all operations (token auth)", async () => {
     const { sim, ctx } = cloudflareSetup();
     seedMany(sim, 61);
     const timedOut = sim.seedPack(ZONE_A, { hosts: ["example.com"], status: "validation_timed_out" });
@@ -474,6 +474,24 @@ describe("every request sent conforms to Cloudflare's published schema", () => {
         violations: [],
       });
     }
+  });
+
+  it("with X-Auth-Email + X-Auth-Key too", async () => {
+    const key = "global-key-0123456789abcdef";
+    const { sim, ctx } = cloudflareSetup({
+      credentials: [{ email: "ops@example.com", key }],
+      env: {
+        UPSTREAM_CLOUDFLARE_TOKEN: undefined,
+        UPSTREAM_CLOUDFLARE_EMAIL: "ops@example.com",
+        UPSTREAM_CLOUDFLARE_KEY: key,
+      },
+    });
+    const created = await cf.create(ctx, ZONE_A, ORDER);
+    await cf.listAll(ctx, ZONE_A);
+    await cf.quota(ctx, ZONE_A);
+    await cf.remove(ctx, ZONE_A, created.id);
+    expect(sim.count()).toBe(5);
+    for (const call of sim.calls()) expect(specViolations(call)).toEqual([]);
   });
 
   it("the checker itself catches a bad request", () => {

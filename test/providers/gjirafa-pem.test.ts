@@ -52,8 +52,8 @@ describe("assertImportPem", () => {
     } catch (err) {
       caught = err;
     }
-    expect(caught).toBeInstanceOf(AppError);
-    const err = caught as AppError;
+    if (!(caught instanceof AppError)) throw new Error("expected an AppError");
+    const err = caught;
     expect(err.code).toBe("validation_failed");
     expect(err.status).toBe(400);
     expect(err.details.fields?.map((f) => f.path)).toEqual(["body.certificate", "body.private_key"]);
