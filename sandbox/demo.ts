@@ -4,6 +4,7 @@
  * whenever it is started (a pack 5 days from expiry stays 5 days from expiry).
  */
 import { DAY, HOUR, type Now, type Sleep, systemNow } from "./clock";
+import type { Timings } from "./cloudflare/model";
 import { type CloudflareSimulator, createCloudflareSimulator } from "./cloudflare/simulator";
 import { SAMPLE_CERTIFICATE } from "./gjirafa/sample-certificates";
 import { createGjirafaSimulator, type GjirafaSimulator } from "./gjirafa/simulator";
@@ -38,6 +39,8 @@ export interface DemoOptions {
   now?: Now;
   sleep?: Sleep;
   latencyMs?: number;
+  /** Cloudflare pack lifecycle step durations (e.g. seconds instead of minutes for `npm start`). */
+  timings?: Partial<Timings>;
 }
 
 function seedCloudflare(cf: CloudflareSimulator, now: number): void {
@@ -169,6 +172,7 @@ export function createDemoSimulators(options: DemoOptions = {}) {
   };
   const cloudflare = createCloudflareSimulator({
     ...shared,
+    ...(options.timings !== undefined ? { timings: options.timings } : {}),
     credentials: [
       { token: DEMO_CLOUDFLARE_TOKEN, permission: "edit" },
       { token: DEMO_CLOUDFLARE_READ_TOKEN, permission: "read" },
