@@ -19,6 +19,7 @@ export interface ReportInput {
   outcomes: ReadonlyMap<string, { outcome: ScopeOutcome; calls: number }>;
   problems: readonly OpenProblem[];
   channels: ChannelReport[];
+  notifications: number;
   remediation: RemediationAttempt[];
   subrequests: { budget: number; upstream: number; alerts: number; remediation: number };
 }
@@ -63,6 +64,7 @@ export function buildReport(input: ReportInput): Report {
       started_at: new Date(input.startedAt).toISOString(),
       finished_at: new Date(input.finishedAt).toISOString(),
       duration_ms: input.finishedAt - input.startedAt,
+      notifications: input.notifications,
       subrequests: { budget, used: upstream + alerts + remediation, upstream, alerts, remediation },
     },
     totals: {

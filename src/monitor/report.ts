@@ -73,6 +73,8 @@ export const ReportSchema = z
       started_at: iso,
       finished_at: iso,
       duration_ms: z.number(),
+      /** Transitions (and remediation attempts) this run queued for the alert channels. */
+      notifications: z.number(),
       subrequests: z.object({
         budget: z.number(),
         used: z.number(),
@@ -125,7 +127,7 @@ export function summarize(report: Report): RunSummary {
     scopes_failed: report.totals.failed,
     scopes_skipped: report.totals.skipped,
     problems: report.totals.problems,
-    notifications: report.alerts.reduce((n, c) => Math.max(n, c.notifications), 0),
+    notifications: report.run.notifications,
   };
 }
 

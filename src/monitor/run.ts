@@ -206,6 +206,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     outcomes,
     problems: reconciled.open,
     channels: digests.channels,
+    notifications: fresh.length,
     remediation: remediation.attempts,
     subrequests: { budget: m.subrequestBudget, ...spend },
   });

@@ -106,3 +106,26 @@ describe("monitor budget, rotation and rate limits", () => {
     ]);
   });
 });
+
+describe("monitor concurrency", () => {
+  it("never has more than 6 upstream requests in flight", async () => {
+    const zones = Array.from({ length: 20 }, (_, i) => zoneId(i + 1));
+    const h = harness({
+      cloudflare: Object.fromEntries(zones.map((z) => [z, { certs: [] }])),
+      vars: { CLOUDFLARE_ZONES: zones.join(","), GJIRAFA_PROJECTS: "", MONITOR_SUBREQUEST_BUDGET: "1000" },
+    });
+    let inFlight = 0;
+    let peak = 0;
+    const list = h.cf.listAll.bind(h.cf);
+    h.cf.listAll = async (ctx, scope) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return list(ctx, scope);
+    };
+    const report = await h.run();
+    expect(report.totals.checked).toBe(20);
+    expect(peak).toBe(6);
+  });
+});
