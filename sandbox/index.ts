@@ -30,6 +30,8 @@ export {
   VALIDITY_DAYS,
   type ZoneConfig,
 } from "./cloudflare/model";
+export type { RateLimitOptions } from "./cloudflare/rate-limit";
+export type { WireCertificate, WirePack } from "./cloudflare/render";
 export type { PackSeed } from "./cloudflare/seed";
 export {
   type CloudflareSimulator,
@@ -52,6 +54,7 @@ export {
   createGjirafaSimulator,
   DEFAULT_GJIRAFA_API_KEY,
   type GjirafaDetail,
+  type GjirafaListItem,
   type GjirafaSimulator,
   type GjirafaSimulatorOptions,
 } from "./gjirafa/simulator";

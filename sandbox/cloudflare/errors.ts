@@ -54,8 +54,10 @@ export const CF_CODES = {
   invalidAuthorizationFormat: 6111,
   unknownKey: 9103,
   missingCredentials: 9106,
-  /** Bad token, or a token without the permission or zone (domain.md: 10000). Also used for 429. */
+  /** Bad token, or a token without the permission or zone (domain.md: 10000). */
   authentication: 10000,
+  /** Over the rate limit (HTTP 429). Public reports show 10000 here too; the status is what tells them apart. */
+  rateLimited: 10000,
   /** Injected 5xx faults. */
   internal: 10001,
 } as const;
@@ -81,9 +83,13 @@ export function cfSuccess(result: unknown, resultInfo?: Record<string, number>):
 /** How injected faults word a Cloudflare failure. */
 export const cloudflareDialect = {
   failureBody(status: number, message: string) {
-    const code = status === 429 ? CF_CODES.authentication : CF_CODES.internal;
-    // A 429 from the real API reads "More than 1200 requests per 300 seconds reached" (domain.md limits).
-    const text = status === 429 ? `More than 1200 requests per 300 seconds reached. ${message}` : message;
+    const code = status === 429 ? CF_CODES.rateLimited : CF_CODES.internal;
+    const text = status === 429 ? rateLimitMessage(1200, 300) : message;
     return cfFailureBody([{ code, message: text }]);
   },
 };
+
+/** The wording clients report from the real API's 429 (public issue threads). */
+export function rateLimitMessage(requests: number, seconds: number): string {
+  return `More than ${requests} requests per ${seconds} seconds reached. Please wait and consider throttling your request speed`;
+}

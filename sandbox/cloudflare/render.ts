@@ -4,9 +4,49 @@
  * real API omits them; `certificates` is required by the schema and is `[]` before issuance.
  */
 import { isoSeconds } from "../clock";
-import type { Pack, PackCertificate } from "./model";
+import type {
+  CertificateAuthority,
+  Pack,
+  PackCertificate,
+  PackStatus,
+  PackType,
+  ValidationRecord,
+  ValidityDays,
+} from "./model";
 
-function renderCertificate(cert: PackCertificate, zoneId: string) {
+/** One certificate of a pack, as the API sends it (seed 003). */
+export interface WireCertificate {
+  id: string;
+  hosts: string[];
+  status: string;
+  issuer: string;
+  signature: string;
+  bundle_method: string;
+  uploaded_on: string;
+  modified_on: string;
+  expires_on: string;
+  priority: number;
+  zone_id: string;
+}
+
+/** A certificate pack as the API sends it (seed 000/003). */
+export interface WirePack {
+  id: string;
+  type: PackType;
+  hosts: string[];
+  status: PackStatus;
+  validation_method: string;
+  validity_days: ValidityDays;
+  certificate_authority: CertificateAuthority;
+  cloudflare_branding: boolean;
+  certificates: WireCertificate[];
+  primary_certificate?: string;
+  validation_records?: ValidationRecord[];
+  dcv_delegation_records?: ValidationRecord[];
+  validation_errors?: Array<{ message: string }>;
+}
+
+function renderCertificate(cert: PackCertificate, zoneId: string): WireCertificate {
   return {
     id: cert.id,
     hosts: [...cert.hosts],
@@ -22,8 +62,8 @@ function renderCertificate(cert: PackCertificate, zoneId: string) {
   };
 }
 
-export function renderPack(pack: Pack): Record<string, unknown> {
-  const wire: Record<string, unknown> = {
+export function renderPack(pack: Pack): WirePack {
+  const wire: WirePack = {
     id: pack.id,
     type: pack.type,
     hosts: [...pack.hosts],

@@ -8,10 +8,11 @@
 import { isRecord, parseJson } from "../http";
 import { CLOUDFLARE_ID } from "../ids";
 import { authenticate, type CloudflareCredential } from "./auth";
-import { CF_CODES, cfError, cfErrors, cfSuccess } from "./errors";
+import { CF_CODES, cfError, cfErrors, cfSuccess, rateLimitMessage } from "./errors";
 import { markDeleted, restartValidation } from "./lifecycle";
 import { DELETING_STATUSES, type Pack, type Timings, type Zone } from "./model";
 import { type Order, validateOrder } from "./order";
+import type { RateLimiter, RateLimitOptions } from "./rate-limit";
 import { renderPack } from "./render";
 import { findPack, quotaOf, refreshZone } from "./zones";
 
@@ -22,6 +23,9 @@ export interface CloudflareState {
   now: () => number;
   /** Older responses lack `result_info.total_pages` (domain.md): clients must stop on a short page. */
   legacyResultInfo: boolean;
+  /** Per-credential rate limit; null when off. */
+  rateLimiter: RateLimiter | null;
+  rateLimit: RateLimitOptions | null;
   /** Creates a pack from a validated order (owned by the simulator, which knows ids and the clock). */
   createPack: (zone: Zone, order: Order) => Pack;
 }
@@ -156,39 +160,61 @@ export function handleCloudflare(
     return cfError(405, CF_CODES.methodNotAllowed, `Method ${method} not available for that URI.`);
   }
   if (!CLOUDFLARE_ID.test(zoneId)) return couldNotRoute(url.pathname);
-  const packId =
-    operation === "get" || operation === "patch" || operation === "delete" ? (sub ?? "") : undefined;
-  if (packId !== undefined && !CLOUDFLARE_ID.test(packId)) return couldNotRoute(url.pathname);
+  const packId = operation === "get" || operation === "patch" || operation === "delete" ? (sub ?? "") : "";
+  if (packId !== "" && !CLOUDFLARE_ID.test(packId)) return couldNotRoute(url.pathname);
 
-  const write = operation === "order" || operation === "patch" || operation === "delete";
-  const auth = authenticate(request.headers, state.credentials, zoneId, write);
+  const auth = authenticate(request.headers, state.credentials, zoneId, isWrite(operation));
   if (!auth.ok) return cfErrors(auth.status, auth.errors);
+  const call: Call = { operation, zoneId, packId, url, bodyText };
+  if (state.rateLimiter === null || state.rateLimit === null) return operate(state, call);
 
-  const zone = state.zones.get(zoneId);
+  const caller = request.headers.get("authorization") ?? request.headers.get("x-auth-email") ?? "";
+  const decision = state.rateLimiter.check(caller);
+  const seconds = Math.round(state.rateLimit.windowMs / 1000);
+  const response = decision.allowed
+    ? operate(state, call)
+    : cfError(429, CF_CODES.rateLimited, rateLimitMessage(state.rateLimit.requests, seconds));
+  for (const [name, value] of Object.entries(decision.headers)) response.headers.set(name, value);
+  return response;
+}
+
+interface Call {
+  operation: Operation;
+  zoneId: string;
+  packId: string;
+  url: URL;
+  bodyText: string;
+}
+
+function isWrite(operation: Operation): boolean {
+  return operation === "order" || operation === "patch" || operation === "delete";
+}
+
+function operate(state: CloudflareState, call: Call): Response {
+  const zone = state.zones.get(call.zoneId);
   if (zone === undefined) return cfError(404, CF_CODES.invalidZone, "Invalid zone identifier");
-  if (write && !zone.acm) {
+  if (isWrite(call.operation) && !zone.acm) {
     return cfError(
       403,
       CF_CODES.acmRequired,
       "Advanced Certificate Manager is required for this operation: the zone does not have it enabled",
     );
   }
-
-  switch (operation) {
+  switch (call.operation) {
     case "list":
-      return listPacks(state, zone, url);
+      return listPacks(state, zone, call.url);
     case "order":
-      return orderPack(state, zone, bodyText);
+      return orderPack(state, zone, call.bodyText);
     case "quota":
       return cfSuccess({ advanced: quotaOf(zone, state.now(), state.timings) });
   }
-  const pack = findPack(zone, packId ?? "", state.now(), state.timings);
+  const pack = findPack(zone, call.packId, state.now(), state.timings);
   if (pack === undefined) return cfError(404, CF_CODES.packNotFound, "Certificate pack not found");
-  switch (operation) {
+  switch (call.operation) {
     case "get":
       return cfSuccess(renderPack(pack));
     case "patch":
-      return patchPack(state, pack, bodyText);
+      return patchPack(state, pack, call.bodyText);
     case "delete":
       return deletePack(state, pack);
   }

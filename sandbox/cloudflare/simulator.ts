@@ -18,7 +18,8 @@ import { cloudflareDialect } from "./errors";
 import { DEFAULT_TIMINGS } from "./lifecycle";
 import type { Pack, Timings, Zone, ZoneConfig } from "./model";
 import type { Order } from "./order";
-import { renderPack } from "./render";
+import { createRateLimiter, type RateLimitOptions } from "./rate-limit";
+import { renderPack, type WirePack } from "./render";
 import { type CloudflareState, handleCloudflare } from "./routes";
 import { type PackSeed, packFromSeed } from "./seed";
 import { createZone, findPack, quotaOf, refreshZone } from "./zones";
@@ -38,6 +39,8 @@ export interface CloudflareSimulatorOptions {
   timings?: Partial<Timings>;
   /** Omit `result_info.total_pages`, as older responses did (domain.md). */
   legacyResultInfo?: boolean;
+  /** Enforce the API rate limit (domain.md: 1200 per 5 minutes per token); off by default. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface CloudflareSimulator {
@@ -47,11 +50,11 @@ export interface CloudflareSimulator {
   /** Raises or lowers the advanced allocation; toggles Advanced Certificate Manager. */
   setZone(zoneId: string, change: { allocated?: number; acm?: boolean }): void;
   /** Inserts a pack in any state; returns its wire form. */
-  seedPack(zoneId: string, seed: PackSeed): Record<string, unknown>;
+  seedPack(zoneId: string, seed: PackSeed): WirePack;
   /** A pack's wire form as of now (undefined once purged). */
-  pack(zoneId: string, packId: string): Record<string, unknown> | undefined;
+  pack(zoneId: string, packId: string): WirePack | undefined;
   /** Every pack of a zone (all statuses), wire form, list order. */
-  packs(zoneId: string): Record<string, unknown>[];
+  packs(zoneId: string): WirePack[];
   quota(zoneId: string): { allocated: number; used: number };
   zoneIds(): string[];
   readonly faults: FaultInjector;
@@ -103,6 +106,8 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
     timings,
     now,
     legacyResultInfo: options.legacyResultInfo === true,
+    rateLimit: options.rateLimit ?? null,
+    rateLimiter: options.rateLimit === undefined ? null : createRateLimiter(options.rateLimit, now),
     createPack,
   };
 
@@ -132,6 +137,7 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
     seedPack(zoneId, seed) {
       const zone = zoneOf(zoneId);
       const pack = packFromSeed(zoneId, seed, now, timings);
+      if (zone.packs.has(pack.id)) throw new Error(`pack ${pack.id} already exists in zone ${zoneId}`);
       zone.packs.set(pack.id, pack);
       return renderPack(pack);
     },

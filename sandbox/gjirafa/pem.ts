@@ -8,8 +8,6 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
 function decodeBase64(text: string): Uint8Array | null {
   const compact = text.replace(/\s+/g, "");
   if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact))
@@ -26,7 +24,7 @@ function decodeBase64(text: string): Uint8Array | null {
 export function parsePem(text: string): PemBlock[] | null {
   const blocks: PemBlock[] = [];
   let rest = text;
-  for (const match of text.matchAll(BLOCK)) {
+  for (const match of text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)) {
     const der = decodeBase64(match[2] ?? "");
     if (der === null) return null;
     blocks.push({ label: match[1] ?? "", der });

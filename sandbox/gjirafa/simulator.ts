@@ -16,7 +16,7 @@ import type { GjirafaApiKey } from "./auth";
 import { gjirafaDialect } from "./envelope";
 import { challengeRecords } from "./issue";
 import { GJIRAFA_STATUS, type GjirafaCertificate, type Project, type ProjectConfig } from "./model";
-import { renderDetail } from "./render";
+import { renderDetail, type renderListItem } from "./render";
 import { type GjirafaState, handleGjirafa } from "./routes";
 import { certificateFromSeed, type GjirafaCertificateSeed } from "./seed";
 
@@ -37,6 +37,7 @@ export interface GjirafaSimulatorOptions {
 }
 
 export type GjirafaDetail = ReturnType<typeof renderDetail>;
+export type GjirafaListItem = ReturnType<typeof renderListItem>;
 
 export interface GjirafaSimulator {
   fetch: SimulatorFetch;
@@ -160,6 +161,8 @@ export function createGjirafaSimulator(options: GjirafaSimulatorOptions = {}): G
     seedCertificate(projectId, seed) {
       const project = projectOf(projectId);
       const id = seed.id ?? nextId();
+      if (project.certificates.has(id))
+        throw new Error(`certificate ${id} already exists in project ${projectId}`);
       lastId = Math.max(lastId, id);
       return renderDetail(store(project, certificateFromSeed(project.id, id, seed, now())), now());
     },

@@ -10,6 +10,8 @@ import {
   createManualClock,
   DEFAULT_CLOUDFLARE_TOKEN,
   instantSleep,
+  type WireCertificate,
+  type WirePack,
 } from "../../sandbox/index";
 import { checkCloudflareResponse } from "./openapi";
 
@@ -17,46 +19,9 @@ export const ZONE = { id: "023e105f4ecef8ad9ca31a8372d0c353", name: "example.com
 export const LAB_ZONE = { id: "11111111111111111111111111111111", name: "certgate.test" };
 export const BASE = "https://api.cloudflare.com/client/v4";
 
-export interface CfRecord {
-  txt_name?: string;
-  txt_value?: string;
-  http_url?: string;
-  http_body?: string;
-  cname?: string;
-  cname_target?: string;
-  emails?: string[];
-  status?: string;
-}
-
-export interface CfCertificate {
-  id: string;
-  hosts: string[];
-  status: string;
-  issuer?: string;
-  signature?: string;
-  bundle_method?: string;
-  uploaded_on?: string;
-  modified_on?: string;
-  expires_on?: string;
-  priority?: number;
-  zone_id?: string;
-}
-
-export interface CfPack {
-  id: string;
-  type: string;
-  hosts: string[];
-  status: string;
-  validation_method?: string;
-  validity_days?: number;
-  certificate_authority?: string;
-  cloudflare_branding?: boolean;
-  certificates: CfCertificate[];
-  primary_certificate?: string;
-  validation_records?: CfRecord[];
-  dcv_delegation_records?: CfRecord[];
-  validation_errors?: Array<{ message: string }>;
-}
+/** The simulator's own wire types: the harness checks every body against the published schema as well. */
+export type CfPack = WirePack;
+export type CfCertificate = WireCertificate;
 
 export interface CfEnvelope<T> {
   success: boolean;

@@ -146,12 +146,12 @@ describe("PATCH: restart validation and branding", () => {
   it("restarts validation only from validation_timed_out, with fresh records", async () => {
     const h = cloudflareHarness();
     const timedOut = h.sim.seedPack(ZONE.id, { hosts: ["example.com"], status: "validation_timed_out" });
-    const id = String(timedOut.id);
+    const id = timedOut.id;
     const res = await h.call<CfPack>("PATCH", `${h.packsPath()}/${id}`, { body: {} });
     expect(res.status).toBe(200);
     expect(res.body.result.status).toBe("pending_validation");
     expect(res.body.result.validation_records?.[0]?.txt_value).not.toBe(
-      (timedOut.validation_records as Array<{ txt_value: string }>)[0]?.txt_value,
+      timedOut.validation_records?.[0]?.txt_value,
     );
     // A restarted pack follows the normal timeline.
     h.clock.advance(T.validationMs + T.issuanceMs + T.deploymentMs);
@@ -167,21 +167,21 @@ describe("PATCH: restart validation and branding", () => {
     async (status) => {
       const h = cloudflareHarness();
       const pack = h.sim.seedPack(ZONE.id, { hosts: ["example.com"], status });
-      const res = await h.call("PATCH", `${h.packsPath()}/${String(pack.id)}`, { body: {} });
+      const res = await h.call("PATCH", `${h.packsPath()}/${pack.id}`, { body: {} });
       expect(res.status).toBe(400);
       expect(res.body.errors[0]?.code).toBe(CF_CODES.restartNotAllowed);
-      expect(h.sim.pack(ZONE.id, String(pack.id))?.status).toBe(status);
+      expect(h.sim.pack(ZONE.id, pack.id)?.status).toBe(status);
     },
   );
 
   it("sets cloudflare_branding without touching the status", async () => {
     const h = cloudflareHarness();
     const pack = h.sim.seedPack(ZONE.id, { hosts: ["example.com"], status: "active" });
-    const res = await h.call<CfPack>("PATCH", `${h.packsPath()}/${String(pack.id)}`, {
+    const res = await h.call<CfPack>("PATCH", `${h.packsPath()}/${pack.id}`, {
       body: { cloudflare_branding: true },
     });
     expect(res.body.result).toMatchObject({ cloudflare_branding: true, status: "active" });
-    const bad = await h.call("PATCH", `${h.packsPath()}/${String(pack.id)}`, {
+    const bad = await h.call("PATCH", `${h.packsPath()}/${pack.id}`, {
       body: { cloudflare_branding: 1 },
     });
     expect(bad.body.errors[0]?.code).toBe(CF_CODES.invalidBranding);
@@ -194,7 +194,7 @@ describe("PATCH: restart validation and branding", () => {
       status: "validation_timed_out",
       type: "universal",
     });
-    const res = await h.call("PATCH", `${h.packsPath()}/${String(pack.id)}`, { body: {} });
+    const res = await h.call("PATCH", `${h.packsPath()}/${pack.id}`, { body: {} });
     expect(res.body.errors[0]?.code).toBe(CF_CODES.notAdvanced);
   });
 });
@@ -203,7 +203,7 @@ describe("DELETE", () => {
   it("deletes a live pack: 200 {id}, then GET answers deleted until the retention passes, then 404", async () => {
     const h = cloudflareHarness();
     const pack = h.sim.seedPack(ZONE.id, { hosts: ["example.com"], status: "active" });
-    const id = String(pack.id);
+    const id = pack.id;
     const res = await h.call("DELETE", `${h.packsPath()}/${id}`);
     expect(res.status).toBe(200);
     expect(res.body.result).toEqual({ id });
@@ -229,7 +229,7 @@ describe("DELETE", () => {
     async (status) => {
       const h = cloudflareHarness();
       const pack = h.sim.seedPack(ZONE.id, { hosts: ["example.com"], status });
-      const res = await h.call("DELETE", `${h.packsPath()}/${String(pack.id)}`);
+      const res = await h.call("DELETE", `${h.packsPath()}/${pack.id}`);
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([{ code: 1406, message: "Bad response certificate service" }]);
     },
@@ -247,7 +247,7 @@ describe("DELETE", () => {
   it("refuses to delete a Cloudflare-managed (universal) pack", async () => {
     const h = cloudflareHarness();
     const pack = h.sim.seedPack(ZONE.id, { hosts: ["example.com"], status: "active", type: "universal" });
-    expect((await h.call("DELETE", `${h.packsPath()}/${String(pack.id)}`)).body.errors[0]?.code).toBe(
+    expect((await h.call("DELETE", `${h.packsPath()}/${pack.id}`)).body.errors[0]?.code).toBe(
       CF_CODES.notAdvanced,
     );
   });
@@ -270,7 +270,7 @@ describe("seeding", () => {
       status: "active",
       expiresOn: now + 5 * DAY,
     });
-    const certs = near.certificates as Array<{ expires_on: string; uploaded_on: string }>;
+    const certs = near.certificates;
     expect(Date.parse(certs[0]?.expires_on ?? "")).toBe(now + 5 * DAY);
     expect(Date.parse(certs[0]?.uploaded_on ?? "")).toBe(now + 5 * DAY - 90 * DAY);
 
@@ -279,7 +279,7 @@ describe("seeding", () => {
       status: "expired",
       expiresOn: now - DAY,
     });
-    expect((expired.certificates as Array<{ status: string }>)[0]?.status).toBe("expired");
+    expect(expired.certificates[0]?.status).toBe("expired");
 
     const stuck = h.sim.seedPack(ZONE.id, {
       hosts: ["example.com"],
@@ -287,7 +287,7 @@ describe("seeding", () => {
       since: now - 3 * DAY,
     });
     h.clock.advance(DAY);
-    expect(h.sim.pack(ZONE.id, String(stuck.id))?.status).toBe("pending_validation");
+    expect(h.sim.pack(ZONE.id, stuck.id)?.status).toBe("pending_validation");
 
     const moving = h.sim.seedPack(ZONE.id, {
       hosts: ["example.com"],
@@ -295,10 +295,10 @@ describe("seeding", () => {
       advance: true,
     });
     h.clock.advance(T.issuanceMs + T.deploymentMs);
-    expect(h.sim.pack(ZONE.id, String(moving.id))?.status).toBe("active");
+    expect(h.sim.pack(ZONE.id, moving.id)?.status).toBe("active");
 
     h.clock.advance(5 * DAY);
-    expect(h.sim.pack(ZONE.id, String(near.id))?.status).toBe("expired");
+    expect(h.sim.pack(ZONE.id, near.id)?.status).toBe("expired");
   });
 
   it("rejects a seed into an unknown zone and a malformed zone id", () => {

@@ -172,7 +172,7 @@ describe("zones without Advanced Certificate Manager", () => {
     const ordered = await h.order(["example.com"]);
     expect(ordered.status).toBe(403);
     expect(ordered.body.errors[0]?.code).toBe(CF_CODES.acmRequired);
-    const del = await h.call("DELETE", `${h.packsPath()}/${String(universal.id)}`);
+    const del = await h.call("DELETE", `${h.packsPath()}/${universal.id}`);
     expect(del.body.errors[0]?.code).toBe(CF_CODES.acmRequired);
     expect((await h.call<CfPack[]>("GET", h.packsPath())).body.result).toHaveLength(1);
     expect((await h.call("GET", `${h.packsPath()}/quota`)).body.result).toEqual({

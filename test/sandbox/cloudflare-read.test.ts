@@ -10,7 +10,7 @@ function seedActive(h: ReturnType<typeof cloudflareHarness>, count: number) {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const pack = h.sim.seedPack(ZONE.id, { hosts: ["example.com", `h${i}.example.com`], status: "active" });
-    ids.push(String(pack.id));
+    ids.push(pack.id);
   }
   return ids;
 }
@@ -98,7 +98,7 @@ describe("GET certificate_packs/{id} and /quota", () => {
   it("gets one pack in wire form", async () => {
     const h = cloudflareHarness();
     const seeded = h.sim.seedPack(ZONE.id, { hosts: ["example.com", "*.example.com"], status: "active" });
-    const res = await h.call<CfPack>("GET", `${h.packsPath()}/${String(seeded.id)}`);
+    const res = await h.call<CfPack>("GET", `${h.packsPath()}/${seeded.id}`);
     expect(res.status).toBe(200);
     expect(res.body.result).toEqual(seeded);
     expect(res.body.result.certificates).toHaveLength(2);

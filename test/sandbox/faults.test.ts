@@ -9,6 +9,7 @@ import {
   DEFAULT_CLOUDFLARE_TOKEN,
   DEFAULT_GJIRAFA_API_KEY,
   type Fault,
+  realSleep,
   type Sleep,
 } from "../../sandbox/index";
 import { BASE, ZONE } from "./cf-harness";
@@ -221,6 +222,27 @@ describe.each(PROVIDERS)("%s faults", (provider) => {
     t.sim.setLatency(0);
     await read();
     expect(slept).toEqual([40, 40]);
+  });
+});
+
+describe("latency and aborts", () => {
+  it("a request aborted during latency rejects with the abort reason (real timers)", async () => {
+    const cf = createCloudflareSimulator({ zones: [ZONE], sleep: realSleep, latencyMs: 60_000 });
+    const controller = new AbortController();
+    const pending = cf.fetch(`${BASE}/zones/${ZONE.id}/ssl/certificate_packs`, { signal: controller.signal });
+    const reason = new Error("client gave up");
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it("an already aborted request is refused before it is processed", async () => {
+    const { sleep } = recordingSleep();
+    const gj = createGjirafaSimulator({ projects: [{ id: PROJECT }], sleep });
+    const reason = new Error("too late");
+    await expect(
+      gj.fetch(`${GJ_BASE}/api/v1/projects/${PROJECT}/certificates`, { signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+    expect(gj.calls()).toEqual([]);
   });
 });
 

@@ -3,6 +3,8 @@ import {
   createGjirafaSimulator,
   createManualClock,
   DEFAULT_GJIRAFA_API_KEY,
+  type GjirafaDetail,
+  type GjirafaListItem,
   type GjirafaSimulatorOptions,
   instantSleep,
 } from "../../sandbox/index";
@@ -11,37 +13,8 @@ export const PROJECT = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 export const OTHER_PROJECT = "8c2d6a4e-1b3f-4c5d-9e7f-0a1b2c3d4e5f";
 export const GJ_BASE = "https://cdn-api.gjirafa.test";
 
-export interface GjDetail {
-  id: number;
-  projectId: string;
-  scopeId: number;
-  sslCertificateId: string;
-  domainName: string;
-  additionalNames: string;
-  publicKeyInfo: string | null;
-  signatureAlgorithm: string | null;
-  issuer: string | null;
-  certificateType: string;
-  certificateStatus: string;
-  certificateChallenge: string | null;
-  serialNumber: string | null;
-  dnsRecords: Array<{ key: string; value: string }>;
-  notBefore: string | null;
-  notAfter: string | null;
-  scopeOptions: Record<string, number>;
-}
-
-export interface GjListItem {
-  id: number;
-  distributionId: string | null;
-  sslCertificateId: string;
-  domainName: string;
-  additionalNames: string;
-  certificateType: string;
-  certificateStatus: string;
-  scope: string;
-  lastModified: string;
-}
+export type GjDetail = GjirafaDetail;
+export type GjListItem = GjirafaListItem;
 
 export interface GjEnvelope<T> {
   success: boolean;

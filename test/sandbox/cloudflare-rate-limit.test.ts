@@ -1,0 +1,45 @@
+/** Cloudflare simulator: the optional API rate limit (domain.md: N requests per window per token, then 429 for a while). */
+import { describe, expect, it } from "vitest";
+import { CF_CODES, MINUTE, SECOND } from "../../sandbox/index";
+import { cloudflareHarness } from "./cf-harness";
+
+const credentials = [{ token: "a" }, { token: "b" }];
+
+describe("rate limit", () => {
+  it("counts per token, refuses with 429 + Retry-After once over, and recovers after the block", async () => {
+    const h = cloudflareHarness({ credentials, rateLimit: { requests: 3, windowMs: MINUTE } });
+    const quota = `${h.packsPath()}/quota`;
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await h.call("GET", quota, { token: "a" });
+      expect(res.status).toBe(200);
+      remaining.push(res.headers.get("ratelimit") ?? "");
+    }
+    expect(remaining).toEqual(['"default";r=2;t=60', '"default";r=1;t=60', '"default";r=0;t=60']);
+
+    const over = await h.call("GET", quota, { token: "a" });
+    expect(over.status).toBe(429);
+    expect(over.headers.get("retry-after")).toBe("60");
+    expect(over.headers.get("ratelimit-policy")).toBe('"default";q=3;w=60');
+    expect(over.body.errors[0]?.code).toBe(CF_CODES.rateLimited);
+    expect(over.body.errors[0]?.message).toMatch(/More than 3 requests per 60 seconds reached/);
+
+    // Another token has its own budget; credential failures are not counted.
+    expect((await h.call("GET", quota, { token: "b" })).status).toBe(200);
+    expect((await h.call("GET", quota, { token: "wrong" })).status).toBe(403);
+
+    h.clock.advance(30 * SECOND);
+    const still = await h.call("GET", quota, { token: "a" });
+    expect(still.status).toBe(429);
+    expect(still.headers.get("retry-after")).toBe("30");
+
+    h.clock.advance(30 * SECOND);
+    expect((await h.call("GET", quota, { token: "a" })).status).toBe(200);
+  });
+
+  it("is off by default: no Ratelimit headers", async () => {
+    const h = cloudflareHarness();
+    const res = await h.call("GET", `${h.packsPath()}/quota`);
+    expect(res.headers.get("ratelimit")).toBeNull();
+  });
+});
