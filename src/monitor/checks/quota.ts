@@ -22,8 +22,8 @@ export function quotaProblem(target: ScopeTarget, quota: Quota, warnPercent: num
     certificate_id: null,
     hosts: [],
     message: critical
-      ? `Certificate quota exhausted: ${used} of ${allocated} used; new orders will fail`
-      : `Certificate quota at ${percent}%: ${used} of ${allocated} used (warning at ${warnPercent}%)`,
+      ? `${target.provider} zone ${target.id}: certificate quota exhausted: ${used} of ${allocated} used; new orders will fail`
+      : `${target.provider} zone ${target.id}: certificate quota at ${percent}%: ${used} of ${allocated} used (warning at ${warnPercent}%)`,
     details: { quota: { allocated, used, percent } },
   };
 }
