@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { createAuthenticator } from "./auth/authenticate";
-import { createListCache } from "./cache";
+import { createListCache, type ListCache } from "./cache";
 import { createConfigLoader } from "./config";
 import type { AppEnv } from "./context";
 import type { Deps } from "./deps";
@@ -29,7 +29,7 @@ import { createCertificateService } from "./service/certificates";
 /** Routes reachable without a key. Everything else answers 401 without one (test/auth/routes.test.ts). */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/healthz", "/openapi.json", "/docs"]);
 
-export function createApp(deps: Deps) {
+export function createApp(deps: Deps, listCache: ListCache = createListCache()) {
   const load = createConfigLoader();
   const app = new Hono<AppEnv>();
 
@@ -53,7 +53,6 @@ export function createApp(deps: Deps) {
   });
   app.use("*", createAuthenticator({ publicPaths: PUBLIC_PATHS }));
 
-  const listCache = createListCache();
   const service = createCertificateService(providers, listCache);
   app.route("/", nativeCloudflareRoutes(service));
   app.route("/", nativeGjirafaRoutes(service));
