@@ -1,0 +1,275 @@
+/**
+ * Route x credential sweep over the REAL app's route table (whatever routes exist now or later): every
+ * registered route but the public ones, with valid-looking path values (demo zone, packs, project,
+ * certificates, unified ids) and a valid body, against every kind of credential. The documented answers:
+ *   no / unknown / malformed credentials   401 + WWW-Authenticate, the door's envelope
+ *   a key without the route's scope        403 forbidden
+ *   a key for other zones/projects         403 forbidden (report routes are filtered instead: 200)
+ *   Access token: expired, wrong aud/iss,  401; valid but no rule grants it: 403
+ *     unknown signing key
+ *   the right credentials                  anything but 401/403
+ * A 401 or 403 never costs an upstream call. The auth unit tests (test/auth/) cover the mechanics;
+ * this file checks that no route escapes them.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../src/api/operations";
+import { PUBLIC_PATHS } from "../../src/app";
+import type { Scope } from "../../src/config";
+import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM } from "../auth/jwt";
+import { KEYS, type TestKey } from "../helpers/keys";
+import { familyOf, inspect } from "./envelope";
+import { createReliabilityGateway, REL_KEYS, type ReliabilityGateway, resetStorage } from "./harness";
+import { type Fixture, fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
+import { createTally } from "./tally";
+
+interface RouteUnderTest {
+  method: string;
+  pattern: string;
+  scope: Scope;
+  /** Names a zone or project (in the path, query or body): a key for other scopes gets 403. */
+  scoped: boolean;
+  request: (f: Fixture) => { path: string; body?: unknown };
+}
+
+const patternRegExp = (pattern: string) => new RegExp(`^${pattern.replace(/:[a-z_]+/g, "[^/]+")}$`);
+
+function requiredScope(method: string, pattern: string): Scope {
+  const openapi = pattern.replace(/:([a-z_]+)/g, "{$1}");
+  const op = OPERATIONS.find((o) => o.method.toUpperCase() === method && o.path === openapi);
+  if (op) return op.scope;
+  // Native pass-through: reads need certificates:read, every other method certificates:write.
+  return method === "GET" ? "certificates:read" : "certificates:write";
+}
+
+function routesOf(gw: ReliabilityGateway, f: Fixture): RouteUnderTest[] {
+  const seen = new Set<string>();
+  const out: RouteUnderTest[] = [];
+  for (const r of gw.worker.app.routes) {
+    if (r.method === "ALL" || r.path.endsWith("*") || PUBLIC_PATHS.has(r.path)) continue;
+    const id = `${r.method} ${r.path}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const re = patternRegExp(r.path);
+    const match = OPERATION_CASES.find(
+      (c) => c.method === r.method && re.test(c.path(f).split("?")[0] ?? ""),
+    );
+    out.push({
+      method: r.method,
+      pattern: r.path,
+      scope: requiredScope(r.method, r.path),
+      scoped: match !== undefined,
+      request: match ? (fx) => ({ path: match.path(fx), body: match.body?.(fx) }) : () => ({ path: r.path }), // report routes: no parameters
+    });
+  }
+  return out;
+}
+
+/** A key that lacks exactly what the route needs. */
+function keyWithoutScope(scope: Scope): TestKey {
+  switch (scope) {
+    case "certificates:read":
+      return KEYS.reports;
+    case "certificates:write":
+      return KEYS.reader;
+    case "reports:read":
+      return KEYS.reader;
+    case "admin":
+      return KEYS.writer;
+  }
+}
+
+/** The least key that has what the route needs. */
+function keyWithScope(scope: Scope): TestKey {
+  switch (scope) {
+    case "certificates:read":
+      return KEYS.reader;
+    case "certificates:write":
+      return KEYS.writer;
+    case "reports:read":
+      return KEYS.reports;
+    case "admin":
+      return KEYS.admin;
+  }
+}
+
+const ACCESS_RULES = [
+  { email: "ops@example.com", scopes: ["admin"] },
+  {
+    email: "reader@example.com",
+    scopes: ["certificates:read", "reports:read"],
+    zones: ["*"],
+    projects: ["*"],
+  },
+];
+
+type Want = 401 | 403 | "allowed";
+
+interface Credential {
+  name: string;
+  headers: (route: RouteUnderTest) => Promise<Record<string, string>> | Record<string, string>;
+  want: (route: RouteUnderTest) => Want;
+  access?: boolean;
+}
+
+describe("auth sweep: every route x every kind of credential", () => {
+  const tally = createTally("auth-sweep");
+  let privateKey = "";
+  let signer: SigningKey;
+  let stranger: SigningKey;
+  beforeAll(async () => {
+    privateKey = (await makePrivateKeyPem("EC")).pem;
+    signer = await makeSigningKey("rel-kid-1");
+    stranger = await makeSigningKey("rel-kid-unpublished");
+  });
+  beforeEach(resetStorage);
+  afterAll(() => console.log(tally.summary()));
+
+  const bearerOf = (k: TestKey) => ({ Authorization: `Bearer ${k.key}` });
+  // Access tokens are signed at the gateway's clock (testClock's start); built lazily, after beforeAll.
+  const accessToken =
+    (overrides: Record<string, unknown>, key = () => signer) =>
+    async () => {
+      const now = Date.parse("2026-11-23T12:00:00Z");
+      return {
+        "Cf-Access-Jwt-Assertion": await sign(key(), claims(now, { email: "ops@example.com", ...overrides })),
+      };
+    };
+
+  const CREDENTIALS: Credential[] = [
+    { name: "no credentials", headers: () => ({}), want: () => 401 },
+    {
+      name: "unknown key",
+      headers: () => ({ Authorization: `Bearer cg_${"Q".repeat(43)}` }),
+      want: () => 401,
+    },
+    { name: "unknown X-API-Key", headers: () => ({ "X-API-Key": `cg_${"Q".repeat(43)}` }), want: () => 401 },
+    { name: "Basic scheme", headers: () => ({ Authorization: "Basic YWRtaW46YWRtaW4=" }), want: () => 401 },
+    { name: "Bearer without a token", headers: () => ({ Authorization: "Bearer " }), want: () => 401 },
+    {
+      name: "upstream token as key",
+      headers: () => ({ Authorization: "Bearer cf-demo-token-7f3a9c2e5b8d41f6" }),
+      want: () => 401,
+    },
+    {
+      name: "two different keys",
+      headers: () => ({ ...bearerOf(KEYS.admin), "X-API-Key": KEYS.reader.key }),
+      want: () => 401,
+    },
+    { name: "key without the scope", headers: (r) => bearerOf(keyWithoutScope(r.scope)), want: () => 403 },
+    {
+      name: "key without any zone",
+      headers: () => bearerOf(KEYS.nothing),
+      want: (r) => (r.scope === "reports:read" ? "allowed" : 403),
+    },
+    {
+      name: "key for other zones/projects",
+      headers: () => bearerOf(REL_KEYS.elsewhere),
+      want: (r) => (r.scope === "admin" || r.scoped ? 403 : "allowed"),
+    },
+    {
+      name: "the least key with the scope",
+      headers: (r) => bearerOf(keyWithScope(r.scope)),
+      want: () => "allowed",
+    },
+    { name: "admin key", headers: () => bearerOf(KEYS.admin), want: () => "allowed" },
+    {
+      name: "admin key as X-API-Key",
+      headers: () => ({ "X-API-Key": KEYS.admin.key }),
+      want: () => "allowed",
+    },
+    // Cloudflare Access (a gateway with ACCESS_* set and a JWKS served by the routed fetch).
+    { name: "Access: no token", access: true, headers: () => ({}), want: () => 401 },
+    { name: "Access: valid admin", access: true, headers: () => accessToken({})(), want: () => "allowed" },
+    {
+      name: "Access: valid admin in the cookie",
+      access: true,
+      headers: async () => ({
+        Cookie: `CF_Authorization=${(await accessToken({})())["Cf-Access-Jwt-Assertion"]}`,
+      }),
+      want: () => "allowed",
+    },
+    {
+      name: "Access: expired",
+      access: true,
+      headers: () => accessToken({ exp: Math.floor(Date.parse("2026-11-23T10:00:00Z") / 1000) })(),
+      want: () => 401,
+    },
+    {
+      name: "Access: wrong aud",
+      access: true,
+      headers: () => accessToken({ aud: ["someone-else"] })(),
+      want: () => 401,
+    },
+    {
+      name: "Access: wrong issuer",
+      access: true,
+      headers: () => accessToken({ iss: "https://evil.cloudflareaccess.com" })(),
+      want: () => 401,
+    },
+    {
+      name: "Access: unpublished signing key",
+      access: true,
+      headers: () => accessToken({}, () => stranger)(),
+      want: () => 401,
+    },
+    {
+      name: "Access: garbage token",
+      access: true,
+      headers: () => ({ "Cf-Access-Jwt-Assertion": "a.b.c" }),
+      want: () => 401,
+    },
+    {
+      name: "Access: no rule for the identity",
+      access: true,
+      headers: () => accessToken({ email: "stranger@example.com" })(),
+      want: () => 403,
+    },
+    {
+      name: "Access: reader",
+      access: true,
+      headers: () => accessToken({ email: "reader@example.com" })(),
+      want: (r) => (r.scope === "certificates:read" || r.scope === "reports:read" ? "allowed" : 403),
+    },
+  ];
+
+  // The route list is read from a real app; fixture ids come from a gateway's demo data, per test.
+  const probe = createReliabilityGateway();
+  const routes = routesOf(probe, fixtureOf(probe, ""));
+
+  it("the sweep covers every registered, non-public route", () => {
+    expect(routes.length).toBeGreaterThanOrEqual(20);
+    const methods = new Set(routes.map((r) => r.method));
+    for (const m of ["GET", "POST", "PUT", "PATCH", "DELETE"]) expect(methods.has(m)).toBe(true);
+  });
+
+  it.each(routes.map((r) => [r.method, r.pattern, r] as const))("%s %s", async (_m, _p, route) => {
+    for (const cred of CREDENTIALS) {
+      const gw = createReliabilityGateway(
+        cred.access
+          ? {
+              env: { ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_RULES: JSON.stringify(ACCESS_RULES) },
+              routes: { [TEAM]: jwksHandler(() => [signer]) },
+            }
+          : {},
+      );
+      const f = fixtureOf(gw, privateKey);
+      const { path, body } = route.request(f);
+      const before = gw.upstreamCalls();
+      const res = await gw.json(route.method, path, { headers: await cred.headers(route), body });
+      tally.counts.cases += 1;
+      tally.counts.requests += 1;
+      const want = cred.want(route);
+      const label = `${cred.name}: ${route.method} ${path} -> ${res.status} ${res.text.slice(0, 200)}`;
+      const seen = inspect(familyOf(path), res.status, res.body);
+      if (want === "allowed") {
+        expect(res.status, label).not.toBe(401);
+        expect(res.status, label).not.toBe(403);
+        continue;
+      }
+      expect(res.status, label).toBe(want);
+      expect(seen.code, label).toBe(want === 401 ? "unauthorized" : "forbidden");
+      if (want === 401) expect(res.headers.get("www-authenticate"), label).toBe('Bearer realm="certgate"');
+      expect(gw.upstreamCalls() - before, `${label}: no upstream call`).toBe(0);
+    }
+  });
+});
