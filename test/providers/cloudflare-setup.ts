@@ -1,10 +1,12 @@
 /** The Cloudflare simulator wired as certgate's upstream, with the shared fixture config. */
+
 import { instantSleep } from "../../sandbox/clock";
 import type { CloudflareCredential } from "../../sandbox/cloudflare/auth";
 import {
   type CloudflareSimulatorOptions,
   createCloudflareSimulator,
 } from "../../sandbox/cloudflare/simulator";
+import type { CreateInput } from "../../src/providers/types";
 import { type Handler, routedFetch, testClock, testDeps } from "../helpers/deps";
 import { CLOUDFLARE_BASE, UPSTREAM_CLOUDFLARE_TOKEN, ZONE_A, ZONE_B } from "../helpers/ids";
 import { testUpstreamContext } from "../upstream/context";
@@ -37,4 +39,23 @@ export function cloudflareSetup(
   const deps = testDeps({ fetch, clock });
   const ctx = testUpstreamContext({ deps, env: options.env, deadlineMs: options.deadlineMs });
   return { sim, ctx, clock, fetch };
+}
+
+export const ORDER: Extract<CreateInput, { provider: "cloudflare" }> = {
+  provider: "cloudflare",
+  zone: ZONE_A,
+  hosts: ["example.com", "*.example.com"],
+  validation_method: "txt",
+  validity_days: 90,
+  certificate_authority: "lets_encrypt",
+};
+
+/** n packs in zone A, every third pending validation. */
+export function seedMany(sim: ReturnType<typeof cloudflareSetup>["sim"], n: number) {
+  for (let i = 0; i < n; i += 1) {
+    sim.seedPack(ZONE_A, {
+      hosts: ["example.com", `h${i}.example.com`],
+      status: i % 3 === 0 ? "pending_validation" : "active",
+    });
+  }
 }
