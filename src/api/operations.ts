@@ -6,6 +6,7 @@
 import * as z from "zod";
 import type { Scope } from "../config";
 import { CertificateSchema, QuotaSchema } from "../model/certificate";
+import { ReportSchema as MonitorReportSchema } from "../monitor/report";
 import {
   CertificatePathSchema,
   CreateBodySchema,
@@ -32,7 +33,13 @@ export interface Operation {
 
 const ScopeErrorSchema = z.object({ code: z.string(), message: z.string() }).loose();
 const DeleteResultSchema = z.object({ id: z.string(), already_deleted: z.boolean() });
-const ReportSchema = z.object({}).loose().meta({ id: "Report", description: "See README: Monitor report" });
+/** What GET /v1/report answers (monitor/report-view.ts): the stored report, filtered, plus staleness. */
+const ReportViewSchema = MonitorReportSchema.extend({
+  run: MonitorReportSchema.shape.run.nullable(),
+  stale: z.boolean().meta({ description: "The last run finished more than two intervals ago" }),
+  stale_after: z.string().nullable(),
+  history: z.array(z.object({ id: z.string(), started_at: z.string(), finished_at: z.string() }).loose()),
+}).meta({ id: "Report" });
 
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -110,14 +117,14 @@ export const OPERATIONS: readonly Operation[] = [
     path: "/v1/report",
     summary: "The monitor's latest report, filtered to what the key may see",
     scope: "reports:read",
-    result: ReportSchema,
+    result: ReportViewSchema,
   },
   {
     method: "post",
     path: "/v1/report/run",
     summary: "Run the monitor now",
     scope: "admin",
-    result: ReportSchema,
+    result: ReportViewSchema,
   },
 ];
 
