@@ -16,12 +16,6 @@ const CREATE: CreateInput = {
   additional_names: ["www.shop.example.com"],
   scope_id: 1,
 };
-const _IMPORT: ImportInput = {
-  certificate: SAMPLE_CERTIFICATE,
-  private_key: SAMPLE_PRIVATE_KEY,
-  chain: SAMPLE_CHAIN,
-  scope_id: 1,
-};
 
 function seedMany(sim: ReturnType<typeof gjirafaSetup>["sim"], n: number, project = PROJECT_P) {
   for (let i = 0; i < n; i += 1) {
