@@ -15,6 +15,16 @@ function schemaOf(type: z.ZodType, io: "input" | "output", defs: Record<string, 
   return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
 }
 
+/**
+ * A schema with an id (`.meta({ id })`, e.g. ListCertificatesQuery) comes out as a bare `$ref`; its
+ * properties are what becomes parameters, so follow the reference into the collected definitions.
+ */
+function resolveRef(json: JsonSchema, defs: Record<string, JsonSchema>): JsonSchema {
+  const ref = json.$ref;
+  if (typeof ref !== "string" || !ref.startsWith("#/components/schemas/")) return json;
+  return defs[ref.slice("#/components/schemas/".length)] ?? json;
+}
+
 function parametersOf(op: Operation, defs: Record<string, JsonSchema>): unknown[] {
   const out: unknown[] = [];
   for (const [where, schema] of [
@@ -22,9 +32,17 @@ function parametersOf(op: Operation, defs: Record<string, JsonSchema>): unknown[
     ["query", op.query],
   ] as const) {
     if (!schema) continue;
-    const json = schemaOf(schema, "input", defs) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    const json = resolveRef(schemaOf(schema, "input", defs), defs) as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
     for (const [name, prop] of Object.entries(json.properties ?? {})) {
-      out.push({ name, in: where, required: where === "path" || (json.required ?? []).includes(name), schema: prop });
+      out.push({
+        name,
+        in: where,
+        required: where === "path" || (json.required ?? []).includes(name),
+        schema: prop,
+      });
     }
   }
   return out;

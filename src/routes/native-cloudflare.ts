@@ -12,6 +12,7 @@ import { requireScope } from "../auth/authorize";
 import { cacheHeaders, wantsBypass } from "../cache";
 import type { AppEnv } from "../context";
 import { successBody } from "../envelope";
+import { AppError } from "../errors";
 import { cloudflareNative } from "../providers/cloudflare/native";
 import type { CertificateService, ScopeTarget } from "../service/certificates";
 import { paginate } from "../service/select";
@@ -26,6 +27,31 @@ const PackPath = z.object({
 });
 /** Cloudflare's default and bounds for `per_page` on this endpoint (published schema). */
 const DEFAULT_PER_PAGE = 20;
+
+/**
+ * `/order` and `/quota` are not pack ids: without these, `GET .../order` or `PATCH .../quota` matched
+ * `/:certificate_pack_id` and went upstream. RFC 9110 §15.5.6: 405 with the methods the path has.
+ */
+function methodNotAllowed(allow: string) {
+  return (c: Context<AppEnv>): never => {
+    c.header("Allow", allow);
+    throw new AppError("method_not_allowed", `${c.req.method} is not allowed here`);
+  };
+}
+
+/**
+ * Runs a write. When it fails with its upstream outcome unknown (5xx: the order may have been placed),
+ * `X-Should-Retry: false` tells Stainless-generated clients (the official `cloudflare` SDK) not to
+ * repeat it: their default is two retries on 5xx, which would order a second pack.
+ */
+async function writeOnce<T>(c: Context<AppEnv>, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) c.header("X-Should-Retry", "false");
+    throw err;
+  }
+}
 
 function zoneOf(c: Context<AppEnv>): ScopeTarget {
   return { provider: "cloudflare", scope: validate(ZonePath, c.req.param(), "path").zone_id };
@@ -65,16 +91,14 @@ export function nativeCloudflareRoutes(service: CertificateService) {
         await readJson(c, c.get("config").maxBodyBytes),
         "body",
       );
-      const result = await service.native(
-        serviceContext(c),
-        target,
-        (u) => cloudflareNative.order(u, target.scope, body),
-        {
+      const result = await writeOnce(c, () =>
+        service.native(serviceContext(c), target, (u) => cloudflareNative.order(u, target.scope, body), {
           write: true,
-        },
+        }),
       );
       return c.json(result);
     })
+    .all(`${BASE}/order`, methodNotAllowed("POST"))
     .get(`${BASE}/quota`, requireScope("certificates:read"), async (c) => {
       const target = zoneOf(c);
       return c.json(
@@ -83,6 +107,7 @@ export function nativeCloudflareRoutes(service: CertificateService) {
         }),
       );
     })
+    .all(`${BASE}/quota`, methodNotAllowed("GET"))
     .get(`${BASE}/:certificate_pack_id`, requireScope("certificates:read"), async (c) => {
       const pack = packOf(c);
       return c.json(
@@ -98,24 +123,20 @@ export function nativeCloudflareRoutes(service: CertificateService) {
         await readJson(c, c.get("config").maxBodyBytes, true),
         "body",
       );
-      const result = await service.native(
-        serviceContext(c),
-        pack,
-        (u) => cloudflareNative.patch(u, pack.scope, pack.id, body),
-        { write: true },
+      const result = await writeOnce(c, () =>
+        service.native(serviceContext(c), pack, (u) => cloudflareNative.patch(u, pack.scope, pack.id, body), {
+          write: true,
+        }),
       );
       return c.json(result);
     })
     .delete(`${BASE}/:certificate_pack_id`, requireScope("certificates:write"), async (c) => {
       const pack = packOf(c);
-      const result = await service.native(
-        serviceContext(c),
-        pack,
-        (u) => cloudflareNative.remove(u, pack.scope, pack.id),
-        {
+      const result = await writeOnce(c, () =>
+        service.native(serviceContext(c), pack, (u) => cloudflareNative.remove(u, pack.scope, pack.id), {
           write: true,
           deletedId: pack.id,
-        },
+        }),
       );
       return c.json(result);
     });

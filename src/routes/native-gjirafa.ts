@@ -28,24 +28,35 @@ const CertificatePath = ProjectPath.extend({
 /** Page size when the caller names none (Gjirafa's own default is undocumented). */
 const DEFAULT_PAGE_SIZE = 50;
 
-function versionChecked<T extends { version: string }>(c: Context<AppEnv>, path: T): T {
-  if (path.version !== c.get("config").gjirafa.apiVersion) {
-    throw new AppError(
-      "not_found",
-      `API version ${path.version} is not served; use ${c.get("config").gjirafa.apiVersion}`,
-    );
+/**
+ * Checked before the rest of the path: any version other than the configured one is a path certgate
+ * does not serve (404, as Gjirafa answers), whatever its shape (`v2` and `beta` alike).
+ */
+function versionChecked(c: Context<AppEnv>): void {
+  const version = c.req.param("version") ?? "";
+  const served = c.get("config").gjirafa.apiVersion;
+  if (version !== served) {
+    throw new AppError("not_found", `API version ${version.slice(0, 20)} is not served; use ${served}`);
   }
-  return path;
 }
 
 function projectOf(c: Context<AppEnv>): ScopeTarget {
-  const path = versionChecked(c, validate(ProjectPath, c.req.param(), "path"));
+  versionChecked(c);
+  const path = validate(ProjectPath, c.req.param(), "path");
   return { provider: "gjirafa", scope: path.project_id };
 }
 
 function certificateOf(c: Context<AppEnv>): ScopeTarget & { id: string } {
-  const path = versionChecked(c, validate(CertificatePath, c.req.param(), "path"));
+  versionChecked(c);
+  const path = validate(CertificatePath, c.req.param(), "path");
   return { provider: "gjirafa", scope: path.project_id, id: path.id };
+}
+
+/** `/import` is not a certificate id: without this, `GET .../import` answered 400 (bad id). RFC 9110 §15.5.6. */
+function importMethodNotAllowed(c: Context<AppEnv>): never {
+  versionChecked(c);
+  c.header("Allow", "POST");
+  throw new AppError("method_not_allowed", `${c.req.method} is not allowed here`);
 }
 
 const body = async (c: Context<AppEnv>) => readJson(c, c.get("config").maxBodyBytes);
@@ -97,6 +108,7 @@ export function nativeGjirafaRoutes(service: CertificateService) {
         }),
       );
     })
+    .all(`${BASE}/import`, importMethodNotAllowed)
     .get(`${BASE}/:id`, requireScope("certificates:read"), async (c) => {
       const cert = certificateOf(c);
       return c.json(

@@ -9,8 +9,8 @@ import type { CacheOutcome, ListCache, ListRead } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import { AppError, type ProviderName } from "../errors";
 import { createLogger } from "../logger";
-import { type Certificate, type Quota, QuotaSchema } from "../model/certificate";
-import { recordDeletion } from "../monitor/deletions";
+import { type Certificate, certificateId, type Quota, QuotaSchema } from "../model/certificate";
+import { deletionKey, recordDeletion } from "../monitor/deletions";
 import type {
   CertificateProvider,
   CreateInput,
@@ -128,6 +128,12 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     );
   }
 
+  /** Whether certgate recorded deleting this item; a KV failure reads as "no" (the 404 stands). */
+  async function deletedEarlier(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<boolean> {
+    const marker = await ctx.config.state.get(deletionKey({ ...target, id })).catch(() => null);
+    return marker !== null;
+  }
+
   async function afterWrite(ctx: ServiceContext, target: ScopeTarget): Promise<void> {
     await Promise.all([
       cache.invalidate(cacheContext(ctx), { ...target, kind: "list" }),
@@ -184,7 +190,18 @@ export function createCertificateService(providers: Providers, cache: ListCache)
 
     async remove(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<DeleteOutcome> {
       const provider = authorizeScope(ctx, target);
-      const outcome = await provider.remove(upstreamContext(ctx), target.scope, id);
+      let outcome: DeleteOutcome;
+      try {
+        outcome = await provider.remove(upstreamContext(ctx), target.scope, id);
+      } catch (err) {
+        // A repeated DELETE of something certgate deleted: Gjirafa forgets a deleted certificate at once
+        // and Cloudflare purges a deleted pack after a while, so the upstream says 404; certgate's own
+        // deletion marker (monitor/deletions.ts) says it is gone, which is what an idempotent DELETE reports.
+        if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id))) {
+          return { id: certificateId(target.provider, target.scope, id), already_deleted: true };
+        }
+        throw err;
+      }
       await recordDeletionSafely(ctx, target, id);
       await afterWrite(ctx, target);
       return outcome;
