@@ -73,6 +73,9 @@ export function inspect(family: Family, status: number, body: unknown): Inspecte
     code = String(first.code);
   }
   expect(CODES.has(code), `known code ${code}`).toBe(true);
-  const fromUpstream = typeof first.provider === "string" && first.upstream_code !== undefined;
+  // Upstream-attributed: the provider's own code, or a state conflict read from the upstream (current_status).
+  const fromUpstream =
+    typeof first.provider === "string" &&
+    (first.upstream_code !== undefined || first.current_status !== undefined);
   return { success: false, code, fromUpstream, message: String(first.message) };
 }

@@ -1,0 +1,57 @@
+/**
+ * The invariants every fuzzed request must keep, whatever the input:
+ * - never a 5xx (nothing a caller sends is certgate's fault or an upstream's);
+ * - always the envelope of the door it came through (envelope.ts);
+ * - an answer not attributed to an upstream (validation, auth, routing) made NO upstream call;
+ * - no secret in the body or the headers (leaks.ts).
+ * Runs are bounded (NUM_RUNS) and seeded (SEED, printed) so a failure replays exactly.
+ */
+import { expect } from "vitest";
+import { familyOf, inspect } from "./envelope";
+import type { ReliabilityGateway } from "./harness";
+import { headerText, type LeakDetector } from "./leaks";
+import type { Tally } from "./tally";
+
+/** fast-check seed of the whole suite (replay: same seed, same inputs). */
+export const SEED = 20_261_123;
+export const NUM_RUNS = 200;
+
+export interface FuzzRequest {
+  method: string;
+  /** Path and query, as sent (already encoded where it should be). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export async function sendAndCheck(
+  gw: ReliabilityGateway,
+  req: FuzzRequest,
+  leaks: LeakDetector,
+  tally: Tally,
+): Promise<{ status: number; code: string | undefined; body: unknown }> {
+  const before = gw.upstreamCalls();
+  const init: RequestInit = { method: req.method, headers: req.headers ?? {} };
+  if (req.body !== undefined && req.method !== "GET" && req.method !== "HEAD") init.body = req.body;
+  const res = await gw.send(new Request(`https://certgate.test${req.path}`, init));
+  tally.fuzz += 1;
+  tally.requests += 1;
+  const text = await res.text();
+  const label = `${req.method} ${req.path.slice(0, 200)} -> ${res.status} ${text.slice(0, 300)}`;
+  expect(res.status, label).toBeLessThan(500);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`not JSON: ${label}`);
+  }
+  // The door is decided by the path the app routes on (the URL's pathname, as the URL parser left it).
+  const seen = inspect(familyOf(new URL(`https://certgate.test${req.path}`).pathname), res.status, body);
+  const outcome = `${res.status} ${seen.code ?? "ok"}`;
+  tally.outcomes[outcome] = (tally.outcomes[outcome] ?? 0) + 1;
+  const calls = gw.upstreamCalls() - before;
+  if (res.status >= 400 && !seen.fromUpstream) expect(calls, `no upstream call for ${label}`).toBe(0);
+  const leaked = leaks.find(text) ?? leaks.find(headerText(res.headers));
+  expect(leaked, `secret in the answer: ${label}`).toBeNull();
+  return { status: res.status, code: seen.code, body };
+}
