@@ -77,7 +77,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     )
     .map(([name, value]): Mutation => ({ kind: "extra", name, value })),
   fc.jsonValue({ maxDepth: 4 }).map((value): Mutation => ({ kind: "replace", value })),
-  hostList.map((hosts): Mutation => ({ kind: "hosts", hosts })),
+  hostList.map((hosts): Mutation => ({ kind: "hosts", hosts: [...hosts] })),
 );
 
 /** The hostname fields of each body shape. */
