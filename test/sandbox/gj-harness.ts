@@ -32,8 +32,8 @@ export interface GjEnvelope<T> {
 }
 
 function isEnvelope(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const v: Record<string, unknown> = Object.fromEntries(Object.entries(value));
   return (
     typeof v.success === "boolean" &&
     Array.isArray(v.errors) &&
