@@ -1,0 +1,107 @@
+/// <reference types="node" />
+/**
+ * The built bundle (dist/index.js) served by Miniflare on loopback, as toolchain.md describes.
+ * workerd's stdout/stderr (certgate's JSON request logs) are drained, not printed: the logging work
+ * inside the worker is part of what is measured, the terminal is not. The last lines are kept for
+ * diagnostics. Optionally counts KV operations through a wrapped binding (kv-counter.ts).
+ */
+import type { Readable } from "node:stream";
+import { Miniflare, type WorkerOptions } from "miniflare";
+import { LOOPBACK } from "../../scripts/lib/ports";
+import { KV_COUNTER_SCRIPT, KV_DISCARD_PUT_SCRIPT, type KvCounter, kvCounterService } from "./kv-counter";
+
+export const COMPATIBILITY_DATE = "2026-04-26";
+
+/** The KV calls the benchmarks make from Node (seeding the floor, clearing entries between trials). */
+export interface KvAdmin {
+  list(): Promise<{ keys: Array<{ name: string }> }>;
+  get(key: string, type: "text"): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * A namespace of the instance, from Node. Miniflare types it with its own copy of the workers types,
+ * which this project's tsconfig does not load; the cast names the four methods used here.
+ */
+export async function kvOf(mf: Miniflare, binding: string): Promise<KvAdmin> {
+  return (await mf.getKVNamespace(binding)) as unknown as KvAdmin;
+}
+
+export interface WorkerHandle {
+  url: string;
+  mf: Miniflare;
+  /** Set when started with `countKv`. */
+  kv: KvCounter | null;
+  logTail(): string;
+  dispose(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  scriptPath?: string;
+  bindings: Record<string, string>;
+  /** Count get/put/delete/list per namespace (adds a hop per KV operation: monitor runs only). */
+  countKv?: boolean;
+  /** With `countKv`: acknowledge puts without writing (attribution runs only, kv-counter.ts). */
+  discardPuts?: boolean;
+  kvNamespaces?: string[];
+}
+
+function drain(stream: Readable, lines: string[]): void {
+  stream.on("data", (chunk: Buffer) => {
+    lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    if (lines.length > 50) lines.splice(0, lines.length - 50);
+  });
+}
+
+export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
+  const namespaces = options.kvNamespaces ?? ["CACHE", "STATE"];
+  const lines: string[] = [];
+  const counter = options.countKv ? kvCounterService() : null;
+  const main: WorkerOptions = {
+    name: "certgate",
+    modules: true,
+    scriptPath: options.scriptPath ?? "dist/index.js",
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: ["nodejs_compat"],
+    bindings: options.bindings,
+  };
+  const workers: WorkerOptions[] = [main];
+  if (counter) {
+    // certgate sees CACHE/STATE as usual; each is a wrapper around the real namespace that reports
+    // every operation to Node before forwarding it.
+    main.wrappedBindings = Object.fromEntries(
+      namespaces.map((ns) => [
+        ns,
+        { scriptName: "kv-counter", bindings: { NAME: ns, INNER: `INNER_${ns}` } },
+      ]),
+    );
+    workers.push({
+      name: "kv-counter",
+      modules: true,
+      script: options.discardPuts ? KV_DISCARD_PUT_SCRIPT : KV_COUNTER_SCRIPT,
+      kvNamespaces: Object.fromEntries(namespaces.map((ns) => [`INNER_${ns}`, `bench-${ns.toLowerCase()}`])),
+      serviceBindings: { COUNT: counter.handle },
+    });
+  } else {
+    main.kvNamespaces = namespaces;
+  }
+  const mf = new Miniflare({
+    workers,
+    cf: false,
+    host: LOOPBACK,
+    port: 0,
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      drain(stdout, lines);
+      drain(stderr, lines);
+    },
+  });
+  const url = (await mf.ready).href.replace(/\/$/, "");
+  return {
+    url,
+    mf,
+    kv: counter?.counter ?? null,
+    logTail: () => lines.join("\n"),
+    dispose: () => mf.dispose(),
+  };
+}
