@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { NormalizedStatusSchema, ProviderSchema } from "../model/certificate";
-import { HostnameSchema } from "./hostname";
+import { HostnameSchema } from "../model/hostname";
 
 export const ZoneIdSchema = z
   .string()
@@ -56,7 +56,9 @@ export const ListQuerySchema = z
     zone: ZoneIdSchema.optional(),
     project: ProjectIdSchema.optional(),
     status: StatusListSchema.optional().meta({ description: "Comma-separated normalized statuses" }),
-    host: HostnameSchema.optional().meta({ description: "Exact hostname, or one a wildcard certificate covers" }),
+    host: HostnameSchema.optional().meta({
+      description: "Exact hostname, or one a wildcard certificate covers",
+    }),
     expiring_within: z.coerce.number().int().min(0).max(3650).optional().meta({ description: "Days" }),
     include: z.enum(["raw"]).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -100,7 +102,11 @@ export const ImportBodySchema = z
     project: ProjectIdSchema.optional(),
     zone: ZoneIdSchema.optional(),
     certificate: z.string().min(1).max(65_536).meta({ description: "PEM certificate" }),
-    private_key: z.string().min(1).max(65_536).meta({ description: "PEM private key; never logged or echoed" }),
+    private_key: z
+      .string()
+      .min(1)
+      .max(65_536)
+      .meta({ description: "PEM private key; never logged or echoed" }),
     chain: z.string().max(131_072).default("").meta({ description: "PEM chain" }),
     scope_id: Int32,
   })

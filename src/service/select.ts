@@ -2,10 +2,11 @@
  * Filtering, ordering and paging of normalized certificates: pure, applied per request after
  * authorization (the cache holds whole scopes, never one caller's view).
  */
-import { hostMatches } from "../api/hostname";
+
 import type { ListQuery } from "../api/schemas";
 import type { ResultInfo } from "../envelope";
 import type { Certificate } from "../model/certificate";
+import { hostMatches } from "../model/hostname";
 
 export function matchesQuery(cert: Certificate, query: ListQuery): boolean {
   if (query.status && !query.status.includes(cert.status)) return false;

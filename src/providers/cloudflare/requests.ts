@@ -8,7 +8,7 @@
  * as 400 `upstream_rejected` with Cloudflare's code and message.
  */
 import * as z from "zod";
-import { hostnameList } from "../hostname";
+import { hostnameList } from "../../model/hostname";
 import { CERTIFICATE_AUTHORITIES, VALIDATION_METHODS, VALIDITY_DAYS } from "./schemas";
 
 /** POST .../certificate_packs/order: five required fields, `cloudflare_branding` optional. */

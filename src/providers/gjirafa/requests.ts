@@ -5,7 +5,7 @@
  * names of `resultInfo`.
  */
 import * as z from "zod";
-import { HostnameSchema, hostnameList } from "../hostname";
+import { HostnameSchema, hostnameList } from "../../model/hostname";
 import { INT32_MAX } from "./schemas";
 
 const int32 = z

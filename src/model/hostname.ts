@@ -36,3 +36,17 @@ export function hostnameList(min: number, max: number) {
       });
     });
 }
+
+/**
+ * Does `pattern` (a certificate's hostname, possibly `*.` wildcard) cover `host`? A wildcard covers
+ * exactly one left-most label (RFC 6125 §6.4.3): `*.example.com` covers `www.example.com`, not
+ * `example.com` nor `a.b.example.com`. Compared lowercase (RFC 4343).
+ */
+export function hostMatches(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return true;
+  if (!p.startsWith("*.")) return false;
+  const suffix = p.slice(1); // ".example.com"
+  return h.length > suffix.length && h.endsWith(suffix) && !h.slice(0, -suffix.length).includes(".");
+}
