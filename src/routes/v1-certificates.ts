@@ -73,6 +73,10 @@ export function certificateRoutes(service: CertificateService) {
     .patch("/v1/certificates/:id", requireScope("certificates:write"), async (c) => {
       const ref = refOf(c);
       const body = validate(UpdateBodySchema, await readJson(c, c.get("config").maxBodyBytes), "body");
+      const ctx = serviceContext(c);
+      // Authorization before anything else about the resource: a caller without the zone/project gets
+      // the one 403, not a 422 that depends on what it asked to change.
+      service.authorizeScope(ctx, ref);
       if (ref.provider === "cloudflare" && body.scope_id !== undefined) {
         throw new AppError("not_supported_by_provider", "scope_id applies to Gjirafa certificates only", {
           provider: "cloudflare",
@@ -87,7 +91,7 @@ export function certificateRoutes(service: CertificateService) {
           },
         );
       }
-      const raw = await service.update(serviceContext(c), ref, ref.id, body);
+      const raw = await service.update(ctx, ref, ref.id, body);
       return shape(c, ref, raw);
     })
     .post("/v1/certificates/:id/validate", requireScope("certificates:write"), async (c) => {

@@ -1,0 +1,91 @@
+/**
+ * GET /openapi.json and GET /docs: public, and the document describes every operation of
+ * src/api/operations.ts with resolvable component schemas and the list query parameters.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../src/api/operations";
+import { clearKv, gateway } from "./helpers";
+
+beforeEach(clearKv);
+
+interface Doc {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters: Array<{ name: string; in: string }>;
+        responses: Record<string, unknown>;
+        requestBody?: unknown;
+      }
+    >
+  >;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+}
+
+function refsOf(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) refsOf(v, out);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "$ref" && typeof v === "string") out.push(v);
+      else refsOf(v, out);
+    }
+  }
+  return out;
+}
+
+describe("OpenAPI document and docs page", () => {
+  it("is public, OpenAPI 3.1, and has every operation with its method", async () => {
+    const gw = gateway();
+    const res = await gw.json<Doc>("GET", "/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const doc = res.body;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.info.title).toBe("certgate");
+    for (const op of OPERATIONS) {
+      const operation = doc.paths[op.path]?.[op.method];
+      expect(operation, `${op.method} ${op.path}`).toBeDefined();
+      expect(Object.keys(operation?.responses ?? {})).toEqual(["200", "default"]);
+      expect(Boolean(operation?.requestBody), `${op.method} ${op.path} body`).toBe(Boolean(op.body));
+    }
+    expect(Object.keys(doc.paths).sort()).toEqual([...new Set(OPERATIONS.map((o) => o.path))].sort());
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKey", "bearer"]);
+  });
+
+  it("every $ref resolves to a component schema, and the model's schemas are there", async () => {
+    const gw = gateway();
+    const doc = (await gw.json<Doc>("GET", "/openapi.json")).body;
+    const names = Object.keys(doc.components.schemas);
+    expect(names).toEqual(
+      expect.arrayContaining(["Certificate", "Quota", "Error", "ResultInfo", "CreateCertificate"]),
+    );
+    for (const ref of refsOf(doc)) {
+      expect(ref.startsWith("#/components/schemas/"), ref).toBe(true);
+      expect(names, ref).toContain(ref.slice("#/components/schemas/".length));
+    }
+  });
+
+  it("documents the query parameters of GET /v1/certificates and the path id", async () => {
+    const gw = gateway();
+    const doc = (await gw.json<Doc>("GET", "/openapi.json")).body;
+    const list = doc.paths["/v1/certificates"]?.get?.parameters.map((p) => `${p.in}:${p.name}`);
+    expect(list).toEqual(
+      ["provider", "zone", "project", "status", "host", "expiring_within", "include", "page", "per_page"].map(
+        (n) => `query:${n}`,
+      ),
+    );
+    const one = doc.paths["/v1/certificates/{id}"]?.get?.parameters.map((p) => `${p.in}:${p.name}`);
+    expect(one).toEqual(["path:id", "query:include"]);
+  });
+
+  it("serves the docs page as HTML without a key", async () => {
+    const gw = gateway();
+    const res = await gw.call("GET", "/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/<html/i);
+  });
+});
