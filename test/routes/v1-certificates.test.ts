@@ -248,6 +248,31 @@ describe("DELETE /v1/certificates/{id}", () => {
     },
   );
 
+  it("a Cloudflare pack purged after its deleted retention: a repeat DELETE still says already_deleted", async () => {
+    const gw = gateway();
+    const ref = cfId(gw, "active");
+    expect((await gw.call("DELETE", `/v1/certificates/${ref}`, { key: writer })).status).toBe(200);
+    gw.clock.advance(gw.sims.cloudflare.timings.deletedRetentionMs + 60_000);
+    const purged = await gw.call("GET", `/v1/certificates/${ref}`, { key: writer });
+    expect(purged.status).toBe(404);
+    const again = await gw.json<V4Envelope>("DELETE", `/v1/certificates/${ref}`, { key: writer });
+    expect([again.status, again.body.result]).toEqual([200, { id: ref, already_deleted: true }]);
+  });
+
+  it("an unmanaged zone is 404 for a key that may see every zone", async () => {
+    const gw = gateway();
+    const res = await gw.json<V4Envelope>(
+      "DELETE",
+      `/v1/certificates/cloudflare:${"c".repeat(32)}:${"d".repeat(32)}`,
+      {
+        key: writer,
+      },
+    );
+    expect(res.status).toBe(404);
+    expect(res.body.errors[0]?.message).toMatch(/not managed/);
+    expect(upstreamCalls(gw)).toBe(0);
+  });
+
   it("a Gjirafa certificate certgate never deleted stays 404", async () => {
     const gw = gateway();
     const res = await gw.json<V4Envelope>("DELETE", `/v1/certificates/gjirafa:${PROJECT}:424242`, {
