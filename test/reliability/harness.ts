@@ -58,6 +58,14 @@ export interface GatewayOptions {
   simSleep?: Sleep;
   /** Extra outbound origins (webhook sinks, Access teams). */
   routes?: Record<string, Handler>;
+  /** Sits between certgate and a simulator: rewrite, replace or count what the upstream answers. */
+  upstream?: (
+    provider: "cloudflare" | "gjirafa",
+    request: Request,
+    next: (request?: Request) => Promise<Response>,
+  ) => Promise<Response>;
+  /** KV bindings instead of the test runtime's (failing or slow stand-ins). */
+  kv?: { CACHE?: KVNamespace; STATE?: KVNamespace };
 }
 
 export interface CallOptions {
@@ -76,21 +84,27 @@ export interface JsonAnswer<T = Record<string, unknown>> {
 export function createReliabilityGateway(options: GatewayOptions = {}) {
   const clock = testClock();
   const sims = createDemoSimulators({ now: clock.now, sleep: options.simSleep ?? instantSleep });
+  const wrap = options.upstream;
   const fetch = routedFetch({
-    [new URL(CLOUDFLARE_BASE).origin]: (r) => sims.cloudflare.fetch(r),
-    [new URL(GJIRAFA_BASE).origin]: (r) => sims.gjirafa.fetch(r),
+    [new URL(CLOUDFLARE_BASE).origin]: (r) =>
+      wrap ? wrap("cloudflare", r, (req = r) => sims.cloudflare.fetch(req)) : sims.cloudflare.fetch(r),
+    [new URL(GJIRAFA_BASE).origin]: (r) =>
+      wrap ? wrap("gjirafa", r, (req = r) => sims.gjirafa.fetch(req)) : sims.gjirafa.fetch(r),
     ...options.routes,
   });
   const deps = testDeps({ clock, fetch });
   const worker = createWorker(deps);
-  const env = testEnv({
-    CLOUDFLARE_ZONES: DEMO_CLOUDFLARE_ZONE_IDS.join(","),
-    GJIRAFA_PROJECTS: DEMO_GJIRAFA_PROJECT_ID,
-    UPSTREAM_CLOUDFLARE_TOKEN: DEMO_CLOUDFLARE_TOKEN,
-    UPSTREAM_GJIRAFA_KEY: DEMO_GJIRAFA_API_KEY,
-    API_KEYS: API_KEYS_JSON,
-    ...options.env,
-  });
+  const env: Env = {
+    ...testEnv({
+      CLOUDFLARE_ZONES: DEMO_CLOUDFLARE_ZONE_IDS.join(","),
+      GJIRAFA_PROJECTS: DEMO_GJIRAFA_PROJECT_ID,
+      UPSTREAM_CLOUDFLARE_TOKEN: DEMO_CLOUDFLARE_TOKEN,
+      UPSTREAM_GJIRAFA_KEY: DEMO_GJIRAFA_API_KEY,
+      API_KEYS: API_KEYS_JSON,
+      ...options.env,
+    }),
+    ...options.kv,
+  };
 
   /** Sends a request as the platform would and waits for its background work. */
   async function send(request: Request): Promise<Response> {
