@@ -65,6 +65,8 @@ export interface DeleteOutcome {
 export interface CertificateProvider<Raw = unknown> {
   readonly name: ProviderName;
   readonly scopeKind: "zone" | "project";
+  /** Whether `quota()` asks the upstream (Cloudflare) or answers `supported: false` locally (Gjirafa). */
+  readonly hasQuotaApi: boolean;
   /** The scopes (zone ids / project uuids) configured for this provider. */
   configuredScopes(config: Config): string[];
   /** Whether the provider is configured at all (credentials and base URL present). */

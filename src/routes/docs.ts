@@ -9,7 +9,10 @@ export function docsRoutes() {
   return new Hono<AppEnv>()
     .get("/openapi.json", (c) => {
       document ??= JSON.stringify(buildOpenApiDocument());
-      return c.body(document, 200, { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" });
+      return c.body(document, 200, {
+        "Content-Type": "application/json",
+        "Cache-Control": "public, max-age=300",
+      });
     })
     .get("/docs", (c) =>
       c.html(DOCS_HTML, 200, {

@@ -82,8 +82,8 @@ export function listRoutes(service: CertificateService) {
       settled.forEach((s, i) => {
         const target = targets[i] as ScopeTarget;
         if (s.status === "fulfilled") {
-          reads.push(s.value);
-          result.push(...s.value.items);
+          if (s.value.cache) reads.push(s.value.cache);
+          result.push(...s.value.quotas);
         } else
           errors.push(
             scopeError(

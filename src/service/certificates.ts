@@ -226,10 +226,20 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       return result;
     },
 
-    /** A scope's quota, through the cache like lists (an order or delete changes `used`: see afterWrite). */
-    async quota(ctx: ServiceContext, target: ScopeTarget, bypass = false): Promise<ListRead<Quota>> {
+    /**
+     * A scope's quota, through the cache like lists (an order or delete changes `used`: see afterWrite).
+     * `cache` is null when the provider answers locally (no quota API upstream: no KV write spent on it).
+     */
+    async quota(
+      ctx: ServiceContext,
+      target: ScopeTarget,
+      bypass = false,
+    ): Promise<{ quotas: Quota[]; cache: ListRead<Quota> | null }> {
       const provider = authorizeScope(ctx, target);
-      return cache.read<Quota>(cacheContext(ctx), {
+      if (!provider.hasQuotaApi) {
+        return { quotas: [await provider.quota(upstreamContext(ctx), target.scope)], cache: null };
+      }
+      const read = await cache.read<Quota>(cacheContext(ctx), {
         key: { ...target, kind: "quota" },
         load: async () => [await provider.quota(upstreamContext(ctx), target.scope)],
         parse: (value: unknown) => {
@@ -238,6 +248,7 @@ export function createCertificateService(providers: Providers, cache: ListCache)
         },
         bypass,
       });
+      return { quotas: read.items, cache: read };
     },
   };
 }

@@ -120,6 +120,7 @@ async function quota(ctx: UpstreamContext, zone: string): Promise<Quota> {
 export const cloudflareProvider: CertificateProvider<CertificatePack> = Object.freeze({
   name: "cloudflare",
   scopeKind: "zone",
+  hasQuotaApi: true,
   configuredScopes: (config) => [...config.cloudflare.zones],
   isConfigured: (config) => config.cloudflare.auth !== null && config.cloudflare.zones.length > 0,
   listAll: (ctx, zone) => listAllCertificatePacks(ctx, zone),

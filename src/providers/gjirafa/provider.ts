@@ -81,6 +81,7 @@ async function quota(_ctx: UpstreamContext, project: string): Promise<Quota> {
 export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.freeze({
   name: "gjirafa",
   scopeKind: "project",
+  hasQuotaApi: false,
   configuredScopes: (config) => [...config.gjirafa.projects],
   isConfigured: (config) =>
     config.gjirafa.apiBase !== null && config.gjirafa.auth !== null && config.gjirafa.projects.length > 0,
