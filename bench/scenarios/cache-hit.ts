@@ -46,8 +46,16 @@ export async function cacheHit(ctx: BenchContext): Promise<Figure[]> {
       bindings: { FLOOR_KEY: key },
       kvNamespaces: ["CACHE"],
     });
+    const floorLog = await startWorker({
+      scriptPath: "bench/floor-worker.js",
+      bindings: { FLOOR_KEY: key, FLOOR_LOG: "1" },
+      kvNamespaces: ["CACHE"],
+    });
     try {
       await (await kvOf(floor.mf, "CACHE")).put(key, value);
+      await (await kvOf(floorLog.mf, "CACHE")).put(key, value);
+      const floorLogUrl = `${floorLog.url}/`;
+      const c: LoadResult[] = [];
       const floorUrl = `${floor.url}/`;
       const check = await fetch(floorUrl);
       if (check.status !== 200 || (await check.text()) !== value)
@@ -56,9 +64,9 @@ export async function cacheHit(ctx: BenchContext): Promise<Figure[]> {
       const callsBefore = up.cloudflare.count();
       const a: LoadResult[] = [];
       const b: LoadResult[] = [];
-      const run = (which: "a" | "b") =>
+      const run = (which: "a" | "b" | "c") =>
         load({
-          url: which === "a" ? listUrl : floorUrl,
+          url: which === "a" ? listUrl : which === "b" ? floorUrl : floorLogUrl,
           headers: which === "a" ? reader.headers : {},
           connections: options.connections,
           durationSeconds: options.durationSeconds,
@@ -72,12 +80,13 @@ export async function cacheHit(ctx: BenchContext): Promise<Figure[]> {
       });
       await load({ url: floorUrl, connections: options.connections, durationSeconds: 1 });
       for (let i = 0; i < options.pairs; i++) {
-        const order: Array<"a" | "b"> = i % 2 === 0 ? ["a", "b"] : ["b", "a"];
+        // A/B in alternation; the attribution series (c) runs after each pair.
+        const order: Array<"a" | "b" | "c"> = i % 2 === 0 ? ["a", "b", "c"] : ["b", "a", "c"];
         for (const which of order) {
           const result = await run(which);
-          (which === "a" ? a : b).push(result);
+          (which === "a" ? a : which === "b" ? b : c).push(result);
           ctx.log(
-            `  [1] pair ${i + 1} ${which === "a" ? "certgate" : "floor   "} ${result.rps.toFixed(0)} req/s p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms`,
+            `  [1] pair ${i + 1} ${which === "a" ? "certgate" : which === "b" ? "floor   " : "floor+log"} ${result.rps.toFixed(0)} req/s p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms`,
           );
         }
       }
@@ -90,6 +99,9 @@ export async function cacheHit(ctx: BenchContext): Promise<Figure[]> {
       const p99b = median(b.map((r) => r.p99));
       const rpsA = median(a.map((r) => r.rps));
       const rpsB = median(b.map((r) => r.rps));
+      const rpsC = median(c.map((r) => r.rps));
+      const logRatios = spread(c.map((r, i) => r.rps / (b[i]?.rps ?? Number.NaN)));
+      const vsLogged = spread(a.map((r, i) => r.rps / (c[i]?.rps ?? Number.NaN)));
       return [
         {
           id: "1",
@@ -123,8 +135,30 @@ export async function cacheHit(ctx: BenchContext): Promise<Figure[]> {
             connections: options.connections,
           },
         },
+        {
+          id: "1c",
+          name: "attribution: one log line per request",
+          value: `floor + log ${rpsC.toFixed(0)} req/s (${ratio(logRatios.median, logRatios.min, logRatios.max)} of floor); certgate/floor+log ${ratio(vsLogged.median, vsLogged.min, vsLogged.max)}`,
+          comparedTo: "floor worker",
+          goal: null,
+          met: null,
+          data: {
+            floor_with_log_rps: c.map((r) => round(r.rps)),
+            floor_with_log_over_floor: {
+              median: round(logRatios.median, 3),
+              min: round(logRatios.min, 3),
+              max: round(logRatios.max, 3),
+            },
+            certgate_over_floor_with_log: {
+              median: round(vsLogged.median, 3),
+              min: round(vsLogged.min, 3),
+              max: round(vsLogged.max, 3),
+            },
+          },
+        },
       ];
     } finally {
+      await floorLog.dispose();
       await floor.dispose();
     }
   } finally {
