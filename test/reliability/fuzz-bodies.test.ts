@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bearer, KEYS } from "../helpers/keys";
-import { NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
+import { assertLogsClean, NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
 import { createReliabilityGateway, resetStorage } from "./harness";
 import { baseSecrets, createLeakDetector, type LeakDetector } from "./leaks";
 import {
@@ -63,7 +63,10 @@ type Mutation =
   | { kind: "set"; at: number; value: unknown }
   | { kind: "extra"; name: string; value: unknown }
   | { kind: "replace"; value: unknown }
-  | { kind: "hosts"; hosts: unknown[] };
+  | { kind: "hosts"; hosts: unknown[] }
+  /** The private key where it does not belong: as another field's value, or as a field NAME. */
+  | { kind: "key-in-field"; at: number }
+  | { kind: "key-as-name" };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.nat().map((at): Mutation => ({ kind: "drop", at })),
@@ -78,13 +81,15 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     .map(([name, value]): Mutation => ({ kind: "extra", name, value })),
   fc.jsonValue({ maxDepth: 4 }).map((value): Mutation => ({ kind: "replace", value })),
   hostList.map((hosts): Mutation => ({ kind: "hosts", hosts: [...hosts] })),
+  fc.nat().map((at): Mutation => ({ kind: "key-in-field", at })),
+  // { kind: "key-as-name" } is left out: it fails today (see the it.todo below).
 );
 
 /** The hostname fields of each body shape. */
 const HOST_FIELDS = ["hosts", "additionalDomainNames", "additional_names"];
 const NAME_FIELDS = ["domainName", "domain_name"];
 
-function apply(base: unknown, m: Mutation): string {
+function apply(base: unknown, m: Mutation, privateKey: string): string {
   if (m.kind === "replace") return JSON.stringify(m.value);
   const body: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   const keys = Object.keys(body);
@@ -99,6 +104,12 @@ function apply(base: unknown, m: Mutation): string {
     case "extra":
       // Written as JSON text so "__proto__" is a real own key, as an attacker would send it.
       return JSON.stringify(body).replace(/^\{/, `{${JSON.stringify(m.name)}:${JSON.stringify(m.value)},`);
+    case "key-in-field":
+      body[pick(m.at)] = privateKey;
+      break;
+    case "key-as-name":
+      body[privateKey] = 1;
+      break;
     case "hosts": {
       const list = keys.find((k) => HOST_FIELDS.includes(k));
       const name = keys.find((k) => NAME_FIELDS.includes(k));
@@ -146,10 +157,11 @@ describe("fuzz: JSON bodies, content types, hostile payloads", () => {
     const { gw, f } = setup();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...bodyCases), mutation, async (c, m) => {
-        await send(gw, c, f, apply(c.body?.(f), m));
+        await send(gw, c, f, apply(c.body?.(f), m, key.pem));
       }),
       { seed: SEED, numRuns: NUM_RUNS * 3 },
     );
+    assertLogsClean(gw, leaks);
   });
 
   it(`content types: anything but JSON is 415 where a body is read (seed ${SEED})`, async () => {
@@ -185,6 +197,7 @@ describe("fuzz: JSON bodies, content types, hostile payloads", () => {
       ),
       { seed: SEED, numRuns: NUM_RUNS },
     );
+    assertLogsClean(gw, leaks);
   });
 
   it(`raw bytes and broken JSON (seed ${SEED})`, async () => {
@@ -201,7 +214,14 @@ describe("fuzz: JSON bodies, content types, hostile payloads", () => {
       }),
       { seed: SEED, numRuns: NUM_RUNS },
     );
+    assertLogsClean(gw, leaks);
   });
+
+  // BUG (reported to the lead, src/validation.ts `validate`): zod's "Unrecognized key" message quotes
+  // the key NAME verbatim, so a body whose property name is a PEM private key gets the whole key echoed in
+  // errors[0].fields[].message (and a 64 KiB name is echoed in full). Repro: POST the native order body
+  // plus {"-----BEGIN PRIVATE KEY-----\nMIIE...": 1} -> 400 whose message contains the key.
+  it.todo("a private key sent as a property NAME is not echoed in the validation error");
 
   // Hostile by construction: one of each, at the configured limit and beyond it.
   const hostile: ReadonlyArray<readonly [string, (f: Fixture) => string, number | null]> = [

@@ -55,3 +55,12 @@ export async function sendAndCheck(
   expect(leaked, `secret in the answer: ${label}`).toBeNull();
   return { status: res.status, code: seen.code, body };
 }
+
+/** After a property: no secret in any log record the fuzzed requests produced. */
+export function assertLogsClean(gw: ReliabilityGateway, leaks: LeakDetector): void {
+  const hits = gw.deps.logs.flatMap((record, i) => {
+    const hit = leaks.find(JSON.stringify(record));
+    return hit ? [`${hit} in log #${i + 1} (${String(record.event)})`] : [];
+  });
+  expect(hits).toEqual([]);
+}

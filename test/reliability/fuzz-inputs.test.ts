@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLOUDFLARE_ZONE_IDS, DEMO_GJIRAFA_PROJECT_ID } from "../../sandbox";
 import { AUD, jwksHandler, makeSigningKey, TEAM } from "../auth/jwt";
 import { bearer, KEYS } from "../helpers/keys";
-import { NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
+import { assertLogsClean, NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
 import { createReliabilityGateway, resetStorage } from "./harness";
 import { baseSecrets, createLeakDetector } from "./leaks";
 import { fixtureOf } from "./operations";
@@ -140,6 +140,7 @@ describe("fuzz: path parameters, query strings, credential headers", () => {
       }),
       { seed: SEED, numRuns: NUM_RUNS * 3 },
     );
+    assertLogsClean(gw, leaks);
   });
 
   const queryKey = fc.oneof(
@@ -223,6 +224,7 @@ describe("fuzz: path parameters, query strings, credential headers", () => {
       ),
       { seed: SEED, numRuns: NUM_RUNS * 2 },
     );
+    assertLogsClean(gw, leaks);
   });
 
   let signer: Awaited<ReturnType<typeof makeSigningKey>>;
@@ -291,5 +293,6 @@ describe("fuzz: path parameters, query strings, credential headers", () => {
       }),
       { seed: SEED, numRuns: NUM_RUNS * 2 },
     );
+    assertLogsClean(gw, leaks);
   });
 });
