@@ -10,6 +10,7 @@
 import { createListCache, type ListCache } from "../cache";
 import type { Config } from "../config";
 import type { Deps } from "../deps";
+import { AppError } from "../errors";
 import { createLogger } from "../logger";
 import { providers } from "../providers/registry";
 import { sendDigests } from "./alerts/digest";
@@ -46,10 +47,12 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
   const runId = `run_${startedAt.toString(36)}_${Math.floor(deps.random() * 36 ** 6).toString(36)}`;
   const logger = createLogger(deps, config.secrets, { component: "monitor", run_id: runId });
   const sources = configuredSources(options.providers ?? providers, config);
-  const state = await loadState(config.state, (issues) =>
-    logger.log("warn", "monitor_state_discarded", { issues }),
+  const [state, previousReport] = await stateStore(() =>
+    Promise.all([
+      loadState(config.state, (issues) => logger.log("warn", "monitor_state_discarded", { issues })),
+      loadReport(config.state),
+    ]),
   );
-  const previousReport = await loadReport(config.state);
   const m = config.monitor;
 
   // Budget: alerts (one digest per configured channel) and remediation are reserved up front.
@@ -210,8 +213,10 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     remediation: remediation.attempts,
     subrequests: { budget: m.subrequestBudget, ...spend },
   });
-  await saveState(config.state, next);
-  await saveReport(config.state, report, previousReport);
+  await stateStore(async () => {
+    await saveState(config.state, next);
+    await saveReport(config.state, report, previousReport);
+  });
 
   const writes = Promise.allSettled(cacheWrites);
   if (options.waitUntil) options.waitUntil(writes);
@@ -227,4 +232,25 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     subrequests: report.run.subrequests.used,
   });
   return report;
+}
+
+/**
+ * STATE (KV) failures end the run as `upstream_unavailable` (a dependency is down, the caller is not
+ * at fault), not as an internal error: POST /v1/report/run answers 502 like GET /v1/report does.
+ */
+async function stateStore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(
+      "upstream_unavailable",
+      "The monitor's state store (KV STATE) is unavailable; try again",
+      {},
+      undefined,
+      {
+        cause: err,
+      },
+    );
+  }
 }

@@ -35,6 +35,7 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
   const provider: FakeProvider = {
     name,
     scopeKind: name === "cloudflare" ? "zone" : "project",
+    hasQuotaApi: name === "cloudflare",
     scopes: new Map(Object.entries(scopes)),
     listed: [],
     validated: [],
