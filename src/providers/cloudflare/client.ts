@@ -107,9 +107,21 @@ export async function listAllCertificatePacks(
   for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
     const answer = await listCertificatePacks(ctx, zone, { status: "all", page, per_page: LIST_PAGE_SIZE });
     // Offset paging shifts when a pack is created or purged between two pages: keep each id once.
+    const before = seen.size;
     for (const pack of answer.result) {
       if (!seen.has(pack.id)) packs.push(pack);
       seen.add(pack.id);
+    }
+    // A later page of nothing but ids already seen means the upstream ignores `page`: stop now rather
+    // than spend up to MAX_LIST_PAGES requests of the token's 1,200 per 5 minutes on repeats.
+    if (page > 1 && answer.result.length > 0 && seen.size === before) {
+      throw new AppError(
+        "upstream_invalid_response",
+        `Cloudflare answered page ${page} with packs of earlier pages`,
+        {
+          provider: "cloudflare",
+        },
+      );
     }
     const totalPages = answer.result_info?.total_pages;
     if (typeof totalPages === "number") {
