@@ -3,6 +3,9 @@
  * under /gjirafa, native shapes (string errors, `resultInfo`), so existing Gjirafa clients work with
  * certgate's key instead of an upstream key. The `{version}` segment must be the configured
  * GJIRAFA_API_VERSION. Lists come from the KV cache (whole project) and are paged here, per request.
+ * The cached items are list items enriched with their detail (providers/gjirafa/enrich.ts), so a list
+ * answer here carries the detail's fields too (notBefore, notAfter, issuer, dnsRecords, ...): an
+ * additive superset of seed 004's list item, which existing clients ignore or can use.
  */
 import { type Context, Hono } from "hono";
 import * as z from "zod";

@@ -51,6 +51,25 @@ describe("import", () => {
     expect(sim.calls({ method: "POST" })[0]?.path).toBe(`/api/v1/projects/${PROJECT_P}/certificates/import`);
   });
 
+  it.each([
+    ["empty", ""],
+    ["whitespace only", "  \n\n "],
+  ])('imports with an %s chain, sent as ""', async (_name, chain) => {
+    const { sim, ctx } = gjirafaSetup();
+    const cert = await gj.importCertificate(ctx, PROJECT_P, { ...IMPORT, chain });
+    expect(cert.certificateType).toBe("Imported");
+    expect(sim.calls({ method: "POST" })[0]?.body).toMatchObject({ certificateChain: "" });
+  });
+
+  it("refuses a garbage chain naming body.chain, before sending", async () => {
+    const { sim, ctx } = gjirafaSetup();
+    const err = await failure(gj.importCertificate(ctx, PROJECT_P, { ...IMPORT, chain: "garbage-chain" }));
+    expect(err).toMatchObject({ code: "validation_failed", status: 400 });
+    expect(err.details.fields?.map((f) => f.path)).toEqual(["body.chain"]);
+    expect(JSON.stringify({ m: err.message, d: err.details })).not.toContain("garbage-chain");
+    expect(sim.count()).toBe(0);
+  });
+
   it("refuses malformed PEM naming the field, before sending", async () => {
     const { sim, ctx } = gjirafaSetup();
     const err = await failure(
@@ -147,6 +166,24 @@ describe("native pass-through functions", () => {
       "validation_failed",
     );
     expect(sim.count()).toBe(1);
+    const noChain = await gjirafaNative.import(ctx, PROJECT_P, {
+      certificateBody: SAMPLE_CERTIFICATE,
+      certificatePrivateKey: SAMPLE_PRIVATE_KEY,
+      certificateChain: " \n",
+      scopeId: 1,
+    });
+    expect(noChain.result.certificateType).toBe("Imported");
+    expect(sim.calls({ method: "POST" })[0]?.body).toMatchObject({ certificateChain: "" });
+    const badChain = await failure(
+      gjirafaNative.import(ctx, PROJECT_P, {
+        certificateBody: SAMPLE_CERTIFICATE,
+        certificatePrivateKey: SAMPLE_PRIVATE_KEY,
+        certificateChain: "garbage-chain",
+        scopeId: 1,
+      }),
+    );
+    expect(badChain.details.fields?.map((f) => f.path)).toEqual(["body.certificateChain"]);
+    expect(sim.count("POST")).toBe(1);
     const created = await gjirafaNative.create(ctx, PROJECT_P, {
       domainName: "n.example.com",
       additionalDomainNames: [],

@@ -25,7 +25,18 @@ describe("pemProblem", () => {
   });
 
   it.each([
+    ["empty", ""],
+    ["whitespace", " \n\t\r\n "],
+  ])("accepts an %s chain (seed 004 does not require chain content)", (_name, chain) => {
+    expect(pemProblem(chain, "chain")).toBeNull();
+  });
+
+  it.each([
     ["empty", "", "certificate"],
+    ["empty", "", "private_key"],
+    ["not a string", undefined, "chain"],
+    ["garbage", "not a chain", "chain"],
+    ["bad base64", pem("CERTIFICATE", "MII%%%notbase64"), "chain"],
     ["not a string", 42, "certificate"],
     ["not PEM", "hello", "certificate"],
     ["a key where a certificate belongs", pem("PRIVATE KEY", KEY_BODY), "certificate"],
@@ -60,6 +71,25 @@ describe("assertImportPem", () => {
     const all = JSON.stringify({ message: err.message, details: err.details });
     expect(all).not.toContain(KEY_BODY.slice(0, 20));
     expect(all).not.toContain("nope");
+  });
+
+  it("passes without a chain, and names a garbage chain without echoing it", () => {
+    expect(() =>
+      assertImportPem({ certificate: SAMPLE_CERTIFICATE, private_key: SAMPLE_PRIVATE_KEY, chain: "" }),
+    ).not.toThrow();
+    let caught: unknown;
+    try {
+      assertImportPem({
+        certificate: SAMPLE_CERTIFICATE,
+        private_key: SAMPLE_PRIVATE_KEY,
+        chain: "garbage-chain-text",
+      });
+    } catch (err) {
+      caught = err;
+    }
+    if (!(caught instanceof AppError)) throw new Error("expected an AppError");
+    expect(caught.details.fields?.map((f) => f.path)).toEqual(["body.chain"]);
+    expect(JSON.stringify({ m: caught.message, d: caught.details })).not.toContain("garbage-chain-text");
   });
 
   it("passes well-formed material", () => {

@@ -33,26 +33,39 @@ describe("listAll", () => {
     [100, 1],
     [101, 2],
     [250, 3],
-  ])("follows hasNextPage (%i certificates -> %i requests)", async (n, requests) => {
+  ])("follows hasNextPage (%i certificates -> %i list requests, + 1 detail each)", async (n, pages) => {
     const { sim, ctx } = gjirafaSetup();
     seedMany(sim, n);
     seedMany(sim, 3, PROJECT_Q);
     const certs = await gj.listAll(ctx, PROJECT_P);
     expect(certs).toHaveLength(n);
     expect(new Set(certs.map((c) => c.id)).size).toBe(n);
-    const calls = sim.calls({ method: "GET" });
-    expect(calls).toHaveLength(requests);
-    expect(calls.map((c) => c.query.pageIndex)).toEqual(
-      Array.from({ length: requests }, (_, i) => String(i + 1)),
+    const listCalls = sim.calls({ method: "GET" }).filter((c) => c.path.endsWith("/certificates"));
+    expect(listCalls).toHaveLength(pages);
+    expect(listCalls.map((c) => c.query.pageIndex)).toEqual(
+      Array.from({ length: pages }, (_, i) => String(i + 1)),
     );
-    expect(calls.every((c) => c.query.pageSize === "100")).toBe(true);
-    expect(calls[0]?.path).toBe(`/api/v1/projects/${PROJECT_P}/certificates`);
+    expect(listCalls.every((c) => c.query.pageSize === "100")).toBe(true);
+    expect(listCalls[0]?.path).toBe(`/api/v1/projects/${PROJECT_P}/certificates`);
+    expect(sim.count("GET")).toBe(pages + n);
+    expect(ctx.meter.calls).toBe(pages + n);
   });
 
   it("stops at totalPages even if hasNextPage stays true", async () => {
     const { ctx, fetch } = gjirafaSetup({
       wrap: () => (request) => {
-        const page = Number(new URL(request.url).searchParams.get("pageIndex"));
+        const url = new URL(request.url);
+        const detail = /\/certificates\/(\d+)$/.exec(url.pathname);
+        if (detail) {
+          const id = Number(detail[1]);
+          return Response.json({
+            success: true,
+            errors: [],
+            messages: [],
+            result: { id, domainName: `p${id}.example.com`, certificateStatus: "Active" },
+          });
+        }
+        const page = Number(url.searchParams.get("pageIndex"));
         return Response.json({
           success: true,
           errors: [],
@@ -70,7 +83,8 @@ describe("listAll", () => {
       },
     });
     await expect(gj.listAll(ctx, PROJECT_P)).resolves.toHaveLength(2);
-    expect(fetch.requests).toHaveLength(2);
+    // 2 pages + 2 details.
+    expect(fetch.requests).toHaveLength(4);
   });
 
   it("an upstream that ignores pageIndex is an error, not an endless loop", async () => {
@@ -89,16 +103,20 @@ describe("listAll", () => {
     expect(fetch.requests).toHaveLength(2);
   });
 
-  it("a list item normalizes with nulls for what it lacks", async () => {
+  it("a listed certificate carries its detail: expiry, issuer and DNS records normalize", async () => {
     const { sim, ctx, clock } = gjirafaSetup();
-    seedMany(sim, 1);
-    const [item] = await gj.listAll(ctx, PROJECT_P);
-    if (!item) throw new Error("no item");
-    expect(gj.normalize(PROJECT_P, item, clock.now())).toMatchObject({
-      expires_at: null,
-      days_remaining: null,
-      issuer: null,
+    seedMany(sim, 2);
+    const [pending, active] = await gj.listAll(ctx, PROJECT_P);
+    if (!pending || !active) throw new Error("two items expected");
+    expect(gj.normalize(PROJECT_P, active, clock.now())).toMatchObject({
+      status: "active",
+      days_remaining: 90,
+      validity_days: 90,
+      issuer: expect.stringContaining("Let's Encrypt"),
     });
+    const normalized = gj.normalize(PROJECT_P, pending, clock.now());
+    expect(normalized).toMatchObject({ status: "pending_validation", expires_at: null });
+    expect(normalized.validation.records.map((r) => r.kind)).toEqual(["txt", "challenge"]);
   });
 });
 

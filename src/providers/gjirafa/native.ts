@@ -2,7 +2,8 @@
  * What the native pass-through routes (/gjirafa/...) need: the request schemas of seed 004 and one
  * function per operation that validates the caller's input, calls Gjirafa and returns the validated wire
  * envelope (loose: unknown fields kept). Import bodies are PEM-checked first; a failure names the field
- * (body.certificateBody, body.certificatePrivateKey, body.certificateChain) and never echoes it.
+ * (body.certificateBody, body.certificatePrivateKey, body.certificateChain) and never echoes it. The
+ * `certificateChain` field is required (seed 004) but may be "" (no chain; pem.ts).
  */
 import { validate } from "../../validation";
 import type { UpstreamContext } from "../types";
@@ -15,7 +16,7 @@ import {
   updateCertificate,
   validateCertificate,
 } from "./client";
-import { assertPemFields } from "./pem";
+import { assertPemFields, chainToSend } from "./pem";
 import { CreateBodySchema, ImportBodySchema, ListQuerySchema, UpdateBodySchema } from "./requests";
 import type { CertificateListResponse, CertificateResponse, DeleteResponse } from "./schemas";
 
@@ -46,7 +47,10 @@ export const gjirafaNative = Object.freeze({
       { path: "body.certificatePrivateKey", value: parsed.certificatePrivateKey, kind: "private_key" },
       { path: "body.certificateChain", value: parsed.certificateChain, kind: "chain" },
     ]);
-    return importCertificate(ctx, project, parsed);
+    return importCertificate(ctx, project, {
+      ...parsed,
+      certificateChain: chainToSend(parsed.certificateChain),
+    });
   },
   async update(
     ctx: UpstreamContext,

@@ -3,8 +3,10 @@
  *
  * - hosts: `domainName` then `additionalNames`, which the wire carries as ONE string (seed 004); it is
  *   split on commas, semicolons and whitespace, trimmed, lowercased and deduplicated.
- * - The list item lacks notBefore, notAfter, issuer and DNS records: those come out null/empty, never
- *   guessed. validity_days is derived only when both notBefore and notAfter are known.
+ * - `listAll` hands out list items merged with their detail (enrich.ts), so notAfter, notBefore, issuer,
+ *   dnsRecords and certificateChallenge are normally present. A plain list item (an older cache entry)
+ *   lacks them: they come out null/empty, never guessed. validity_days is derived only when both
+ *   notBefore and notAfter are known.
  * - validation: DNS (TXT) only for issued certificates (domain.md); `dnsRecords[{key,value}]` become
  *   `txt` records and `certificateChallenge` a `challenge` record. Imported certificates have no method.
  * - certificate_authority: Gjirafa does not report one; null (the issuer text is in `issuer`).

@@ -1,7 +1,10 @@
 /**
  * PEM checks for certificate imports (RFC 7468 armor), run BEFORE anything is sent upstream:
  * - certificate: exactly one `CERTIFICATE` block;
- * - chain: one or more `CERTIFICATE` blocks;
+ * - chain: empty (or only whitespace), or one or more `CERTIFICATE` blocks. Seed 004 lists the
+ *   `certificateChain` FIELD as mandatory but not its content (a leaf signed directly by a root, or a
+ *   server that sends its own chain, has none), and certgate's unified schema and OpenAPI make `chain`
+ *   optional (default ""); an empty chain is sent as "" (`chainToSend`);
  * - private key: exactly one `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1) or `EC PRIVATE KEY`
  *   (SEC 1) block. Encrypted keys are refused: the upstream cannot use a key without its passphrase.
  * Every block's body must be base64 that decodes; a certificate must also start as DER (an ASN.1
@@ -53,6 +56,7 @@ function blocksOf(text: string): Block[] | string {
 
 /** Why `text` is not PEM of `kind`, or null when it is. */
 export function pemProblem(text: unknown, kind: PemKind): string | null {
+  if (kind === "chain" && typeof text === "string" && text.trim() === "") return null;
   if (typeof text !== "string" || text.trim() === "") return "is required";
   const blocks = blocksOf(text);
   if (typeof blocks === "string") return blocks;
@@ -69,6 +73,11 @@ export function pemProblem(text: unknown, kind: PemKind): string | null {
     if (block.bytes[0] !== 0x30) return "holds a CERTIFICATE block that is not DER";
   }
   return null;
+}
+
+/** The chain as sent upstream: "" when it holds nothing but whitespace, else unchanged. */
+export function chainToSend(chain: string): string {
+  return chain.trim() === "" ? "" : chain;
 }
 
 export interface PemField {

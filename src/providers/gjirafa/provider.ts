@@ -1,6 +1,8 @@
 /**
  * The Gjirafa provider behind `CertificateProvider`: CDN certificates of the configured projects.
- * The wire object it hands out (`Raw`) is the validated, loose `GjirafaCertificate` (list item or detail).
+ * The wire object it hands out (`Raw`) is the validated, loose `GjirafaCertificate`: a detail, or (from
+ * `listAll`) a list item merged with its detail (enrich.ts). Cache entries written before enrichment hold
+ * plain list items; `parseRaw` still accepts them and `normalize` reports what they lack as null.
  */
 import { AppError } from "../../errors";
 import { certificateId, type Quota } from "../../model/certificate";
@@ -11,12 +13,12 @@ import {
   deleteCertificate,
   getCertificate,
   importCertificate,
-  listAllCertificates,
   updateCertificate,
   validateCertificate,
 } from "./client";
+import { listAllEnriched } from "./enrich";
 import { normalizeGjirafaCertificate } from "./normalize";
-import { assertImportPem } from "./pem";
+import { assertImportPem, chainToSend } from "./pem";
 import { type CreateBody, CreateBodySchema, type ImportBody, ImportBodySchema } from "./requests";
 import { type GjirafaCertificate, GjirafaCertificateSchema } from "./schemas";
 
@@ -38,7 +40,7 @@ export function toImportBody(input: ImportInput): ImportBody {
     {
       certificateBody: input.certificate,
       certificatePrivateKey: input.private_key,
-      certificateChain: input.chain,
+      certificateChain: chainToSend(input.chain),
       scopeId: input.scope_id,
     },
     "body",
@@ -85,7 +87,11 @@ export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.f
   configuredScopes: (config) => [...config.gjirafa.projects],
   isConfigured: (config) =>
     config.gjirafa.apiBase !== null && config.gjirafa.auth !== null && config.gjirafa.projects.length > 0,
-  listAll: (ctx, project) => listAllCertificates(ctx, project),
+  // Cost: 1 request per list page + 1 detail GET per certificate (1 + N for up to 100 certificates), at
+  // most 6 in flight, within ctx.deadline and counted on ctx.meter. Paid for at most once per fresh
+  // window per project (the list cache coalesces refreshes); the monitor plans each scope by its
+  // measured cost (src/monitor/plan.ts). Why the details are needed at all: enrich.ts.
+  listAll: (ctx, project) => listAllEnriched(ctx, project),
   parseRaw(value) {
     const parsed = GjirafaCertificateSchema.safeParse(value);
     return parsed.success ? parsed.data : null;

@@ -41,6 +41,7 @@ export type CreateBody = z.infer<typeof CreateBodySchema>;
 export const ImportBodySchema = z.strictObject({
   certificateBody: z.string(),
   certificatePrivateKey: z.string(),
+  /** Required by seed 004 but may be "" (no chain); non-empty content must be CERTIFICATE blocks (pem.ts). */
   certificateChain: z.string(),
   scopeId: int32,
 });

@@ -1,0 +1,75 @@
+/**
+ * A project's full list, each item enriched with its detail. Seed 004's list item (GET .../certificates)
+ * carries id, distributionId, sslCertificateId, domainName, additionalNames, certificateType,
+ * certificateStatus, scope and lastModified: no notBefore/notAfter, issuer, dnsRecords or
+ * certificateChallenge. Those exist only on the detail (GET .../certificates/{id}). The list cache, the
+ * unified list (`expires_at`, `days_remaining`, `expiring_within`) and the monitor (expiry ladder, late
+ * renewal, stuck validation) all read the listed objects, so without the detail Gjirafa certificates
+ * could never be seen expiring.
+ *
+ * Merge: list item fields, then detail fields (the detail wins on overlap; unknown fields of both are
+ * kept, the schema is loose). The item's `lastModified`, `distributionId` and `scope` survive because
+ * the detail has none.
+ *
+ * Failures, never a silent gap:
+ * - a detail answering 404 means the certificate was deleted between the list and the get: the item
+ *   is dropped (the list would not have shown it a moment later either);
+ * - any other failure (5xx after retries, 401/403, timeout, the deadline, a wrong shape, a detail for
+ *   another id) fails the whole load with that AppError; no further details are requested once one has
+ *   failed. The list cache then serves its last copy as stale-if-error (src/cache/list-cache.ts).
+ */
+import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../../concurrency";
+import { AppError, isAppError } from "../../errors";
+import type { UpstreamContext } from "../types";
+import { getCertificate, listAllCertificates } from "./client";
+import type { GjirafaCertificate } from "./schemas";
+
+/** The list item with its detail laid over it. */
+export function mergeDetail(item: GjirafaCertificate, detail: GjirafaCertificate): GjirafaCertificate {
+  return { ...item, ...detail };
+}
+
+type Enriched = { kept: true; cert: GjirafaCertificate } | { kept: false };
+
+/**
+ * Cost: the list pages (1 per LIST_PAGE_SIZE certificates) + 1 GET per certificate, i.e. 1 + N requests
+ * for a project of up to 100 certificates, all counted on `ctx.meter` by the HTTP core (retries too).
+ * At most MAX_UPSTREAM_IN_FLIGHT (6) details are in flight, all within `ctx.deadline`.
+ * What keeps this affordable: the list cache refreshes a project at most once per fresh window
+ * (coalesced per isolate), and the monitor's planner budgets each scope by its measured cost of the
+ * last check (src/monitor/plan.ts `last_cost`), not by a fixed guess.
+ */
+export async function listAllEnriched(ctx: UpstreamContext, project: string): Promise<GjirafaCertificate[]> {
+  const items = await listAllCertificates(ctx, project);
+  // Per call, not module state: the first failure stops the requests that have not started yet.
+  const stop: { failed: boolean; error: unknown } = { failed: false, error: undefined };
+  const settled = await mapSettled(items, MAX_UPSTREAM_IN_FLIGHT, async (item): Promise<Enriched> => {
+    if (stop.failed) throw stop.error;
+    try {
+      const detail = (await getCertificate(ctx, project, String(item.id))).result;
+      if (detail.id !== item.id) {
+        throw new AppError(
+          "upstream_invalid_response",
+          "Gjirafa answered a certificate detail for another id",
+          { provider: "gjirafa" },
+        );
+      }
+      return { kept: true, cert: mergeDetail(item, detail) };
+    } catch (error) {
+      if (isAppError(error) && error.code === "not_found") return { kept: false };
+      if (!stop.failed) {
+        stop.failed = true;
+        stop.error = error;
+      }
+      throw error;
+    }
+  });
+  if (stop.failed) throw stop.error;
+  const enriched: GjirafaCertificate[] = [];
+  for (const outcome of settled) {
+    // Unreachable (a rejection sets `failed`), kept so a rejection can never be skipped silently.
+    if (outcome.status === "rejected") throw outcome.reason;
+    if (outcome.value.kept) enriched.push(outcome.value.cert);
+  }
+  return enriched;
+}
