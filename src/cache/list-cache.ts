@@ -63,6 +63,14 @@ const TTL_MARGIN_SECONDS = 60;
 interface Flight {
   generation: number;
   promise: Promise<ListEntry<unknown>>;
+  /** The upstream answered (the flight lingers until its KV write settles). */
+  loaded: boolean;
+}
+
+/** The last entry this isolate decoded or wrote for a key, with the exact KV text it came from. */
+interface Decoded {
+  text: string;
+  entry: ListEntry<unknown>;
 }
 
 type Parse<T> = (value: unknown) => T | null;
@@ -75,6 +83,9 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   const generations = new Map<string, number>();
   const invalidatedAt = new Map<string, number>();
   const inflight = new Map<string, Flight>();
+  // A hit reads the KV text every time (KV is the shared truth), but re-parses and re-validates it only
+  // when it differs from what this isolate last saw for the key: the common hit costs one string compare.
+  const decodedByKey = new Map<string, Decoded>();
   /** The last failed load per key: reported on STALE reads; its Retry-After holds off refreshes. */
   const failures = new Map<string, { error: unknown; retryAt: number }>();
 
@@ -95,12 +106,16 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       return null;
     }
     if (got.value === null) return null;
+    const known = decodedByKey.get(k);
+    // Sound: the key names the provider and the provider decides T (as for coalesced loads).
+    if (known && known.text === got.value) return known.entry as ListEntry<T>;
     const decoded = decodeEntry(got.value, parse);
     if (!decoded.ok) {
       // Treated as a miss; the load that follows replaces it.
       loggerOf(ctx).log("warn", "cache_entry_invalid", { cache_key: k, reason: decoded.reason });
       return null;
     }
+    decodedByKey.set(k, { text: got.value, entry: decoded.entry });
     return decoded.entry;
   }
 
@@ -134,6 +149,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
           return;
         }
         await ctx.kv.put(k, text, { expirationTtl });
+        decodedByKey.set(k, { text, entry });
       },
       timer,
       kvTimeoutMs,
@@ -154,7 +170,9 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   function loadShared<T>(ctx: CacheContext, k: string, request: ReadRequest<T>): Promise<ListEntry<T>> {
     const generation = generationOf(k);
     const current = inflight.get(k);
-    if (current && current.generation === generation) {
+    // A no-cache request must reach the origin (RFC 9111 §5.2.1.4): it may join a load still waiting
+    // for the upstream, never one that already answered before the request arrived.
+    if (current && current.generation === generation && !(request.bypass && current.loaded)) {
       // Sound: the key names the provider and the provider decides T, so every load of k yields T.
       return current.promise as Promise<ListEntry<T>>;
     }
@@ -163,8 +181,14 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     const promise = new Promise<T[]>((resolve) => resolve(request.load())).then(
       (items): ListEntry<T> => ({ fetchedAt, items }),
     );
-    const flight: Flight = { generation, promise };
+    const flight: Flight = { generation, promise, loaded: false };
     inflight.set(k, flight);
+    promise.then(
+      () => {
+        flight.loaded = true;
+      },
+      () => undefined,
+    );
     const sameGeneration = () => generationOf(k) === generation;
     const settled = promise
       .then(
@@ -272,6 +296,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       invalidatedAt.set(k, ctx.deps.now());
       inflight.delete(k);
       failures.delete(k);
+      decodedByKey.delete(k);
       const deleted = await guardKv(() => ctx.kv.delete(k), timer, kvTimeoutMs);
       if (!deleted.ok) {
         loggerOf(ctx).log("warn", "cache_invalidate_failed", {

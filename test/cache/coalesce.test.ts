@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 /**
  * Coalescing: concurrent reads of one scope in one isolate make one upstream call.
  */
@@ -94,6 +95,30 @@ describe("list cache: coalescing", () => {
     expect(up.calls).toHaveLength(1);
     up.calls[0]?.resolve(items("new"));
     expect(await bypass).toMatchObject({ outcome: "BYPASS", items: items("new") });
+  });
+
+  it("a no-cache read after the upstream answered goes upstream again, even while that answer is being stored", async () => {
+    const cache = createListCache();
+    let releasePut: () => void = () => undefined;
+    const slowPuts: KVNamespace = Object.assign(Object.create(env.CACHE), {
+      get: env.CACHE.get.bind(env.CACHE),
+      put: (...args: Parameters<KVNamespace["put"]>) =>
+        new Promise<void>((resolve) => {
+          releasePut = () => resolve(env.CACHE.put(...args));
+        }),
+    });
+    const h = harness(slowPuts);
+    const key = uniqueKey();
+    const up = loader(items("first"));
+    expect(await cache.read(h.ctx, request(key, up.load))).toMatchObject({ outcome: "MISS" });
+    up.answer = items("second");
+    // The first load's KV write is still pending; RFC 9111 §5.2.1.4: no-cache must reach the origin.
+    expect(await cache.read(h.ctx, request(key, up.load, true))).toMatchObject({
+      outcome: "BYPASS",
+      items: items("second"),
+    });
+    expect(up.calls).toBe(2);
+    releasePut();
   });
 
   it("concurrent waiters share a failure; the next read tries again (errors are never cached)", async () => {
