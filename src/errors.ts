@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "upstream_unavailable",
   "upstream_invalid_response",
   "upstream_timeout",
+  "subrequest_budget_exhausted",
   "config_invalid",
   "internal_error",
 ] as const;
@@ -58,6 +59,8 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 502;
     case "upstream_timeout":
       return 504;
+    case "subrequest_budget_exhausted":
+      return 503;
     case "config_invalid":
     case "internal_error":
       return 500;
@@ -80,6 +83,8 @@ export interface ErrorDetails {
   settings?: Array<{ name: string; message: string }>;
   /** The scope (zone or project) an error belongs to, in aggregated answers. */
   scope?: string;
+  /** What an operation would need in total, when a subrequest budget stopped it. */
+  required_subrequests?: number;
   /** Current status of a resource, for state conflicts. */
   current_status?: string;
 }

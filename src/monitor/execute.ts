@@ -48,6 +48,9 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
   const cooldown: Partial<Record<ProviderName, number>> = {};
   let spent = 0;
   let reserved = 0;
+  // The hard cap behind the estimates: a scope that costs more than planned (a project grown past its
+  // last measured size) is cut off at the budget, never pushed past the platform's per-invocation limit.
+  const allowance = { left: input.available };
 
   const runOne = async (source: Source): Promise<ScopeRun> => {
     const estimate = input.estimates.get(source.key) ?? 1;
@@ -65,6 +68,7 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
       requestId: input.runId,
       deadline: deps.now() + config.upstream.deadlineMs,
       meter,
+      allowance,
     };
     const check = await checkScope(source.provider, source.target, ctx, (items, at) =>
       input.onList(source, items, at),
@@ -76,6 +80,9 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
     if (!check.ok && check.error.code === "upstream_rate_limited") {
       const seconds = check.error.details.retry_after ?? DEFAULT_RETRY_AFTER_SECONDS;
       cooldown[source.target.provider] = deps.now() + seconds * 1000;
+    }
+    if (!check.ok && check.error.code === "subrequest_budget_exhausted") {
+      return { source, outcome: "skipped_budget", check, calls };
     }
     return { source, outcome: check.ok ? "checked" : "failed", check, calls };
   };

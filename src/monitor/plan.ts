@@ -70,6 +70,12 @@ export function planRun(input: PlanInput): Plan {
       continue;
     }
     const cost = estimatedCost(target, state);
+    if (cost > input.available) {
+      // Larger than a whole run's budget: it can never fit, so it must not hold up the scopes behind it
+      // (the report shows it skipped, with its measured cost; raise MONITOR_SUBREQUEST_BUDGET).
+      plan.skipped.push({ target, reason: "budget" });
+      continue;
+    }
     if (full || cost > left || cost > providerLeft[target.provider]) {
       // Strict order keeps rotation fair: a large scope is never overtaken forever by small ones.
       full = true;

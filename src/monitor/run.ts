@@ -110,7 +110,15 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
         details.retry_after === undefined
           ? { code, message }
           : { code, message, retry_after: details.retry_after };
-      next.scopes[run.source.key] = { ...previous, last_attempt_at: now, last_error };
+      next.scopes[run.source.key] = {
+        ...previous,
+        last_attempt_at: now,
+        last_error,
+        // Cut off at the budget: it costs more than it got, so the planner stops expecting it to fit.
+        ...(code === "subrequest_budget_exhausted"
+          ? { last_cost: Math.max(previous.last_cost ?? 0, run.calls + 1) }
+          : {}),
+      };
     }
   }
   // Scopes not attempted keep their entry; scopes no longer configured are forgotten.

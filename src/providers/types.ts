@@ -17,6 +17,12 @@ export interface UpstreamContext {
   deadline: number;
   /** Counts every outbound request actually sent (the monitor's subrequest budget reads it). */
   meter?: { calls: number };
+  /**
+   * A hard cap shared by every request of one invocation (the monitor's subrequest budget, the
+   * platform's 50 on the Free plan): once `left` is 0 no request is sent and the call fails with
+   * `subrequest_budget_exhausted`, instead of the runtime refusing it mid-list.
+   */
+  allowance?: { left: number };
 }
 
 /** Unified create body (POST /v1/certificates), already validated; the provider maps it to its wire body. */

@@ -22,7 +22,7 @@
  * configured secrets and cut to 2 KiB. The caller never sees the body, only the provider's message.
  */
 import type * as z from "zod";
-import type { AppError, ProviderName } from "../errors";
+import { AppError, type ProviderName } from "../errors";
 import { createLogger, type Logger } from "../logger";
 import type { UpstreamContext } from "../providers/types";
 import { redactText } from "../redact";
@@ -141,6 +141,21 @@ async function attemptOnce<S extends z.ZodType>(
   if (req.body !== undefined) {
     headers["content-type"] = "application/json";
     init.body = JSON.stringify(req.body);
+  }
+  if (ctx.allowance) {
+    if (ctx.allowance.left <= 0) {
+      log.log("warn", "upstream_call", { ...line, outcome: "budget_exhausted", sent: false });
+      return {
+        ok: false,
+        kind: "connection",
+        error: new AppError("subrequest_budget_exhausted", "This run's subrequest budget is spent", {
+          provider: req.provider,
+        }),
+        final: true,
+        waitMs: null,
+      };
+    }
+    ctx.allowance.left -= 1;
   }
   const controller = new AbortController();
   init.signal = controller.signal;

@@ -23,7 +23,9 @@ export function sourceProblem(target: ScopeTarget, error: AppError): Problem {
       ? "credentials rejected: check the upstream token and its permissions"
       : kind === "source_rate_limited"
         ? `rate limited, retry after ${error.details.retry_after ?? DEFAULT_RETRY_AFTER_SECONDS}s: skipped`
-        : `unreachable (${error.code})`;
+        : error.code === "subrequest_budget_exhausted"
+          ? "not checked: it needs more requests than one run's subrequest budget (raise MONITOR_SUBREQUEST_BUDGET)"
+          : `unreachable (${error.code})`;
   const details: Problem["details"] = { error_code: String(error.details.upstream_code ?? error.code) };
   if (error.details.retry_after !== undefined) details.retry_after = error.details.retry_after;
   return {

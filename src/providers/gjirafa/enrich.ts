@@ -41,6 +41,18 @@ type Enriched = { kept: true; cert: GjirafaCertificate } | { kept: false };
  */
 export async function listAllEnriched(ctx: UpstreamContext, project: string): Promise<GjirafaCertificate[]> {
   const items = await listAllCertificates(ctx, project);
+  // Under a hard subrequest cap (the monitor's budget), say at once what the details would cost
+  // rather than spend what is left on a load that cannot finish.
+  if (ctx.allowance && ctx.allowance.left < items.length) {
+    throw new AppError(
+      "subrequest_budget_exhausted",
+      "This run's subrequest budget cannot cover the project",
+      {
+        provider: "gjirafa",
+        required_subrequests: (ctx.meter?.calls ?? 0) + items.length,
+      },
+    );
+  }
   // Per call, not module state: the first failure stops the requests that have not started yet.
   const stop: { failed: boolean; error: unknown } = { failed: false, error: undefined };
   const settled = await mapSettled(items, MAX_UPSTREAM_IN_FLIGHT, async (item): Promise<Enriched> => {

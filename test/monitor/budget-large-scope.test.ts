@@ -1,0 +1,56 @@
+/**
+ * A scope bigger than a whole run's subrequest budget (a Gjirafa project of 60 certificates costs
+ * 1 list page + 60 details; the Free plan allows 50 requests per invocation): the run is cut at the
+ * budget instead of overrunning it, the scope is reported, and it never holds up the other scopes.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEMO_GJIRAFA_PROJECT_ID } from "../../sandbox";
+import { createGateway } from "../helpers/gateway";
+import { KEYS } from "../helpers/keys";
+import { resetStorage } from "./helpers";
+
+interface ReportBody {
+  result: {
+    run: { subrequests: { used: number; budget: number } };
+    scopes: Array<{
+      provider: string;
+      scope: { id: string };
+      outcome: string;
+      last_checked_at: string | null;
+    }>;
+    problems: Array<{ kind: string; message: string; scope: { id: string } | null }>;
+  };
+}
+
+describe("monitor: a scope larger than the budget", () => {
+  beforeEach(resetStorage);
+
+  it("is cut at the budget, reported, and never blocks the other scopes", async () => {
+    const gw = createGateway({ MONITOR_SUBREQUEST_BUDGET: "50" });
+    for (let i = 0; i < 60; i++) {
+      gw.sims.gjirafa.seedCertificate(DEMO_GJIRAFA_PROJECT_ID, { domainName: `host${i}.bulk.example` });
+    }
+    const sent = () => gw.sims.cloudflare.count() + gw.sims.gjirafa.count();
+    const runs: ReportBody["result"][] = [];
+    for (let run = 0; run < 4; run++) {
+      const before = sent();
+      const res = await gw.json<ReportBody>("POST", "/v1/report/run", { key: KEYS.admin });
+      expect(res.status).toBe(200);
+      expect(sent() - before, `run ${run + 1} stays within the budget`).toBeLessThanOrEqual(50);
+      runs.push(res.body.result);
+      gw.clock.advance(15 * 60_000);
+    }
+    const last = runs[runs.length - 1];
+    const project = last?.scopes.find((s) => s.scope.id === DEMO_GJIRAFA_PROJECT_ID);
+    expect(project?.outcome).toBe("skipped_budget");
+    // After the first run every zone is checked in every run: the oversized project, although it is
+    // the least recently attempted scope from run 3 on, does not stall the rotation.
+    runs.slice(1).forEach((report, i) => {
+      for (const zone of report.scopes.filter((s) => s.provider === "cloudflare")) {
+        expect(zone.outcome, `run ${i + 2}, zone ${zone.scope.id}`).toBe("checked");
+      }
+    });
+    const problem = runs[0]?.problems.find((p) => p.scope?.id === DEMO_GJIRAFA_PROJECT_ID);
+    expect(problem?.message).toContain("MONITOR_SUBREQUEST_BUDGET");
+  });
+});
