@@ -87,6 +87,13 @@ export const QuotaSchema = z
   .meta({ id: "Quota" });
 export type Quota = z.infer<typeof QuotaSchema>;
 
+export const DAY_MS = 86_400_000;
+
+/** Whole days from `nowMs` until `expiresMs` (negative once expired): the one formula every provider uses. */
+export function daysRemaining(expiresMs: number | null, nowMs: number): number | null {
+  return expiresMs === null ? null : Math.floor((expiresMs - nowMs) / DAY_MS);
+}
+
 export function certificateId(provider: z.infer<typeof ProviderSchema>, scopeId: string, id: string): string {
   return `${provider}:${scopeId}:${id}`;
 }

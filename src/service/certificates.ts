@@ -9,7 +9,7 @@ import type { CacheOutcome, ListCache, ListRead } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import { AppError, type ProviderName } from "../errors";
 import { createLogger } from "../logger";
-import { type Certificate, certificateId, type Quota, QuotaSchema } from "../model/certificate";
+import { type Certificate, certificateId, daysRemaining, type Quota, QuotaSchema } from "../model/certificate";
 import { deletionKey, recordDeletion } from "../monitor/deletions";
 import type {
   CertificateProvider,
@@ -35,6 +35,10 @@ export type ScopeAnswer<T> =
 
 export function createCertificateService(providers: Providers, cache: ListCache) {
   const kindOf = (provider: ProviderName) => providers[provider].scopeKind;
+  // Normalization is pure and cached wire objects are shared by every hit of this isolate (the list
+  // cache reuses its decoded entry), so each is mapped once; only days_remaining follows the clock.
+  // Keyed weakly by the wire object: whole-scope data, never a caller's view, gone with its entry.
+  const normalized = new WeakMap<object, Certificate>();
 
   function cacheContext(ctx: ServiceContext) {
     return {
@@ -150,8 +154,17 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     readScopes,
 
     normalize(target: ScopeTarget, raw: unknown, now: number, includeRaw: boolean): Certificate {
-      const cert = providers[target.provider].normalize(target.scope, raw, now);
-      return includeRaw ? { ...cert, raw } : cert;
+      const key = typeof raw === "object" && raw !== null ? raw : null;
+      let cert = key ? normalized.get(key) : undefined;
+      if (!cert || cert.scope.id !== target.scope) {
+        cert = providers[target.provider].normalize(target.scope, raw, now);
+        if (key) normalized.set(key, cert);
+      }
+      const days_remaining = daysRemaining(
+        cert.expires_at === null ? null : Date.parse(cert.expires_at),
+        now,
+      );
+      return includeRaw ? { ...cert, days_remaining, raw } : { ...cert, days_remaining };
     },
 
     async get(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<unknown> {

@@ -11,11 +11,14 @@
  *   wire record carries (txt, http, cname, email); users automate DNS from them, so none is dropped.
  *   A wire record with no publishable field at all (seed 000's list example is all nulls) yields none.
  */
-import { type Certificate, certificateId, type ValidationRecord } from "../../model/certificate";
+import {
+  type Certificate,
+  certificateId,
+  daysRemaining,
+  type ValidationRecord,
+} from "../../model/certificate";
 import type { CertificatePack, ValidationRecordWire } from "./schemas";
 import { normalizeCloudflareStatus } from "./status";
-
-const DAY_MS = 86_400_000;
 
 export function normalizeCloudflarePack(zone: string, pack: CertificatePack, nowMs: number): Certificate {
   const certs = pack.certificates;
@@ -39,7 +42,7 @@ export function normalizeCloudflarePack(zone: string, pack: CertificatePack, now
     validity_days: pack.validity_days ?? null,
     not_before: uploads.length > 0 ? iso(Math.min(...uploads)) : null,
     expires_at: expiresMs === null ? null : iso(expiresMs),
-    days_remaining: expiresMs === null ? null : Math.floor((expiresMs - nowMs) / DAY_MS),
+    days_remaining: daysRemaining(expiresMs, nowMs),
     validation: {
       method: pack.validation_method ?? null,
       records: [

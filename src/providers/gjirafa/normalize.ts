@@ -11,11 +11,15 @@
  *   `txt` records and `certificateChallenge` a `challenge` record. Imported certificates have no method.
  * - certificate_authority: Gjirafa does not report one; null (the issuer text is in `issuer`).
  */
-import { type Certificate, certificateId, type ValidationRecord } from "../../model/certificate";
+import {
+  type Certificate,
+  certificateId,
+  DAY_MS,
+  daysRemaining,
+  type ValidationRecord,
+} from "../../model/certificate";
 import type { GjirafaCertificate } from "./schemas";
 import { normalizeGjirafaStatus } from "./status";
-
-const DAY_MS = 86_400_000;
 
 export function splitNames(value: string | null | undefined): string[] {
   if (!value) return [];
@@ -77,7 +81,7 @@ export function normalizeGjirafaCertificate(
       notBefore !== null && notAfter !== null ? Math.round((notAfter - notBefore) / DAY_MS) : null,
     not_before: notBefore === null ? null : iso(notBefore),
     expires_at: notAfter === null ? null : iso(notAfter),
-    days_remaining: notAfter === null ? null : Math.floor((notAfter - nowMs) / DAY_MS),
+    days_remaining: daysRemaining(notAfter, nowMs),
     validation: {
       method: isImported(cert) ? null : "dns",
       records,
