@@ -9,7 +9,13 @@ import type { CacheOutcome, ListCache, ListRead } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import { AppError, type ProviderName } from "../errors";
 import { createLogger } from "../logger";
-import { type Certificate, certificateId, daysRemaining, type Quota, QuotaSchema } from "../model/certificate";
+import {
+  type Certificate,
+  certificateId,
+  daysRemaining,
+  type Quota,
+  QuotaSchema,
+} from "../model/certificate";
 import { deletionKey, recordDeletion } from "../monitor/deletions";
 import type {
   CertificateProvider,
