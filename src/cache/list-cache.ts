@@ -86,6 +86,8 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   // A hit reads the KV text every time (KV is the shared truth), but re-parses and re-validates it only
   // when it differs from what this isolate last saw for the key: the common hit costs one string compare.
   const decodedByKey = new Map<string, Decoded>();
+  // The last list loaded or decoded per key, handed to the next load as its `previous` hint.
+  const lastItems = new Map<string, readonly unknown[]>();
   /** The last failed load per key: reported on STALE reads; its Retry-After holds off refreshes. */
   const failures = new Map<string, { error: unknown; retryAt: number }>();
 
@@ -116,6 +118,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       return null;
     }
     decodedByKey.set(k, { text: got.value, entry: decoded.entry });
+    lastItems.set(k, decoded.entry.items);
     return decoded.entry;
   }
 
@@ -178,8 +181,13 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     }
     const fetchedAt = ctx.deps.now();
     // `new Promise` turns a synchronous throw of `load` into a rejection like any other failure.
-    const promise = new Promise<T[]>((resolve) => resolve(request.load())).then(
-      (items): ListEntry<T> => ({ fetchedAt, items }),
+    // Sound: the key names the provider and the provider decides T (as for coalesced loads).
+    const previous = (lastItems.get(k) as readonly T[] | undefined) ?? null;
+    const promise = new Promise<T[]>((resolve) => resolve(request.load(previous))).then(
+      (items): ListEntry<T> => {
+        lastItems.set(k, items);
+        return { fetchedAt, items };
+      },
     );
     const flight: Flight = { generation, promise, loaded: false };
     inflight.set(k, flight);

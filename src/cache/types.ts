@@ -28,8 +28,13 @@ export interface CacheContext {
 
 export interface ReadRequest<T> {
   key: ListKey;
-  /** The whole scope from upstream. Throws (an AppError) on any failure: errors are never cached. */
-  load: () => Promise<T[]>;
+  /**
+   * The whole scope from upstream. Throws (an AppError) on any failure: errors are never cached.
+   * `previous` is the last list this isolate loaded or decoded for the key (kept across invalidations,
+   * which are about freshness, not about what the items were), or null: a hint a provider may use to
+   * skip re-fetching what has not changed, never something to serve.
+   */
+  load: (previous: readonly T[] | null) => Promise<T[]>;
   /** Validates one stored item (the provider's `parseRaw`); null rejects the whole entry. */
   parse: (value: unknown) => T | null;
   /** The caller sent `Cache-Control: no-cache` (see `wantsBypass`). */

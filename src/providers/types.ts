@@ -78,8 +78,11 @@ export interface CertificateProvider<Raw = unknown> {
   /** Whether the provider is configured at all (credentials and base URL present). */
   isConfigured(config: Config): boolean;
 
-  /** Every object in one scope, all pages (Cloudflare: status=all). */
-  listAll(ctx: UpstreamContext, scope: string): Promise<Raw[]>;
+  /**
+   * Every object in one scope, all pages (Cloudflare: status=all). `previous` is the last list this
+   * isolate saw for the scope, for providers that can reuse parts of it (Gjirafa: unchanged details).
+   */
+  listAll(ctx: UpstreamContext, scope: string, previous?: readonly Raw[]): Promise<Raw[]>;
   /** Validates one cached/listed wire object (used when reading the cache back). */
   parseRaw(value: unknown): Raw | null;
   get(ctx: UpstreamContext, scope: string, id: string): Promise<Raw>;

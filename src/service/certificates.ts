@@ -103,7 +103,7 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     const provider = authorizeScope(ctx, target);
     return cache.read<unknown>(cacheContext(ctx), {
       key: target,
-      load: () => provider.listAll(upstreamContext(ctx), target.scope),
+      load: (previous) => provider.listAll(upstreamContext(ctx), target.scope, previous ?? undefined),
       parse: (value: unknown) => provider.parseRaw(value),
       bypass,
     });

@@ -199,3 +199,23 @@ describe("list cache: invalidation races", () => {
     });
   });
 });
+
+describe("list cache: the previous list handed to loads", () => {
+  it("a load after an invalidation still gets the last list as a hint (never served)", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const key = uniqueKey();
+    const seen: Array<readonly Item[] | null> = [];
+    const load = async (previous: readonly Item[] | null) => {
+      seen.push(previous);
+      return items(`v${seen.length}`);
+    };
+    await cache.read(h.ctx, { key, load, parse: parseItem });
+    await h.flush();
+    h.deps.clock.advance(1_000);
+    await cache.invalidate(h.ctx, key);
+    const after = await cache.read(h.ctx, { key, load, parse: parseItem });
+    expect(after).toMatchObject({ outcome: "MISS", items: items("v2") });
+    expect(seen).toEqual([null, items("v1")]);
+  });
+});

@@ -10,7 +10,7 @@ import type { GjirafaCertificate } from "../../src/providers/gjirafa/schemas";
 import type { Handler } from "../helpers/deps";
 import { PROJECT_P, UPSTREAM_GJIRAFA_KEY } from "../helpers/ids";
 import { failure } from "../upstream/failure";
-import { gjirafaSetup } from "./gjirafa-setup";
+import { GJ_ORIGIN, gjirafaSetup } from "./gjirafa-setup";
 
 const DAY = 86_400_000;
 const DETAIL_PATH = /\/certificates\/(\d+)$/;
@@ -271,5 +271,53 @@ describe("parseRaw (cache entries)", () => {
     ["not an object", "x"],
   ])("refuses %s", (_name, value) => {
     expect(gj.parseRaw(value)).toBeNull();
+  });
+});
+
+describe("reusing known details (previous list)", () => {
+  it("an unchanged project costs only its list page; a changed or new certificate gets a fresh detail", async () => {
+    const { sim, ctx, clock } = gjirafaSetup();
+    const ids = seedActive(sim, 5);
+    const first = await gj.listAll(ctx, PROJECT_P);
+    expect(sim.count("GET", "/certificates/*")).toBe(5);
+
+    const again = await gj.listAll(ctx, PROJECT_P, first);
+    expect(sim.count("GET", "/certificates/*"), "no detail asked again").toBe(5);
+    expect(again).toEqual(first);
+
+    clock.advance(60_000);
+    ctx.deadline = clock.now() + 25_000;
+    const changed = ids[2] ?? 0;
+    sim.seedCertificate(PROJECT_P, { id: 900, domainName: "new.example.com", status: "Active" });
+    // The simulator stamps lastModified on every change (seed 004's list field).
+    await sim.fetch(
+      new Request(`${GJ_ORIGIN}/api/v1/projects/${PROJECT_P}/certificates/${changed}`, {
+        method: "PUT",
+        headers: { "X-API-Key": UPSTREAM_GJIRAFA_KEY, "Content-Type": "application/json" },
+        body: JSON.stringify({ scopeId: 2 }),
+      }),
+    );
+    const before = sim.count("GET", "/certificates/*");
+    const third = await gj.listAll(ctx, PROJECT_P, again);
+    const fetched = sim
+      .calls({ method: "GET" })
+      .slice(-(sim.count("GET", "/certificates/*") - before))
+      .map((c) => c.path.split("/").pop());
+    expect(fetched.sort()).toEqual([String(changed), "900"].sort());
+    expect(third.find((c) => c.id === changed)).toMatchObject({ scopeId: 2 });
+    expect(third.map((c) => c.id)).toEqual([...ids, 900]);
+  });
+
+  it("old plain list items (no detail fields) are never taken for details", async () => {
+    const { sim, ctx } = gjirafaSetup();
+    seedActive(sim, 3);
+    const plain = (await gj.listAll(ctx, PROJECT_P)).map(
+      ({ id, domainName, certificateStatus, lastModified }) =>
+        ({ id, domainName, certificateStatus, lastModified }) as GjirafaCertificate,
+    );
+    const before = sim.count("GET", "/certificates/*");
+    const certs = await gj.listAll(ctx, PROJECT_P, plain);
+    expect(sim.count("GET", "/certificates/*") - before).toBe(3);
+    expect(certs.every((c) => typeof c.notAfter === "string")).toBe(true);
   });
 });

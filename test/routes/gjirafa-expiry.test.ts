@@ -67,10 +67,11 @@ describe("GET /v1/certificates for Gjirafa", () => {
 
   it("a detail failing cold is the list's failure, never a partial list", async () => {
     const gw = gateway();
-    const [first] = gw.sims.gjirafa.certificates(PROJECT);
+    // Unchanged certificates reuse their known detail (enrich.ts): a new one needs a detail GET.
+    const added = gw.sims.gjirafa.seedCertificate(PROJECT, { domainName: "new.demo.certgate.test" });
     gw.sims.gjirafa.faults.add({
       method: "GET",
-      path: `/certificates/${first?.id}`,
+      path: `/certificates/${added.id}`,
       fault: { kind: "status", status: 500 },
     });
     const res = await gw.json<List>("GET", "/v1/certificates?provider=gjirafa", { key: reader });
@@ -82,10 +83,11 @@ describe("GET /v1/certificates for Gjirafa", () => {
     const gw = gateway();
     const warm = await gw.json<List>("GET", "/v1/certificates?provider=gjirafa", { key: reader });
     expect(warm.body.result).toHaveLength(4);
-    const [first] = gw.sims.gjirafa.certificates(PROJECT);
+    // Unchanged certificates reuse their known detail (enrich.ts): a new one needs a detail GET.
+    const added = gw.sims.gjirafa.seedCertificate(PROJECT, { domainName: "new.demo.certgate.test" });
     gw.sims.gjirafa.faults.add({
       method: "GET",
-      path: `/certificates/${first?.id}`,
+      path: `/certificates/${added.id}`,
       fault: { kind: "status", status: 500 },
     });
     gw.clock.advance(2 * 60_000);

@@ -32,24 +32,31 @@ export function mergeDetail(item: GjirafaCertificate, detail: GjirafaCertificate
 type Enriched = { kept: true; cert: GjirafaCertificate } | { kept: false };
 
 /**
- * Cost: the list pages (1 per LIST_PAGE_SIZE certificates) + 1 GET per certificate, i.e. 1 + N requests
- * for a project of up to 100 certificates, all counted on `ctx.meter` by the HTTP core (retries too).
+ * Cost: the list pages (1 per LIST_PAGE_SIZE certificates) + 1 GET per certificate that changed since
+ * `previous` (its `lastModified` or status differs, or it is new), i.e. 1 + N requests the first time
+ * and about 1 request a refresh after that, for a project of up to 100 certificates, all counted on `ctx.meter` by the HTTP core (retries too).
  * At most MAX_UPSTREAM_IN_FLIGHT (6) details are in flight, all within `ctx.deadline`.
  * What keeps this affordable: the list cache refreshes a project at most once per fresh window
  * (coalesced per isolate), and the monitor's planner budgets each scope by its measured cost of the
  * last check (src/monitor/plan.ts `last_cost`), not by a fixed guess.
  */
-export async function listAllEnriched(ctx: UpstreamContext, project: string): Promise<GjirafaCertificate[]> {
+export async function listAllEnriched(
+  ctx: UpstreamContext,
+  project: string,
+  previous: readonly GjirafaCertificate[] = [],
+): Promise<GjirafaCertificate[]> {
   const items = await listAllCertificates(ctx, project);
+  const reusable = reusableDetails(previous);
+  const needed = items.filter((item) => !reuse(reusable, item)).length;
   // Under a hard subrequest cap (the monitor's budget), say at once what the details would cost
   // rather than spend what is left on a load that cannot finish.
-  if (ctx.allowance && ctx.allowance.left < items.length) {
+  if (ctx.allowance && ctx.allowance.left < needed) {
     throw new AppError(
       "subrequest_budget_exhausted",
       "This run's subrequest budget cannot cover the project",
       {
         provider: "gjirafa",
-        required_subrequests: (ctx.meter?.calls ?? 0) + items.length,
+        required_subrequests: (ctx.meter?.calls ?? 0) + needed,
       },
     );
   }
@@ -57,6 +64,8 @@ export async function listAllEnriched(ctx: UpstreamContext, project: string): Pr
   const stop: { failed: boolean; error: unknown } = { failed: false, error: undefined };
   const settled = await mapSettled(items, MAX_UPSTREAM_IN_FLIGHT, async (item): Promise<Enriched> => {
     if (stop.failed) throw stop.error;
+    const known = reuse(reusable, item);
+    if (known) return { kept: true, cert: known };
     try {
       const detail = (await getCertificate(ctx, project, String(item.id))).result;
       if (detail.id !== item.id) {
@@ -84,4 +93,28 @@ export async function listAllEnriched(ctx: UpstreamContext, project: string): Pr
     if (outcome.value.kept) enriched.push(outcome.value.cert);
   }
   return enriched;
+}
+
+/**
+ * Details seen before, by id: only merged objects (a detail field is present), so an old plain list
+ * item is never mistaken for a detail.
+ */
+function reusableDetails(previous: readonly GjirafaCertificate[]): Map<number, GjirafaCertificate> {
+  const byId = new Map<number, GjirafaCertificate>();
+  for (const cert of previous) {
+    if (typeof cert.id === "number" && "projectId" in cert) byId.set(cert.id, cert);
+  }
+  return byId;
+}
+
+/**
+ * A known detail stays valid while the list says the certificate has not changed: same `lastModified`
+ * and same status. The fresh list item is laid over it, so list fields are always current.
+ */
+function reuse(known: Map<number, GjirafaCertificate>, item: GjirafaCertificate): GjirafaCertificate | null {
+  const before = typeof item.id === "number" ? known.get(item.id) : undefined;
+  if (!before || typeof item.lastModified !== "string" || item.lastModified === "") return null;
+  if (before.lastModified !== item.lastModified || before.certificateStatus !== item.certificateStatus)
+    return null;
+  return { ...before, ...item };
 }

@@ -91,7 +91,7 @@ export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.f
   // most 6 in flight, within ctx.deadline and counted on ctx.meter. Paid for at most once per fresh
   // window per project (the list cache coalesces refreshes); the monitor plans each scope by its
   // measured cost (src/monitor/plan.ts). Why the details are needed at all: enrich.ts.
-  listAll: (ctx, project) => listAllEnriched(ctx, project),
+  listAll: (ctx, project, previous) => listAllEnriched(ctx, project, previous),
   parseRaw(value) {
     const parsed = GjirafaCertificateSchema.safeParse(value);
     return parsed.success ? parsed.data : null;
