@@ -44,7 +44,7 @@
 import { isAppError } from "../errors";
 import { createLogger } from "../logger";
 import { decodeEntry, encodeEntry, exceedsBytes, type ListEntry, MAX_ENTRY_BYTES, parseAll } from "./entry";
-import { listCacheKey } from "./key";
+import { type ListKey, listCacheKey } from "./key";
 import { guardKv, platformTimer } from "./kv-guard";
 import type {
   CacheContext,
@@ -96,7 +96,11 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   const loggerOf = (ctx: Pick<CacheContext, "deps" | "logger">) => ctx.logger ?? createLogger(ctx.deps);
   const ageMs = (ctx: CacheContext, entry: ListEntry<unknown>) => ctx.deps.now() - entry.fetchedAt;
 
-  async function readEntry<T>(ctx: CacheContext, k: string, parse: Parse<T>): Promise<ListEntry<T> | null> {
+  async function readEntry<T>(
+    ctx: Pick<CacheContext, "kv" | "deps" | "logger">,
+    k: string,
+    parse: Parse<T>,
+  ): Promise<ListEntry<T> | null> {
     const got = await guardKv(() => ctx.kv.get(k, "text"), timer, kvTimeoutMs);
     if (!got.ok) {
       loggerOf(ctx).log("warn", "cache_kv_failed", {
@@ -288,6 +292,18 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       } catch (error) {
         return fallback(ctx, k, entry, error);
       }
+    },
+
+    async previous<T>(
+      ctx: Pick<CacheContext, "kv" | "deps" | "logger">,
+      key: ListKey,
+      parse: Parse<T>,
+    ): Promise<readonly T[] | null> {
+      const k = listCacheKey(key);
+      const known = lastItems.get(k);
+      // Sound: the key names the provider and the provider decides T (as for coalesced loads).
+      if (known) return known as readonly T[];
+      return (await readEntry(ctx, k, parse))?.items ?? null;
     },
 
     async store(ctx, request) {

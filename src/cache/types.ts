@@ -95,6 +95,15 @@ export interface ListCache {
    */
   store<T>(ctx: CacheContext, request: StoreRequest<T>): Promise<StoreResult>;
   /**
+   * The last list known for a scope, as a hint for a load elsewhere (the monitor): this isolate's memory,
+   * else the KV entry whatever its age. Null when there is none or KV fails; never throws, never served.
+   */
+  previous<T>(
+    ctx: Pick<CacheContext, "kv" | "deps" | "logger">,
+    key: ListKey,
+    parse: (value: unknown) => T | null,
+  ): Promise<readonly T[] | null>;
+  /**
    * Forgets a scope after a successful write through certgate: deletes the KV entry, drops the
    * in-flight load. Resolves false (logged) when KV failed; never throws.
    */

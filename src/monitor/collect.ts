@@ -23,12 +23,14 @@ export async function checkScope(
   target: ScopeTarget,
   ctx: UpstreamContext,
   onList: (items: unknown[], fetchedAt: number) => void,
+  previous: () => Promise<readonly unknown[] | null> = async () => null,
 ): Promise<ScopeCheck> {
   const meter = ctx.meter ?? { calls: 0 };
   const scopedCtx: UpstreamContext = { ...ctx, meter };
   try {
     const fetchedAt = ctx.deps.now();
-    const raws = await provider.listAll(scopedCtx, target.id);
+    // The last list known (cache) lets a provider skip what has not changed (Gjirafa details).
+    const raws = await provider.listAll(scopedCtx, target.id, (await previous()) ?? undefined);
     onList(raws, fetchedAt);
     const now = ctx.deps.now();
     const certificates = new Map<string, Certificate>();

@@ -33,6 +33,8 @@ export interface ExecuteInput {
   /** Subrequests scope checks may spend in total. */
   available: number;
   onList: (source: Source, items: unknown[], fetchedAt: number) => void;
+  /** The last list known for a scope (the list cache), a hint for its provider. */
+  previousList?: (source: Source) => Promise<readonly unknown[] | null>;
 }
 
 export interface ExecuteOutput {
@@ -70,8 +72,12 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
       meter,
       allowance,
     };
-    const check = await checkScope(source.provider, source.target, ctx, (items, at) =>
-      input.onList(source, items, at),
+    const check = await checkScope(
+      source.provider,
+      source.target,
+      ctx,
+      (items, at) => input.onList(source, items, at),
+      async () => (input.previousList ? input.previousList(source) : null),
     );
     reserved -= estimate;
     // A provider that does not meter still costs at least its planned calls.

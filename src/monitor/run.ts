@@ -77,6 +77,12 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     estimates: plan.estimates,
     available,
     onList: (s, items, at) => cacheWrites.push(refreshListCache(refresh, s.provider, s.target.id, items, at)),
+    previousList: (s) =>
+      refresh.cache.previous(
+        { kv: config.cache, deps, logger },
+        { provider: s.provider.name, scope: s.target.id },
+        (v) => s.provider.parseRaw(v),
+      ),
   });
 
   const now = deps.now();

@@ -53,4 +53,22 @@ describe("monitor: a scope larger than the budget", () => {
     const problem = runs[0]?.problems.find((p) => p.scope?.id === DEMO_GJIRAFA_PROJECT_ID);
     expect(problem?.message).toContain("MONITOR_SUBREQUEST_BUDGET");
   });
+
+  it("re-checks an unchanged project with its list alone: known details are reused", async () => {
+    const gw = createGateway({ MONITOR_SUBREQUEST_BUDGET: "200" });
+    for (let i = 0; i < 60; i++) {
+      gw.sims.gjirafa.seedCertificate(DEMO_GJIRAFA_PROJECT_ID, { domainName: `host${i}.bulk.example` });
+    }
+    const perRun: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const before = gw.sims.gjirafa.count();
+      const res = await gw.json<ReportBody>("POST", "/v1/report/run", { key: KEYS.admin });
+      expect(res.status).toBe(200);
+      perRun.push(gw.sims.gjirafa.count() - before);
+      gw.clock.advance(15 * 60_000);
+    }
+    const certificates = gw.sims.gjirafa.certificates(DEMO_GJIRAFA_PROJECT_ID).length;
+    expect(perRun[0], "first run: the list and every detail").toBe(1 + certificates);
+    expect(perRun[1], "second run: the list only").toBe(1);
+  });
 });

@@ -24,6 +24,19 @@ export interface FakeScope {
   pages?: number;
 }
 
+/** Counts calls like the HTTP core does: on the meter, and against the run's hard cap when there is one. */
+function spend(ctx: UpstreamContext, calls: number): void {
+  for (let i = 0; i < calls; i++) {
+    if (ctx.allowance) {
+      if (ctx.allowance.left <= 0) {
+        throw new AppError("subrequest_budget_exhausted", "This run's subrequest budget is spent");
+      }
+      ctx.allowance.left -= 1;
+    }
+    if (ctx.meter) ctx.meter.calls += 1;
+  }
+}
+
 export interface FakeProvider extends CertificateProvider<Certificate> {
   scopes: Map<string, FakeScope>;
   listed: string[];
@@ -44,10 +57,10 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     isConfigured: () => true,
     async listAll(ctx: UpstreamContext, scope: string) {
       const s = provider.scopes.get(scope) ?? { certs: [] };
-      if (ctx.meter) ctx.meter.calls += 1;
+      spend(ctx, 1);
       provider.listed.push(scope);
       if (s.error) throw s.error;
-      if (ctx.meter) ctx.meter.calls += (s.pages ?? 1) - 1;
+      spend(ctx, (s.pages ?? 1) - 1);
       return s.certs.map((c) => structuredClone(c));
     },
     parseRaw: (v: unknown) => v as Certificate,
@@ -56,7 +69,7 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     importCertificate: () => Promise.reject(new Error("not used")),
     update: () => Promise.reject(new Error("not used")),
     async validate(ctx: UpstreamContext, scope: string, id: string) {
-      if (ctx.meter) ctx.meter.calls += 1;
+      spend(ctx, 1);
       provider.validated.push(id);
       if (provider.validateError) throw provider.validateError;
       const cert = provider.scopes.get(scope)?.certs.find((c) => c.id.endsWith(`:${id}`));
@@ -77,7 +90,7 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
           percent: null,
         };
       }
-      if (ctx.meter) ctx.meter.calls += 1;
+      spend(ctx, 1);
       return {
         provider: name,
         scope: { kind: "zone", id: scope },
