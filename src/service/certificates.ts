@@ -144,6 +144,19 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     return marker !== null;
   }
 
+  /** A write: authorized, sent once, then its scope's cached list and quota invalidated. */
+  async function write<T>(
+    ctx: ServiceContext,
+    target: ScopeTarget,
+    send: (provider: CertificateProvider, upstream: UpstreamContext) => Promise<T>,
+  ): Promise<T> {
+    assertScope(ctx.principal, "certificates:write");
+    const provider = authorizeScope(ctx, target);
+    const result = await send(provider, upstreamContext(ctx));
+    await afterWrite(ctx, target);
+    return result;
+  }
+
   async function afterWrite(ctx: ServiceContext, target: ScopeTarget): Promise<void> {
     await Promise.all([
       cache.invalidate(cacheContext(ctx), { ...target, kind: "list" }),
@@ -178,34 +191,17 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       return provider.get(upstreamContext(ctx), target.scope, id);
     },
 
-    async create(ctx: ServiceContext, target: ScopeTarget, input: CreateInput): Promise<unknown> {
-      assertScope(ctx.principal, "certificates:write");
-      const provider = authorizeScope(ctx, target);
-      const raw = await provider.create(upstreamContext(ctx), target.scope, input);
-      await afterWrite(ctx, target);
-      return raw;
-    },
+    create: (ctx: ServiceContext, target: ScopeTarget, input: CreateInput) =>
+      write(ctx, target, (provider, upstream) => provider.create(upstream, target.scope, input)),
 
-    async importCertificate(ctx: ServiceContext, target: ScopeTarget, input: ImportInput): Promise<unknown> {
-      const provider = authorizeScope(ctx, target);
-      const raw = await provider.importCertificate(upstreamContext(ctx), target.scope, input);
-      await afterWrite(ctx, target);
-      return raw;
-    },
+    importCertificate: (ctx: ServiceContext, target: ScopeTarget, input: ImportInput) =>
+      write(ctx, target, (provider, upstream) => provider.importCertificate(upstream, target.scope, input)),
 
-    async update(ctx: ServiceContext, target: ScopeTarget, id: string, input: UpdateInput): Promise<unknown> {
-      const provider = authorizeScope(ctx, target);
-      const raw = await provider.update(upstreamContext(ctx), target.scope, id, input);
-      await afterWrite(ctx, target);
-      return raw;
-    },
+    update: (ctx: ServiceContext, target: ScopeTarget, id: string, input: UpdateInput) =>
+      write(ctx, target, (provider, upstream) => provider.update(upstream, target.scope, id, input)),
 
-    async validate(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<unknown> {
-      const provider = authorizeScope(ctx, target);
-      const raw = await provider.validate(upstreamContext(ctx), target.scope, id);
-      await afterWrite(ctx, target);
-      return raw;
-    },
+    validate: (ctx: ServiceContext, target: ScopeTarget, id: string) =>
+      write(ctx, target, (provider, upstream) => provider.validate(upstream, target.scope, id)),
 
     async remove(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<DeleteOutcome> {
       const provider = authorizeScope(ctx, target);
