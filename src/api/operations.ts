@@ -31,7 +31,6 @@ export interface Operation {
   cached?: boolean;
 }
 
-const ScopeErrorSchema = z.object({ code: z.string(), message: z.string() }).loose();
 const DeleteResultSchema = z.object({ id: z.string(), already_deleted: z.boolean() });
 /** What GET /v1/report answers (monitor/report-view.ts): the stored report, filtered, plus staleness. */
 const ReportViewSchema = MonitorReportSchema.extend({
@@ -127,5 +126,3 @@ export const OPERATIONS: readonly Operation[] = [
     result: ReportViewSchema,
   },
 ];
-
-export { ScopeErrorSchema };

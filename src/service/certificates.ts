@@ -5,7 +5,7 @@
  * zone/project allowlist) is checked here before any cache read or upstream call.
  */
 import { allowsScopeRef, assertAllowed, assertScope } from "../auth/authorize";
-import type { CacheOutcome, ListCache, ListRead } from "../cache";
+import type { ListCache, ListRead } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import { AppError, type ProviderName } from "../errors";
 import { createLogger } from "../logger";
@@ -40,7 +40,6 @@ export type ScopeAnswer<T> =
   | { target: ScopeTarget; ok: false; error: AppError };
 
 export function createCertificateService(providers: Providers, cache: ListCache) {
-  const kindOf = (provider: ProviderName) => providers[provider].scopeKind;
   // Normalization is pure and cached wire objects are shared by every hit of this isolate (the list
   // cache reuses its decoded entry), so each is mapped once; only days_remaining follows the clock.
   // Keyed weakly by the wire object: whole-scope data, never a caller's view, gone with its entry.
@@ -165,8 +164,6 @@ export function createCertificateService(providers: Providers, cache: ListCache)
   }
 
   return {
-    providers,
-    kindOf,
     authorizeScope,
     visibleScopes,
     readScope,
@@ -232,13 +229,16 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       operation: (upstream: UpstreamContext) => Promise<T>,
       effect: { write: false } | { write: true; deletedId?: string },
     ): Promise<T> {
-      authorizeScope(ctx, target);
-      const result = await operation(upstreamContext(ctx));
-      if (effect.write) {
-        if (effect.deletedId) await recordDeletionSafely(ctx, target, effect.deletedId);
-        await afterWrite(ctx, target);
+      if (!effect.write) {
+        authorizeScope(ctx, target);
+        return operation(upstreamContext(ctx));
       }
-      return result;
+      const { deletedId } = effect;
+      return write(ctx, target, async (_provider, upstream) => {
+        const result = await operation(upstream);
+        if (deletedId) await recordDeletionSafely(ctx, target, deletedId);
+        return result;
+      });
     },
 
     /**
@@ -269,4 +269,3 @@ export function createCertificateService(providers: Providers, cache: ListCache)
 }
 
 export type CertificateService = ReturnType<typeof createCertificateService>;
-export type { CacheOutcome };
