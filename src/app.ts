@@ -51,9 +51,10 @@ export function createApp(deps: Deps, listCache: ListCache = createListCache()) 
 
   app.route("/", healthRoutes(load));
   app.route("/", docsRoutes());
+  const config = loadConfig(load);
   app.use("*", async function configUnlessPublic(c, next) {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
-    return loadConfig(load)(c, next);
+    return config(c, next);
   });
   app.use("*", createAuthenticator({ publicPaths: PUBLIC_PATHS }));
 

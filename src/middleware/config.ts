@@ -26,7 +26,7 @@ export function loadConfig(load: (env: object) => ConfigResult): MiddlewareHandl
       }
       throw new AppError(
         "config_invalid",
-        "certgate is misconfigured; the operator can see which settings in /healthz and in the log",
+        "certgate is misconfigured; its operator can see why in /healthz and in the log",
       );
     }
     c.set("config", result.config);
