@@ -100,15 +100,15 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   const kvTimeoutMs = options.kvTimeoutMs ?? 1_000;
   const timer = options.timer ?? platformTimer;
   const maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
-  // Per-isolate memory of whole-scope lists, bounded in bytes (see "Memory" above).
+  // Per-isolate memory of whole-scope lists, bounded in bytes (see "Memory" above). A hit reads the KV text
+  // every time (KV is the shared truth), but re-parses and re-validates it only when it differs from what
+  // this isolate remembers for the key: the common hit costs one string compare.
   const memory = createByteLru<Remembered>(options.maxMemoryBytes ?? MAX_MEMORY_BYTES);
   const remember = (k: string, r: Remembered) => memory.set(k, r, r.chars * MEMORY_CHARGE_PER_CHAR);
   // Per-isolate state, one slot per scope: bounded by the number of configured scopes.
   const generations = new Map<string, number>();
   const invalidatedAt = new Map<string, number>();
   const inflight = new Map<string, Flight>();
-  // A hit reads the KV text every time (KV is the shared truth), but re-parses and re-validates it only
-  // when it differs from what this isolate remembers for the key: the common hit costs one string compare.
   /** The last failed load per key: reported on STALE reads; its Retry-After holds off refreshes. */
   const failures = new Map<string, { error: unknown; retryAt: number }>();
 
