@@ -31,7 +31,11 @@ export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/healthz", "/openapi.
 
 export function createApp(deps: Deps, listCache: ListCache = createListCache()) {
   const load = createConfigLoader();
-  const app = new Hono<AppEnv>();
+  // One rule for trailing slashes on every route: `/x/` is `/x` (Hono's `strict: false` drops one trailing
+  // slash before routing, and `c.req.path` is that path). The same answer, not a redirect: API clients
+  // (the Cloudflare SDK, curl, fetch with `redirect: "manual"`) would otherwise see a 308 they do not
+  // follow, and nothing certgate keeps is keyed by the raw URL (cache keys are validated scope ids).
+  const app = new Hono<AppEnv>({ strict: false });
 
   app.use("*", requestId());
   app.use("*", requestLog(deps));
@@ -47,9 +51,10 @@ export function createApp(deps: Deps, listCache: ListCache = createListCache()) 
 
   app.route("/", healthRoutes(load));
   app.route("/", docsRoutes());
+  const config = loadConfig(load);
   app.use("*", async function configUnlessPublic(c, next) {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
-    return loadConfig(load)(c, next);
+    return config(c, next);
   });
   app.use("*", createAuthenticator({ publicPaths: PUBLIC_PATHS }));
 

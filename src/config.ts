@@ -88,7 +88,53 @@ const kv = z.custom<KVNamespace>(
   "KV namespace binding missing",
 );
 
-const url = z.url({ protocol: /^https?$/ }).transform((s) => s.replace(/\/+$/, ""));
+/**
+ * Plain http would send upstream tokens, Access keys and alert payloads in clear text: it is accepted only
+ * for loopback hosts (127.0.0.0/8, localhost, [::1]; RFC 1122 §3.2.1.3, RFC 6761 §6.3, RFC 4291 §2.5.3),
+ * which the sandbox and tests use. The WHATWG URL parser has already normalized the host
+ * (`http://0x7f.1` is `127.0.0.1`), so the check sees the host a fetch would connect to.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+function httpOnlyOnLoopback(value: string): boolean {
+  try {
+    const parsed = new URL(value);
+    return parsed.protocol !== "http:" || isLoopbackHost(parsed.hostname);
+  } catch {
+    return true; // not a URL: the URL rule reports it
+  }
+}
+
+const HTTP_LOOPBACK_ONLY = "plain http only for loopback hosts (127.0.0.0/8, localhost, [::1]); use https";
+
+const url = z
+  .url({ protocol: /^https?$/ })
+  .refine(httpOnlyOnLoopback, HTTP_LOOPBACK_ONLY)
+  .transform((s) => s.replace(/\/+$/, ""));
+
+/** API_KEYS: a digest or a name used twice is a mistake (first-match-wins would hide the second entry). */
+const apiKeyList = z.array(ApiKeyEntrySchema).superRefine((entries, ctx) => {
+  const digests = new Map<string, number>();
+  const names = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    const sameDigest = digests.get(entry.sha256);
+    if (sameDigest !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [index, "sha256"],
+        message: `same digest as entry ${sameDigest}`,
+      });
+    } else digests.set(entry.sha256, index);
+    const sameName = names.get(entry.name);
+    if (sameName !== undefined) {
+      ctx.addIssue({ code: "custom", path: [index, "name"], message: `same name as entry ${sameName}` });
+    } else names.set(entry.name, index);
+  });
+});
 const optionalSecret = z
   .string()
   .optional()
@@ -108,7 +154,7 @@ export const ConfigSchema = z
     GJIRAFA_PROJECTS: csv(UUID, "project uuid"),
     GJIRAFA_AUTH_SCHEME: z.enum(["api-key", "bearer"]).default("api-key"),
 
-    API_KEYS: jsonOf(z.array(ApiKeyEntrySchema)).optional(),
+    API_KEYS: jsonOf(apiKeyList).optional(),
     UPSTREAM_CLOUDFLARE_TOKEN: optionalSecret,
     UPSTREAM_CLOUDFLARE_EMAIL: optionalSecret,
     UPSTREAM_CLOUDFLARE_KEY: optionalSecret,
@@ -117,6 +163,7 @@ export const ConfigSchema = z
     ACCESS_TEAM_DOMAIN: z
       .string()
       .regex(/^[a-z0-9-]+\.cloudflareaccess\.com$|^https?:\/\/[^/]+$/i, "must be <team>.cloudflareaccess.com")
+      .refine(httpOnlyOnLoopback, HTTP_LOOPBACK_ONLY)
       .optional(),
     ACCESS_AUD: z.string().min(1).optional(),
     ACCESS_RULES: jsonOf(z.array(AccessRuleSchema)).optional(),

@@ -60,8 +60,8 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "upstream_timeout":
       return 504;
     case "subrequest_budget_exhausted":
-      return 503;
     case "config_invalid":
+      return 503;
     case "internal_error":
       return 500;
   }

@@ -4,8 +4,9 @@
  */
 import type { Context } from "hono";
 import type * as z from "zod";
+import type { AppEnv } from "./context";
 import { AppError } from "./errors";
-import { redactText } from "./redact";
+import { redactText, secretsInBody } from "./redact";
 
 export type Where = "path" | "query" | "body" | "header";
 
@@ -46,9 +47,11 @@ export function queryOf(c: Context): Record<string, string> {
 
 /**
  * Reads a JSON body: 415 unless `application/json`, 413 above `maxBytes` (declared or actual),
- * 400 when it does not parse. An empty body reads as `{}` when `allowEmpty`.
+ * 400 when it does not parse. An empty body reads as `{}` when `allowEmpty`. The secrets the body
+ * carries (a private key, any sensitive field) join this request's redaction set before anything
+ * else sees them, so its log lines and error messages never show them, even echoed by an upstream.
  */
-export async function readJson(c: Context, maxBytes: number, allowEmpty = false): Promise<unknown> {
+export async function readJson(c: Context<AppEnv>, maxBytes: number, allowEmpty = false): Promise<unknown> {
   const declared = c.req.header("content-length");
   if (declared && Number(declared) > maxBytes) {
     throw new AppError("payload_too_large", `Body larger than ${maxBytes} bytes`);
@@ -62,11 +65,24 @@ export async function readJson(c: Context, maxBytes: number, allowEmpty = false)
   if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Content-Type must be application/json");
   }
+  let body: unknown;
   try {
-    return JSON.parse(raw);
+    body = JSON.parse(raw);
   } catch {
     throw new AppError("bad_request", "Body is not valid JSON");
   }
+  joinRequestSecrets(c, body);
+  return body;
+}
+
+/**
+ * The request's configuration with the body's secrets added to `secrets`: every logger, upstream call
+ * and error handler of this request reads the redaction set from there (a copy; the isolate's stays).
+ */
+function joinRequestSecrets(c: Context<AppEnv>, body: unknown): void {
+  const found = secretsInBody(body);
+  const config = c.get("config");
+  if (found.length > 0 && config) c.set("config", { ...config, secrets: [...config.secrets, ...found] });
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {

@@ -4,6 +4,11 @@
  * configured, its application token (`Cf-Access-Jwt-Assertion`, else the `CF_Authorization`
  * cookie). 401 for missing/malformed/unknown credentials (onError adds `WWW-Authenticate`), 403 for
  * an Access identity that no rule grants anything.
+ *
+ * An Access request that carries the `CF_Authorization` cookie is cookie-authenticated even when the
+ * header is present too: Cloudflare Access adds `Cf-Access-Jwt-Assertion` to every request it lets
+ * through, a browser's cookie-borne one included. Cookie-authenticated requests pass the CSRF defence
+ * of csrf.ts or stay read-only (403).
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
@@ -12,8 +17,12 @@ import { AppError } from "../errors";
 import { verifyAccessJwt } from "./access-jwt";
 import { accessPrincipal, identityOf } from "./access-rules";
 import { authenticateKey, presentedKey } from "./api-keys";
+import { assertCookieRequestAllowed } from "./csrf";
 import { createJwksCache, type JwksCache, type JwksOptions } from "./jwks";
 import { principalFromGrants } from "./principal";
+
+/** Cloudflare Access's session cookie (developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/). */
+export const ACCESS_COOKIE = "CF_Authorization";
 
 export interface AuthenticatorOptions {
   /** Paths that need no credentials (app.ts PUBLIC_PATHS). */
@@ -38,7 +47,8 @@ export function createAuthenticator(options: AuthenticatorOptions = {}): Middlew
       const entry = await authenticateKey(config.apiKeys, presented.key);
       principal = principalFromGrants(entry.name, "api_key", [entry]);
     } else if (config.access) {
-      const token = c.req.header("cf-access-jwt-assertion") ?? getCookie(c, "CF_Authorization");
+      const cookie = getCookie(c, ACCESS_COOKIE);
+      const token = c.req.header("cf-access-jwt-assertion") ?? cookie;
       if (!token) {
         throw new AppError(
           "unauthorized",
@@ -48,6 +58,7 @@ export function createAuthenticator(options: AuthenticatorOptions = {}): Middlew
       jwks ??= createJwksCache(deps, options.jwks);
       const claims = await verifyAccessJwt(token, config.access, jwks, deps.now());
       principal = accessPrincipal(config.access.rules, identityOf(claims));
+      if (cookie !== undefined) assertCookieRequestAllowed(c.req.raw);
     } else {
       throw new AppError(
         "unauthorized",

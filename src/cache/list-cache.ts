@@ -35,6 +35,15 @@
  * A STALE read whose scope's last load failed in this isolate reports that failure too
  * (`refreshFailed`, `error`): the background refresh cannot reach the response that started it.
  *
+ * Memory: what this isolate remembers of each scope (the KV text it last saw and its decoded list, also
+ * the `previous` hint of the next load) lives in one byte-bounded LRU (byte-lru.ts), `maxMemoryBytes`
+ * (default 32 MiB of the isolate's 128 MB). Each scope is charged `MEMORY_CHARGE_PER_CHAR` bytes per
+ * character of its JSON text: the text itself (up to 2 bytes a character) plus an estimate for its decoded
+ * objects and the normalized certificates the service derives from them (its WeakMap lives only as long as
+ * these objects). A scope charged more than the bound is not remembered: its hits decode KV every time.
+ * The other per-key maps (generation, invalidation time, in-flight load, last failure) hold a few numbers
+ * per key, and keys are configured scopes only (the service authorizes a scope before any cache call).
+ *
  * Faults: KV get/put/delete are bounded by a timeout and never throw; a failing KV means the upstream
  * path, a warn log, never a 5xx of its own. A failed invalidation is logged and leaves the old entry:
  * other isolates may serve the pre-write list until it leaves the fresh window (then STALE with a
@@ -43,6 +52,7 @@
  */
 import { isAppError } from "../errors";
 import { createLogger } from "../logger";
+import { createByteLru } from "./byte-lru";
 import { decodeEntry, encodeEntry, exceedsBytes, type ListEntry, MAX_ENTRY_BYTES, parseAll } from "./entry";
 import { type ListKey, listCacheKey } from "./key";
 import { guardKv, platformTimer } from "./kv-guard";
@@ -56,6 +66,11 @@ import type {
   StoreResult,
 } from "./types";
 
+/** Default bound of the isolate's remembered lists (see "Memory" above). */
+export const MAX_MEMORY_BYTES = 32 * 1024 * 1024;
+/** Bytes charged per character of a remembered scope's JSON text (see "Memory" above). */
+export const MEMORY_CHARGE_PER_CHAR = 4;
+
 /** KV's minimum `expirationTtl`. Entries live a minute past the stale window, then age out. */
 const MIN_TTL_SECONDS = 60;
 const TTL_MARGIN_SECONDS = 60;
@@ -67,10 +82,16 @@ interface Flight {
   loaded: boolean;
 }
 
-/** The last entry this isolate decoded or wrote for a key, with the exact KV text it came from. */
-interface Decoded {
-  text: string;
+/**
+ * The last list this isolate decoded, loaded or wrote for a key. `text` is the exact KV text it came from
+ * or was written as (null: not known to be in KV, e.g. after an invalidation), so a hit whose KV text is
+ * unchanged is not decoded again; `entry.items` is the next load's `previous` hint either way.
+ */
+interface Remembered {
+  text: string | null;
   entry: ListEntry<unknown>;
+  /** Characters of the entry's JSON text (its charge is this times MEMORY_CHARGE_PER_CHAR). */
+  chars: number;
 }
 
 type Parse<T> = (value: unknown) => T | null;
@@ -79,15 +100,15 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   const kvTimeoutMs = options.kvTimeoutMs ?? 1_000;
   const timer = options.timer ?? platformTimer;
   const maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
+  // Per-isolate memory of whole-scope lists, bounded in bytes (see "Memory" above). A hit reads the KV text
+  // every time (KV is the shared truth), but re-parses and re-validates it only when it differs from what
+  // this isolate remembers for the key: the common hit costs one string compare.
+  const memory = createByteLru<Remembered>(options.maxMemoryBytes ?? MAX_MEMORY_BYTES);
+  const remember = (k: string, r: Remembered) => memory.set(k, r, r.chars * MEMORY_CHARGE_PER_CHAR);
   // Per-isolate state, one slot per scope: bounded by the number of configured scopes.
   const generations = new Map<string, number>();
   const invalidatedAt = new Map<string, number>();
   const inflight = new Map<string, Flight>();
-  // A hit reads the KV text every time (KV is the shared truth), but re-parses and re-validates it only
-  // when it differs from what this isolate last saw for the key: the common hit costs one string compare.
-  const decodedByKey = new Map<string, Decoded>();
-  // The last list loaded or decoded per key, handed to the next load as its `previous` hint.
-  const lastItems = new Map<string, readonly unknown[]>();
   /** The last failed load per key: reported on STALE reads; its Retry-After holds off refreshes. */
   const failures = new Map<string, { error: unknown; retryAt: number }>();
 
@@ -112,7 +133,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       return null;
     }
     if (got.value === null) return null;
-    const known = decodedByKey.get(k);
+    const known = memory.get(k);
     // Sound: the key names the provider and the provider decides T (as for coalesced loads).
     if (known && known.text === got.value) return known.entry as ListEntry<T>;
     const decoded = decodeEntry(got.value, parse);
@@ -121,8 +142,10 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       loggerOf(ctx).log("warn", "cache_entry_invalid", { cache_key: k, reason: decoded.reason });
       return null;
     }
-    decodedByKey.set(k, { text: got.value, entry: decoded.entry });
-    lastItems.set(k, decoded.entry.items);
+    // An older KV copy (a write still in flight, or refused) does not replace a newer list loaded here.
+    if (!known || decoded.entry.fetchedAt >= known.entry.fetchedAt) {
+      remember(k, { text: got.value, entry: decoded.entry, chars: got.value.length });
+    }
     return decoded.entry;
   }
 
@@ -136,13 +159,13 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     entry: ListEntry<T>,
     parse: Parse<T>,
     current: () => boolean,
+    text: string = encodeEntry(entry),
   ): Promise<StoreResult> {
     const log = loggerOf(ctx);
     if (parseAll(entry.items, parse) === null) {
       log.log("warn", "cache_store_skipped", { cache_key: k, reason: "invalid_item" });
       return "skipped_invalid";
     }
-    const text = encodeEntry(entry);
     if (exceedsBytes(text, maxEntryBytes)) {
       log.log("warn", "cache_store_skipped", { cache_key: k, reason: "too_large", chars: text.length });
       return "skipped_too_large";
@@ -156,7 +179,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
           return;
         }
         await ctx.kv.put(k, text, { expirationTtl });
-        decodedByKey.set(k, { text, entry });
+        remember(k, { text, entry, chars: text.length });
       },
       timer,
       kvTimeoutMs,
@@ -186,11 +209,15 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     const fetchedAt = ctx.deps.now();
     // `new Promise` turns a synchronous throw of `load` into a rejection like any other failure.
     // Sound: the key names the provider and the provider decides T (as for coalesced loads).
-    const previous = (lastItems.get(k) as readonly T[] | undefined) ?? null;
+    const previous = (memory.get(k)?.entry.items as readonly T[] | undefined) ?? null;
+    // The entry's text is made once, here: it sizes the memory charge and is what `persist` writes.
+    let text = "";
     const promise = new Promise<T[]>((resolve) => resolve(request.load(previous))).then(
       (items): ListEntry<T> => {
-        lastItems.set(k, items);
-        return { fetchedAt, items };
+        const entry = { fetchedAt, items };
+        text = encodeEntry(entry);
+        remember(k, { text: null, entry, chars: text.length });
+        return entry;
       },
     );
     const flight: Flight = { generation, promise, loaded: false };
@@ -207,7 +234,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
         (entry) => {
           failures.delete(k);
           // Stored only if no invalidation happened since the load started.
-          return sameGeneration() ? persist(ctx, k, entry, request.parse, sameGeneration) : undefined;
+          return sameGeneration() ? persist(ctx, k, entry, request.parse, sameGeneration, text) : undefined;
         },
         (error: unknown) => {
           failures.set(k, { error, retryAt: ctx.deps.now() + retryAfterMs(error) });
@@ -300,7 +327,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       parse: Parse<T>,
     ): Promise<readonly T[] | null> {
       const k = listCacheKey(key);
-      const known = lastItems.get(k);
+      const known = memory.get(k)?.entry.items;
       // Sound: the key names the provider and the provider decides T (as for coalesced loads).
       if (known) return known as readonly T[];
       return (await readEntry(ctx, k, parse))?.items ?? null;
@@ -320,7 +347,9 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       invalidatedAt.set(k, ctx.deps.now());
       inflight.delete(k);
       failures.delete(k);
-      decodedByKey.delete(k);
+      // The KV text is no longer trusted; the items stay the next load's `previous` hint.
+      const known = memory.get(k);
+      if (known) remember(k, { ...known, text: null });
       const deleted = await guardKv(() => ctx.kv.delete(k), timer, kvTimeoutMs);
       if (!deleted.ok) {
         loggerOf(ctx).log("warn", "cache_invalidate_failed", {
@@ -331,6 +360,8 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       }
       return deleted.ok;
     },
+
+    memoryBytes: () => memory.bytes(),
   };
 }
 

@@ -81,6 +81,8 @@ export interface ListCacheOptions {
   timer?: Timer;
   /** Largest value written (default 20 MiB; KV's own limit is 25 MiB). */
   maxEntryBytes?: number;
+  /** Bound of the lists this isolate remembers, in charged bytes (default 32 MiB; list-cache.ts "Memory"). */
+  maxMemoryBytes?: number;
 }
 
 export interface ListCache {
@@ -108,4 +110,6 @@ export interface ListCache {
    * in-flight load. Resolves false (logged) when KV failed; never throws.
    */
   invalidate(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, key: ListKey): Promise<boolean>;
+  /** What the remembered lists are charged now (never above `maxMemoryBytes`). */
+  memoryBytes(): number;
 }

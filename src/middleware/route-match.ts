@@ -1,6 +1,8 @@
 /**
  * Which methods a path would match, from Hono's registered routes: lets the 404 handler answer
- * 405 with `Allow` (RFC 9110 §15.5.6) for a known path used with the wrong method.
+ * 405 with `Allow` (RFC 9110 §15.5.6) for a known path used with the wrong method. `path` is the path
+ * the router saw (app.ts routes without strict trailing slashes, so one trailing slash is already gone):
+ * it is matched exactly, so `Allow` never names a method the router would not serve on that path.
  */
 interface RouteLike {
   method: string;
@@ -19,7 +21,7 @@ function toRegExp(pattern: string): RegExp {
       return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })
     .join("/");
-  return new RegExp(`^${source}/?$`);
+  return new RegExp(`^${source}$`);
 }
 
 export function methodsAllowedFor(routes: readonly RouteLike[], path: string): string[] {

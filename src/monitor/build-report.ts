@@ -20,6 +20,8 @@ export interface ReportInput {
   problems: readonly OpenProblem[];
   channels: ChannelReport[];
   notifications: number;
+  /** Notifications per scope key (`provider:id`); they sum to `notifications`. */
+  notificationsByScope: ReadonlyMap<string, number>;
   remediation: RemediationAttempt[];
   subrequests: { budget: number; upstream: number; alerts: number; remediation: number };
 }
@@ -45,6 +47,7 @@ export function buildReport(input: ReportInput): Report {
           : null,
       error: s.last_error,
       calls: ran?.calls ?? 0,
+      notifications: input.notificationsByScope.get(key) ?? 0,
     };
   });
   const problems: ReportedProblem[] = [...input.problems]

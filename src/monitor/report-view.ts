@@ -6,7 +6,7 @@
  */
 import { allowsScopeRef } from "../auth/authorize";
 import type { Principal } from "../context";
-import type { Report, RunSummary, StoredReport } from "./report";
+import type { Report, RunSummary, ScopeReport, StoredReport } from "./report";
 
 export interface ReportView extends Omit<Report, "run"> {
   /** null: the monitor has never run (or its report is unreadable). */
@@ -46,6 +46,32 @@ export function neverRanView(): ReportView {
   };
 }
 
+/**
+ * The run as a caller limited to some scopes sees it: its counters computed over those scopes only, so
+ * nothing counted elsewhere shows (how many notifications other zones raised, how many calls they
+ * cost). Upstream calls are the scopes' own; each remediation attempt took one subrequest; alert
+ * deliveries serve every scope and are not shown to restricted callers (nor are the channels).
+ * The budget is configuration, not a count.
+ */
+function ownRun(
+  run: Report["run"],
+  scopes: readonly ScopeReport[],
+  remediationAttempts: number,
+): Report["run"] {
+  const upstream = scopes.reduce((n, s) => n + s.calls, 0);
+  return {
+    ...run,
+    notifications: scopes.reduce((n, s) => n + s.notifications, 0),
+    subrequests: {
+      budget: run.subrequests.budget,
+      used: upstream + remediationAttempts,
+      upstream,
+      alerts: 0,
+      remediation: remediationAttempts,
+    },
+  };
+}
+
 export function viewFor(
   stored: StoredReport | null,
   principal: Principal,
@@ -58,9 +84,11 @@ export function viewFor(
   const seesAll = principal.zones === "*" && principal.projects === "*";
   const scopes = report.scopes.filter((s) => sees(s.scope));
   const problems = report.problems.filter((p) => sees(p.scope));
+  const remediation = report.remediation.filter((r) => sees(r.scope));
   const finished = Date.parse(report.run.finished_at);
   return {
     ...report,
+    run: seesAll ? report.run : ownRun(report.run, scopes, remediation.length),
     totals: {
       ...report.totals,
       scopes: scopes.length,
@@ -75,7 +103,7 @@ export function viewFor(
     },
     scopes,
     problems,
-    remediation: report.remediation.filter((r) => sees(r.scope)),
+    remediation,
     // Alert channel status is about every scope; a restricted caller sees only its own view of problems.
     alerts: seesAll ? report.alerts : [],
     stale: isStale(report.run.finished_at, now, intervalMinutes),

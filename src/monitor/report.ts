@@ -35,6 +35,11 @@ export const ScopeReportSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), retry_after: z.number().optional() }).nullable(),
   /** Upstream calls this run spent on the scope. */
   calls: z.number(),
+  /**
+   * Notifications this run queued about the scope (its share of `run.notifications`): what a caller
+   * limited to some scopes is shown instead of the run-wide count. 0 in reports stored before it existed.
+   */
+  notifications: z.number().default(0),
 });
 export type ScopeReport = z.infer<typeof ScopeReportSchema>;
 

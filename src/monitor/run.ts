@@ -22,7 +22,7 @@ import { evaluateScope } from "./evaluate";
 import { executeChecks, type ScopeOutcome } from "./execute";
 import type { Notification } from "./notifications";
 import { planRun } from "./plan";
-import { certificateProblem, type Problem } from "./problems";
+import { certificateProblem, type Problem, scopeKeyOfProblem } from "./problems";
 import { isRemediable, type RemediationCandidate, remediate } from "./remediate";
 import { loadReport, type Report, saveReport } from "./report";
 import { configuredSources, type MonitorProviders } from "./sources";
@@ -224,6 +224,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     problems: reconciled.open,
     channels: digests.channels,
     notifications: fresh.length,
+    notificationsByScope: countByScope(fresh),
     remediation: remediation.attempts,
     subrequests: { budget: m.subrequestBudget, ...spend },
   });
@@ -246,6 +247,16 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     subrequests: report.run.subrequests.used,
   });
   return report;
+}
+
+/** How many of `notifications` concern each scope (`provider:id`, the sources' key). */
+function countByScope(notifications: readonly Notification[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const n of notifications) {
+    const key = scopeKeyOfProblem(n.problem);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**

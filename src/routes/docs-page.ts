@@ -1,8 +1,26 @@
 /**
  * /docs: a self-contained interactive page (no CDN assets, so it works offline and behind Access)
  * that reads /openapi.json, lists every operation with its parameters and body schema, and sends
- * requests with the key the user types (kept in the page only, never stored).
+ * requests with the key the user types (kept in the page only, never stored), or with the browser's
+ * Cloudflare Access session when no key is typed.
  */
+
+/**
+ * What the page's Send button passes to `fetch`. The key goes in `Authorization: Bearer` only when one
+ * was typed: an empty Bearer is a malformed key (401), which locked Access users out. Every write sends
+ * `Content-Type: application/json`, body or not: an Access session is a cookie, and certgate accepts a
+ * cookie-authenticated write only as JSON from its own origin (src/auth/csrf.ts; the browser adds
+ * `Origin`). The page embeds this very function (its source), so the tests run what the browser runs.
+ */
+export function docsRequestInit(method: string, key: string, body: string | undefined) {
+  const verb = method.toUpperCase();
+  const headers: Record<string, string> = {};
+  const typed = key.trim();
+  if (typed !== "") headers.Authorization = `Bearer ${typed}`;
+  if (body !== undefined || (verb !== "GET" && verb !== "HEAD")) headers["Content-Type"] = "application/json";
+  return { method: verb, headers, body, credentials: "same-origin" as const };
+}
+
 export const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>certgate API</title>
@@ -21,10 +39,11 @@ textarea{min-height:120px}button{margin-top:8px;padding:6px 14px;border:0;border
 pre{background:#0f1420;color:#d8dee9;padding:10px;border-radius:4px;overflow:auto;max-height:420px}
 small{color:#5b6475}
 </style></head>
-<body><header><h1>certgate API</h1><input id="key" type="password" placeholder="API key (cg_...) for Authorization: Bearer" autocomplete="off">
+<body><header><h1>certgate API</h1><input id="key" type="password" placeholder="API key (cg_...); leave empty to use your Cloudflare Access session" autocomplete="off">
 <a href="/openapi.json" style="color:#9ecbff">openapi.json</a></header>
 <main id="ops"><p>Loading /openapi.json ...</p></main>
 <script>
+${docsRequestInit.toString()}
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 const resolve = (doc, s) => (s && s.$ref ? doc.components.schemas[s.$ref.split("/").pop()] : s);
 function example(doc, s, depth) {
@@ -62,9 +81,8 @@ async function main() {
         if (input.dataset.in === "path") url = url.replace("{" + input.dataset.name + "}", encodeURIComponent(input.value));
         else q.set(input.dataset.name, input.value);
       }
-      const headers = { Authorization: "Bearer " + document.getElementById("key").value };
-      const ta = d.querySelector("textarea"); if (ta) headers["Content-Type"] = "application/json";
-      const res = await fetch(url + (q.size ? "?" + q : ""), { method: method.toUpperCase(), headers, body: ta ? ta.value : undefined });
+      const ta = d.querySelector("textarea");
+      const res = await fetch(url + (q.size ? "?" + q : ""), docsRequestInit(method, document.getElementById("key").value, ta ? ta.value : undefined));
       const out = d.querySelector("pre"); out.hidden = false;
       out.textContent = res.status + " " + res.statusText + "  X-Cache: " + (res.headers.get("x-cache") || "-") + "\\n\\n" + JSON.stringify(await res.json().catch(() => null), null, 2);
     };

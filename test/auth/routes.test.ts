@@ -111,7 +111,7 @@ describe("every route requires credentials", () => {
       new Request("http://certgate.test/v1/does-not-exist"),
       testEnv({ API_KEYS: undefined }),
     );
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
     const body = (await res.json()) as { errors: Array<{ code: string }> };
     expect(body.errors[0]?.code).toBe("config_invalid");
   });

@@ -7,6 +7,7 @@
  *   a key for other zones/projects         403 forbidden (report routes are filtered instead: 200)
  *   Access token: expired, wrong aud/iss,  401; valid but no rule grants it: 403
  *     unknown signing key
+ *   Access cookie on a write, cross-site   403 (CSRF rule; reads stay allowed)
  *   the right credentials                  anything but 401/403
  * A 401 or 403 never costs an upstream call. The auth unit tests (test/auth/) cover the mechanics;
  * this file checks that no route escapes them.
@@ -18,7 +19,7 @@ import type { Scope } from "../../src/config";
 import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM } from "../auth/jwt";
 import { KEYS, type TestKey } from "../helpers/keys";
 import { familyOf, inspect } from "./envelope";
-import { createReliabilityGateway, REL_KEYS, type ReliabilityGateway, resetStorage } from "./harness";
+import { createReliabilityGateway, ORIGIN, REL_KEYS, type ReliabilityGateway, resetStorage } from "./harness";
 import { type Fixture, fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
 import { createTally } from "./tally";
 
@@ -181,12 +182,26 @@ describe("auth sweep: every route x every kind of credential", () => {
     { name: "Access: no token", access: true, headers: () => ({}), want: () => 401 },
     { name: "Access: valid admin", access: true, headers: () => accessToken({})(), want: () => "allowed" },
     {
-      name: "Access: valid admin in the cookie",
+      // A cookie-authenticated write must prove it comes from certgate's own origin as JSON (CSRF rule,
+      // src/auth/csrf.ts): what a browser on certgate's own pages sends.
+      name: "Access: valid admin in the cookie, same origin, JSON",
       access: true,
       headers: async () => ({
         Cookie: `CF_Authorization=${(await accessToken({})())["Cf-Access-Jwt-Assertion"]}`,
+        Origin: ORIGIN,
+        "Content-Type": "application/json",
       }),
       want: () => "allowed",
+    },
+    {
+      name: "Access: valid admin in the cookie, cross-site",
+      access: true,
+      headers: async () => ({
+        Cookie: `CF_Authorization=${(await accessToken({})())["Cf-Access-Jwt-Assertion"]}`,
+        Origin: "https://evil.example",
+        "Content-Type": "text/plain",
+      }),
+      want: (r) => (r.method === "GET" ? "allowed" : 403),
     },
     {
       name: "Access: expired",

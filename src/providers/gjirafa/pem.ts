@@ -17,12 +17,88 @@ import { AppError } from "../../errors";
 
 export type PemKind = "certificate" | "chain" | "private_key";
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const KEY_LABELS: ReadonlySet<string> = new Set(["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]);
+const BEGIN = "-----BEGIN ";
+const END = "-----END ";
+const DASHES = "-----";
 
 interface Block {
   label: string;
   bytes: Uint8Array;
+}
+
+interface Marker {
+  /** Index of the marker's first dash. */
+  start: number;
+  /** Index just past the marker's closing dashes. */
+  end: number;
+  label: string;
+}
+
+export interface ScannedPem {
+  blocks: Array<{ label: string; body: string }>;
+  /** Everything that is not inside a block. */
+  outside: string;
+}
+
+function isLabelChar(code: number): boolean {
+  // RFC 7468 labels as certgate accepts them: A-Z, 0-9 and space.
+  return (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 32;
+}
+
+/**
+ * Every `<prefix><LABEL>-----` in `text`, left to right, in ONE pass: `indexOf` moves forward only and a
+ * label is the maximal run of label characters after the prefix (labels hold no dash, so the runs of two
+ * markers never overlap). Linear in the text, whatever it holds.
+ */
+function markers(text: string, prefix: string): Marker[] {
+  const found: Marker[] = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf(prefix, from);
+    if (start < 0) return found;
+    let i = start + prefix.length;
+    while (i < text.length && isLabelChar(text.charCodeAt(i))) i++;
+    if (i > start + prefix.length && text.startsWith(DASHES, i)) {
+      found.push({ start, end: i + DASHES.length, label: text.slice(start + prefix.length, i) });
+    }
+    // The next prefix may start inside this one's dashes ("-----BEGIN -----BEGIN X-----").
+    from = start + 1;
+  }
+}
+
+/**
+ * The blocks of `text` as `-----BEGIN L-----(body)-----END L-----`, leftmost first, each ending at the
+ * first END of its own label after it; anything else is "outside". Same answer as the regular expression
+ * `/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g`, but that pattern rescans the rest of the text
+ * for every BEGIN without an END (quadratic: 250 KB of BEGIN lines took seconds). Here the markers are
+ * found once and every label's END positions are consumed through one forward cursor: O(text length).
+ */
+export function scanBlocks(text: string): ScannedPem {
+  const ends = new Map<string, { positions: Marker[]; next: number }>();
+  for (const marker of markers(text, END)) {
+    const list = ends.get(marker.label);
+    if (list) list.positions.push(marker);
+    else ends.set(marker.label, { positions: [marker], next: 0 });
+  }
+  const blocks: ScannedPem["blocks"] = [];
+  let outside = "";
+  let last = 0;
+  for (const begin of markers(text, BEGIN)) {
+    if (begin.start < last) continue; // inside the block matched before
+    const list = ends.get(begin.label);
+    if (!list) continue;
+    // Cursors only move forward: BEGINs come in order, so an END before this one is before every later one.
+    let end = list.positions[list.next];
+    while (end && end.start < begin.end) end = list.positions[++list.next];
+    if (!end) continue;
+    outside += text.slice(last, begin.start);
+    blocks.push({ label: begin.label, body: text.slice(begin.end, end.start) });
+    last = end.end;
+    list.next++;
+  }
+  outside += text.slice(last);
+  return { blocks, outside };
 }
 
 function decodeBase64(text: string): Uint8Array | null {
@@ -38,19 +114,15 @@ function decodeBase64(text: string): Uint8Array | null {
 
 /** The blocks of `text`, or a reason (that never quotes the text). */
 function blocksOf(text: string): Block[] | string {
+  const scanned = scanBlocks(text);
   const blocks: Block[] = [];
-  let outside = "";
-  let last = 0;
-  for (const match of text.matchAll(BLOCK)) {
-    outside += text.slice(last, match.index);
-    last = match.index + match[0].length;
-    const bytes = decodeBase64(match[2] ?? "");
-    if (bytes === null) return `the ${match[1]} block is not valid base64`;
-    blocks.push({ label: match[1] ?? "", bytes });
+  for (const block of scanned.blocks) {
+    const bytes = decodeBase64(block.body);
+    if (bytes === null) return `the ${block.label} block is not valid base64`;
+    blocks.push({ label: block.label, bytes });
   }
-  outside += text.slice(last);
   if (blocks.length === 0) return "is not PEM (no -----BEGIN ...----- / -----END ...----- block)";
-  if (outside.trim() !== "") return "has text outside its PEM blocks";
+  if (scanned.outside.trim() !== "") return "has text outside its PEM blocks";
   return blocks;
 }
 
