@@ -31,7 +31,7 @@ export {
   type ZoneConfig,
 } from "./cloudflare/model";
 export type { RateLimitOptions } from "./cloudflare/rate-limit";
-export type { WireCertificate, WirePack } from "./cloudflare/render";
+export type { WireCertificate, WirePack, WireShape } from "./cloudflare/render";
 export type { PackSeed } from "./cloudflare/seed";
 export {
   type CloudflareSimulator,
@@ -49,6 +49,8 @@ export {
   SAMPLE_EXPIRED_CERTIFICATE,
   SAMPLE_PRIVATE_KEY,
 } from "./gjirafa/sample-certificates";
+export type { GjirafaShape } from "./gjirafa/render";
+export type { PagingBehaviour } from "./gjirafa/routes";
 export type { GjirafaCertificateSeed } from "./gjirafa/seed";
 export {
   createGjirafaSimulator,

@@ -66,6 +66,12 @@ const ErrorEnvelope = {
           upstream_code: { type: ["integer", "string"] },
           retry_after: { type: "integer" },
           fields: { type: "array", items: { type: "object" } },
+          documentation_url: { type: "string", description: "The upstream error's own documentation link" },
+          source: {
+            type: "object",
+            properties: { pointer: { type: "string" } },
+            description: "Where the upstream located its error in the request",
+          },
         },
       },
     },
@@ -85,7 +91,12 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       properties: {
         success: { const: true },
         errors: { type: "array", items: { type: "object" } },
-        messages: { type: "array", items: {} },
+        messages: {
+          type: "array",
+          items: { type: "string" },
+          description:
+            "Notes: what the upstream said beside its answer, items it sent that certgate could not use, stale copies served",
+        },
         result,
         ...(op.list ? { result_info: { $ref: "#/components/schemas/ResultInfo" } } : {}),
       },

@@ -43,6 +43,7 @@
  */
 import { isAppError } from "../errors";
 import { createLogger } from "../logger";
+import { emptyNotes } from "../model/list-notes";
 import { decodeEntry, encodeEntry, exceedsBytes, type ListEntry, MAX_ENTRY_BYTES, parseAll } from "./entry";
 import { type ListKey, listCacheKey } from "./key";
 import { guardKv, platformTimer } from "./kv-guard";
@@ -52,6 +53,7 @@ import type {
   ListCache,
   ListCacheOptions,
   ListRead,
+  Loaded,
   ReadRequest,
   StoreResult,
 } from "./types";
@@ -187,10 +189,13 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     // `new Promise` turns a synchronous throw of `load` into a rejection like any other failure.
     // Sound: the key names the provider and the provider decides T (as for coalesced loads).
     const previous = (lastItems.get(k) as readonly T[] | undefined) ?? null;
-    const promise = new Promise<T[]>((resolve) => resolve(request.load(previous))).then(
-      (items): ListEntry<T> => {
-        lastItems.set(k, items);
-        return { fetchedAt, items };
+    const promise = new Promise<Loaded<T>>((resolve) => resolve(request.load(previous))).then(
+      (loaded): ListEntry<T> => {
+        const entry = Array.isArray(loaded)
+          ? { fetchedAt, items: loaded, notes: emptyNotes() }
+          : { fetchedAt, items: loaded.items, notes: loaded.notes };
+        lastItems.set(k, entry.items);
+        return entry;
       },
     );
     const flight: Flight = { generation, promise, loaded: false };
@@ -230,6 +235,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   ): ListRead<T> {
     const out: ListRead<T> = {
       items: entry.items,
+      notes: entry.notes,
       outcome,
       ageSeconds: Math.floor(Math.max(0, ageMs(ctx, entry)) / 1000),
       stale: outcome === "STALE",
@@ -310,7 +316,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       const k = listCacheKey(request.key);
       const current = () => !isInvalidated(k, request.fetchedAt);
       if (!current()) return "skipped_invalidated";
-      const entry = { fetchedAt: request.fetchedAt, items: request.items };
+      const entry = { fetchedAt: request.fetchedAt, items: request.items, notes: request.notes ?? emptyNotes() };
       return persist(ctx, k, entry, request.parse, current);
     },
 

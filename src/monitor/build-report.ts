@@ -45,6 +45,7 @@ export function buildReport(input: ReportInput): Report {
           : null,
       error: s.last_error,
       calls: ran?.calls ?? 0,
+      skipped: s.skipped ?? [],
     };
   });
   const problems: ReportedProblem[] = [...input.problems]

@@ -7,6 +7,7 @@
  */
 import * as z from "zod";
 import { ProviderSchema, ScopeSchema } from "../model/certificate";
+import { SkippedItemSchema } from "../model/list-notes";
 import { ProblemSchema, SEVERITIES } from "./problems";
 
 export const REPORT_KEY = "certgate:v1:monitor:report";
@@ -35,6 +36,14 @@ export const ScopeReportSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), retry_after: z.number().optional() }).nullable(),
   /** Upstream calls this run spent on the scope. */
   calls: z.number(),
+  /**
+   * Upstream items the last successful check could not use: left out of the counts, never a failed
+   * scope. Absent in reports written before this field existed.
+   */
+  skipped: z
+    .array(SkippedItemSchema)
+    .optional()
+    .meta({ description: "Upstream items the last check could not use (left out of the counts)" }),
 });
 export type ScopeReport = z.infer<typeof ScopeReportSchema>;
 
