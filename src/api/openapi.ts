@@ -11,8 +11,14 @@ type JsonSchema = Record<string, unknown>;
 function schemaOf(type: z.ZodType, io: "input" | "output", defs: Record<string, JsonSchema>): JsonSchema {
   const json = z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
   const { $schema: _ignored, $defs, ...rest } = json;
-  if ($defs && typeof $defs === "object") Object.assign(defs, $defs);
-  return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+  // Named schemas that refer to other named schemas (Certificate -> IssuedCertificate) carry `$defs`
+  // references too: every reference points into components.
+  if ($defs && typeof $defs === "object") Object.assign(defs, toComponents($defs));
+  return toComponents(rest) as JsonSchema;
+}
+
+function toComponents(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/'));
 }
 
 /**
