@@ -118,7 +118,7 @@ export function normalizeGjirafaCertificate(
 }
 
 /**
- * `scope` (name; else the name `scopeOptions` gives `scopeId`), `scopeId` and the numeric
+ * `scope` (name; else the one name `scopeOptions` gives `scopeId`), `scopeId` and the numeric
  * `scopeOptions`; null when Gjirafa said none of them.
  */
 function certificateScope(cert: GjirafaCertificate): CertificateScope | null {
@@ -127,8 +127,9 @@ function certificateScope(cert: GjirafaCertificate): CertificateScope | null {
     if (typeof value === "number" && Number.isFinite(value)) options[name] = value;
   }
   const id = cert.scopeId ?? null;
-  // A detail names its scope only by id; scopeOptions says which name that id has.
-  const name = cert.scope ?? Object.entries(options).find(([, value]) => value === id)?.[0] ?? null;
+  // A detail names its scope only by id; scopeOptions says which name that id has (when just one has it).
+  const named = Object.entries(options).filter(([, value]) => value === id);
+  const name = cert.scope ?? (named.length === 1 ? (named[0]?.[0] ?? null) : null);
   if (name === null && id === null && Object.keys(options).length === 0) return null;
   return { name, id, options };
 }
