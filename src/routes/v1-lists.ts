@@ -45,8 +45,10 @@ export function listRoutes(service: CertificateService) {
           continue;
         }
         if (answer.read.refreshFailed) {
+          const { error } = answer.read;
+          const cause = error instanceof AppError ? ` (${error.code}: ${error.message})` : "";
           messages.push(
-            `${answer.target.provider} ${answer.target.scope}: upstream failed, served a cached copy ${answer.read.ageSeconds} s old`,
+            `${answer.target.provider} ${answer.target.scope}: upstream failed, served a cached copy ${answer.read.ageSeconds} s old${cause}`,
           );
         }
         messages.push(...service.notesOf(answer.target, answer.read.notes));

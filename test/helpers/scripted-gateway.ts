@@ -5,7 +5,7 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { createWorker } from "../../src/worker";
-import { type Handler, routedFetch, testClock, testDeps } from "./deps";
+import { type Handler, routedFetch, type TestClock, testClock, testDeps } from "./deps";
 import { testEnv } from "./env";
 import { CLOUDFLARE_BASE, GJIRAFA_BASE, PROJECT_P } from "./ids";
 import { bearer, KEYS } from "./keys";
@@ -22,8 +22,11 @@ export interface ScriptedUpstreams {
 
 const refuse: Handler = () => new Response("no scripted answer", { status: 599 });
 
-export function scriptedGateway(upstreams: ScriptedUpstreams, env: Record<string, string | undefined> = {}) {
-  const clock = testClock();
+export function scriptedGateway(
+  upstreams: ScriptedUpstreams,
+  env: Record<string, string | undefined> = {},
+  clock: TestClock = testClock(),
+) {
   const fetch = routedFetch({
     [new URL(CLOUDFLARE_BASE).origin]: upstreams.cloudflare ?? refuse,
     [new URL(GJIRAFA_BASE).origin]: upstreams.gjirafa ?? refuse,
