@@ -43,14 +43,14 @@ export * from "./demo";
 export type { ActiveFaultRule, Fault, FaultInjector, FaultKind, FaultRule } from "./faults";
 export type { GjirafaApiKey } from "./gjirafa/auth";
 export { GJIRAFA_STATUS, type ProjectConfig, SCOPE_OPTIONS } from "./gjirafa/model";
+export type { GjirafaShape } from "./gjirafa/render";
+export type { PagingBehaviour } from "./gjirafa/routes";
 export {
   SAMPLE_CERTIFICATE,
   SAMPLE_CHAIN,
   SAMPLE_EXPIRED_CERTIFICATE,
   SAMPLE_PRIVATE_KEY,
 } from "./gjirafa/sample-certificates";
-export type { GjirafaShape } from "./gjirafa/render";
-export type { PagingBehaviour } from "./gjirafa/routes";
 export type { GjirafaCertificateSeed } from "./gjirafa/seed";
 export {
   createGjirafaSimulator,

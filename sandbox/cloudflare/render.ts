@@ -129,7 +129,11 @@ const OPTIONAL_PACK_FIELDS = [
 ] as const;
 
 /** A pack as one answer sends it: the default wire form, reshaped by `shape`. */
-export function renderPackAs(pack: Pack, shape: WireShape, answer: "read" | "write"): Record<string, unknown> {
+export function renderPackAs(
+  pack: Pack,
+  shape: WireShape,
+  answer: "read" | "write",
+): Record<string, unknown> {
   const wire: Record<string, unknown> = { ...renderPack(pack) };
   const empty = pack.certificates.length === 0;
   const omit =

@@ -219,7 +219,11 @@ function operate(state: CloudflareState, call: Call): Response {
     case "order":
       return orderPack(state, zone, call.bodyText);
     case "quota":
-      return cfSuccess({ advanced: quotaOf(zone, state.now(), state.timings) }, undefined, state.successNotes);
+      return cfSuccess(
+        { advanced: quotaOf(zone, state.now(), state.timings) },
+        undefined,
+        state.successNotes,
+      );
   }
   const pack = findPack(zone, call.packId, state.now(), state.timings);
   if (pack === undefined) return cfError(404, CF_CODES.packNotFound, "Certificate pack not found");

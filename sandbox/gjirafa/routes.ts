@@ -70,7 +70,8 @@ function list(state: GjirafaState, project: Project, url: URL): Response {
   const { firstPageIndex: first, oversize, ignoreQuery } = state.paging;
   const query = ignoreQuery ? new URLSearchParams() : url.searchParams;
   const index = pageParam(query.get("pageIndex"), first);
-  const fallbackSize = oversize === "cap" ? Math.min(state.defaultPageSize, state.maxPageSize) : state.defaultPageSize;
+  const fallbackSize =
+    oversize === "cap" ? Math.min(state.defaultPageSize, state.maxPageSize) : state.defaultPageSize;
   const requested = pageParam(query.get("pageSize"), fallbackSize);
   if (index === null)
     return gjError(400, [`The value '${query.get("pageIndex")}' is not valid for PageIndex.`]);

@@ -30,7 +30,8 @@ export const CertificateIdSchema = z
   .max(120)
   .transform((s, ctx) => {
     const cf = /^cloudflare:([0-9a-f]{32}):([^:]+)$/.exec(s);
-    if (cf?.[1] && cf[2] && isPackId(cf[2])) return { provider: "cloudflare" as const, scope: cf[1], id: cf[2] };
+    if (cf?.[1] && cf[2] && isPackId(cf[2]))
+      return { provider: "cloudflare" as const, scope: cf[1], id: cf[2] };
     const gj = /^gjirafa:([0-9a-f-]{36}):([^:]+)$/i.exec(s);
     const gjId = gj?.[2] === undefined ? null : parseCertificateIdText(gj[2]);
     if (gj?.[1] && gjId !== null && ProjectIdSchema.safeParse(gj[1]).success) {
@@ -96,22 +97,24 @@ export const CreateCloudflareSchema = z.strictObject({
   cloudflare_branding: z.boolean().optional(),
 });
 
-export const CreateGjirafaSchema = z.strictObject({
-  provider: z.literal("gjirafa"),
-  project: ProjectIdSchema,
-  domain_name: HostnameSchema,
-  // The native rule (providers/gjirafa/requests.ts): up to 99 names besides domain_name, no repeats.
-  additional_names: hostnameList(0, MAX_ADDITIONAL_NAMES)
-    .default([])
-    .meta({ description: `Up to ${MAX_ADDITIONAL_NAMES} more hostnames, none repeating domain_name` }),
-  scope_id: Int32,
-}).superRefine((body, ctx) => {
-  body.additional_names.forEach((name, index) => {
-    if (name === body.domain_name) {
-      ctx.addIssue({ code: "custom", path: ["additional_names", index], message: "repeats domain_name" });
-    }
+export const CreateGjirafaSchema = z
+  .strictObject({
+    provider: z.literal("gjirafa"),
+    project: ProjectIdSchema,
+    domain_name: HostnameSchema,
+    // The native rule (providers/gjirafa/requests.ts): up to 99 names besides domain_name, no repeats.
+    additional_names: hostnameList(0, MAX_ADDITIONAL_NAMES)
+      .default([])
+      .meta({ description: `Up to ${MAX_ADDITIONAL_NAMES} more hostnames, none repeating domain_name` }),
+    scope_id: Int32,
+  })
+  .superRefine((body, ctx) => {
+    body.additional_names.forEach((name, index) => {
+      if (name === body.domain_name) {
+        ctx.addIssue({ code: "custom", path: ["additional_names", index], message: "repeats domain_name" });
+      }
+    });
   });
-});
 
 export const CreateBodySchema = z
   .discriminatedUnion("provider", [CreateCloudflareSchema, CreateGjirafaSchema])

@@ -316,7 +316,11 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       const k = listCacheKey(request.key);
       const current = () => !isInvalidated(k, request.fetchedAt);
       if (!current()) return "skipped_invalidated";
-      const entry = { fetchedAt: request.fetchedAt, items: request.items, notes: request.notes ?? emptyNotes() };
+      const entry = {
+        fetchedAt: request.fetchedAt,
+        items: request.items,
+        notes: request.notes ?? emptyNotes(),
+      };
       return persist(ctx, k, entry, request.parse, current);
     },
 

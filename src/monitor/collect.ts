@@ -38,7 +38,8 @@ export async function checkScope(
     onList(list, fetchedAt);
     const now = ctx.deps.now();
     const certificates = new Map<string, Certificate>();
-    for (const raw of list.items) certificates.set(provider.rawId(raw), provider.normalize(target.id, raw, now));
+    for (const raw of list.items)
+      certificates.set(provider.rawId(raw), provider.normalize(target.id, raw, now));
     const quota = await provider.quota(scopedCtx, target.id);
     return {
       ok: true,

@@ -41,7 +41,10 @@ function idOf(value: unknown): string | null {
 }
 
 /** Every usable item of a list, and what was left out and why. */
-export function parseItems<S extends z.ZodType>(schema: S, values: readonly unknown[]): ParsedItems<z.output<S>> {
+export function parseItems<S extends z.ZodType>(
+  schema: S,
+  values: readonly unknown[],
+): ParsedItems<z.output<S>> {
   const items: Array<z.output<S>> = [];
   const skipped: SkippedItem[] = [];
   for (const value of values) {
@@ -74,7 +77,8 @@ export function upstreamNotes(label: string, envelope: unknown, secrets: readonl
 function noteText(entry: unknown): string | null {
   if (typeof entry === "string") return entry.trim() === "" ? null : entry.trim();
   if (!isRecord(entry) || typeof entry.message !== "string" || entry.message.trim() === "") return null;
-  const code = typeof entry.code === "number" || typeof entry.code === "string" ? ` (code ${entry.code})` : "";
+  const code =
+    typeof entry.code === "number" || typeof entry.code === "string" ? ` (code ${entry.code})` : "";
   return `${entry.message.trim()}${code}`;
 }
 

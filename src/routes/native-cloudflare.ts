@@ -87,7 +87,11 @@ export function nativeCloudflareRoutes(service: CertificateService) {
         code: CLOUDFLARE_DOOR_MESSAGE_CODES.skipped_item,
         message: `certgate ${describeSkipped("pack", item)}`,
       }));
-      return c.json({ ...successBody(page.items, { result_info: page.info }), messages }, 200, cacheHeaders(read));
+      return c.json(
+        { ...successBody(page.items, { result_info: page.info }), messages },
+        200,
+        cacheHeaders(read),
+      );
     })
     .post(`${BASE}/order`, requireScope("certificates:write"), async (c) => {
       const target = zoneOf(c);

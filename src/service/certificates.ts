@@ -139,9 +139,13 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     deploy: DeployView,
   ): Promise<ListRead<unknown>> {
     if (!provider.deployViews) {
-      throw new AppError("not_supported_by_provider", `${PROVIDER_LABEL[provider.name]} has no deploy views`, {
-        provider: provider.name,
-      });
+      throw new AppError(
+        "not_supported_by_provider",
+        `${PROVIDER_LABEL[provider.name]} has no deploy views`,
+        {
+          provider: provider.name,
+        },
+      );
     }
     const fetchedAt = ctx.deps.now();
     const list = await provider.listAll(upstreamContext(ctx), target.scope, { deploy });
@@ -238,7 +242,11 @@ export function createCertificateService(providers: Providers, cache: ListCache)
 
     /** A scope's list notes as `messages` lines ("cloudflare <zone>: left out an unusable pack ..."). */
     notesOf(target: ScopeTarget, notes: ListNotes): string[] {
-      return notesAsMessages(`${target.provider} ${target.scope}`, providers[target.provider].itemNoun, notes);
+      return notesAsMessages(
+        `${target.provider} ${target.scope}`,
+        providers[target.provider].itemNoun,
+        notes,
+      );
     },
 
     normalize(target: ScopeTarget, raw: unknown, now: number, includeRaw: boolean): Certificate {
@@ -301,7 +309,11 @@ export function createCertificateService(providers: Providers, cache: ListCache)
         // and Cloudflare purges a deleted pack after a while, so the upstream says 404; certgate's own
         // deletion marker (monitor/deletions.ts) says it is gone, which is what an idempotent DELETE reports.
         if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id))) {
-          return { id: certificateId(target.provider, target.scope, id), already_deleted: true, messages: [] };
+          return {
+            id: certificateId(target.provider, target.scope, id),
+            already_deleted: true,
+            messages: [],
+          };
         }
         // It may have been deleted: the cached list must not keep showing it.
         if (isAppError(err) && err.outcomeUnknown) await afterWrite(ctx, target);

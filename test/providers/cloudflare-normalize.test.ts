@@ -108,7 +108,11 @@ describe("normalizeCloudflarePack", () => {
     });
     const cert = normalizeCloudflarePack(ZONE_A, p, NOW);
     expect(CertificateSchema.parse(cert)).toEqual(cert);
-    expect(cert).toMatchObject({ cloudflare_branding: true, primary_certificate: "c1", certificate_scope: null });
+    expect(cert).toMatchObject({
+      cloudflare_branding: true,
+      primary_certificate: "c1",
+      certificate_scope: null,
+    });
     expect(cert.certificates).toEqual([
       {
         id: "c1",

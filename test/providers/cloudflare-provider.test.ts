@@ -127,11 +127,14 @@ describe("operations", () => {
 
   // Was "percent-encodes ids": the one pack id rule (src/providers/cloudflare/ids.ts) now allows only
   // characters that need no encoding, so an id that would need it is refused before anything is sent.
-  it.each(["a/../b?x", "a b", "x".repeat(33), "a:b"])("refuses the id %j (outside the id rule) before sending", async (id) => {
-    const { fetch, ctx } = cloudflareSetup();
-    expect((await failure(cf.get(ctx, ZONE_A, id))).code).toBe("validation_failed");
-    expect(fetch.requests).toHaveLength(0);
-  });
+  it.each(["a/../b?x", "a b", "x".repeat(33), "a:b"])(
+    "refuses the id %j (outside the id rule) before sending",
+    async (id) => {
+      const { fetch, ctx } = cloudflareSetup();
+      expect((await failure(cf.get(ctx, ZONE_A, id))).code).toBe("validation_failed");
+      expect(fetch.requests).toHaveLength(0);
+    },
+  );
 
   it.each(["A-b_c.d~e", "x".repeat(32), "023e105f4ecef8ad9ca31a8372d0c353"])(
     "accepts the id %j (any published-length id of path-safe characters)",
@@ -140,7 +143,9 @@ describe("operations", () => {
       const { fetch, ctx } = cloudflareSetup();
       await cf.get(ctx, ZONE_A, id).catch(() => undefined);
       expect(fetch.requests).toHaveLength(1);
-      expect(new URL(fetch.requests[0]?.url ?? "").pathname).toMatch(new RegExp(`/certificate_packs/${id.replaceAll(".", "\\.")}$`));
+      expect(new URL(fetch.requests[0]?.url ?? "").pathname).toMatch(
+        new RegExp(`/certificate_packs/${id.replaceAll(".", "\\.")}$`),
+      );
     },
   );
 
@@ -243,7 +248,9 @@ describe("remove (idempotent)", () => {
 
   // Was "an upstream 1406 on DELETE counts as already deleted", whatever the pack's state: a 1406 now
   // means "already deleted" only when a fresh GET shows the pack deleting (or gone).
-  const refuse1406 = (forward: boolean) => (inner: (r: Request) => Promise<Response> | Response) =>
+  const refuse1406 =
+    (forward: boolean) =>
+    (inner: (r: Request) => Promise<Response> | Response) =>
     async (request: Request) => {
       if (request.method !== "DELETE") return inner(request);
       // `forward`: another caller's DELETE got there first, so the pack really is mid-deletion.

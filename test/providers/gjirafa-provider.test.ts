@@ -200,12 +200,15 @@ describe("operations", () => {
   });
 
   // Was also refusing "-1": the id rule is the documented int32, negative values included.
-  it.each(["abc", "2147483648", "-2147483649", "1.5", "", "+1", "1e3"])("refuses the id %j before sending", async (id) => {
-    const { sim, ctx } = gjirafaSetup();
-    const err = await failure(gj.get(ctx, PROJECT_P, id));
-    expect(err.code).toBe("validation_failed");
-    expect(sim.count()).toBe(0);
-  });
+  it.each(["abc", "2147483648", "-2147483649", "1.5", "", "+1", "1e3"])(
+    "refuses the id %j before sending",
+    async (id) => {
+      const { sim, ctx } = gjirafaSetup();
+      const err = await failure(gj.get(ctx, PROJECT_P, id));
+      expect(err.code).toBe("validation_failed");
+      expect(sim.count()).toBe(0);
+    },
+  );
 
   it("refuses a project that is not a uuid before sending", async () => {
     const { sim, ctx } = gjirafaSetup();

@@ -66,7 +66,9 @@ export function inspect(family: Family, status: number, body: unknown): Inspecte
   let code: string;
   if (family === "cloudflare") {
     // Integer codes only on the Cloudflare door (Cloudflare's schema; Go structs), certgate's code beside.
-    expect(Number.isInteger(first.code), `integer code on the Cloudflare door: ${String(first.code)}`).toBe(true);
+    expect(Number.isInteger(first.code), `integer code on the Cloudflare door: ${String(first.code)}`).toBe(
+      true,
+    );
     expect(first.code as number).toBeGreaterThanOrEqual(1000);
     expect(typeof first.certgate_code).toBe("string");
     code = String(first.certgate_code);

@@ -5,12 +5,12 @@
  * documented type (a pack id is a string of at most 32 characters; a certificate id an int32).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { type Handler } from "../helpers/deps";
+import type { Handler } from "../helpers/deps";
 import {
   answer,
   SCRIPTED_PROJECT as P,
-  SCRIPTED_ZONE as Z,
   scriptedGateway,
+  SCRIPTED_ZONE as Z,
 } from "../helpers/scripted-gateway";
 import { clearKv } from "./helpers";
 

@@ -79,12 +79,17 @@ describe("no order is ever sent twice", () => {
       const text = await res.text();
       if (path.startsWith("/cloudflare/")) {
         expect(res.headers.get("x-should-retry")).toBe("false");
-        expect(JSON.parse(text).errors[0]).toMatchObject({ code: 71020, certgate_code: "upstream_outcome_unknown" });
+        expect(JSON.parse(text).errors[0]).toMatchObject({
+          code: 71020,
+          certgate_code: "upstream_outcome_unknown",
+        });
       } else if (path.startsWith("/gjirafa/")) {
         expect(JSON.parse(text).errors[0]).toMatch(/^upstream_outcome_unknown: .*before retrying/);
       } else {
         expect(JSON.parse(text).errors[0]).toMatchObject({ code: "upstream_outcome_unknown" });
-        expect(JSON.parse(text).errors[0].message).toMatch(/GET \/v1\/certificates\?(zone|project)=.* before retrying/);
+        expect(JSON.parse(text).errors[0].message).toMatch(
+          /GET \/v1\/certificates\?(zone|project)=.* before retrying/,
+        );
       }
     },
   );

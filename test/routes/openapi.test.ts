@@ -92,9 +92,7 @@ describe("OpenAPI document and docs page", () => {
         "deploy",
         "page",
         "per_page",
-      ].map(
-        (n) => `query:${n}`,
-      ),
+      ].map((n) => `query:${n}`),
     );
     const one = doc.paths["/v1/certificates/{id}"]?.get?.parameters.map((p) => `${p.in}:${p.name}`);
     expect(one).toEqual(["path:id", "query:include"]);

@@ -294,7 +294,9 @@ describe("invalid input: 400 validation_failed, zero upstream calls", () => {
     });
     expect(res.status).toBe(400);
     // The Cloudflare door carries integer codes (certgate's own: 71002), certgate's code beside them.
-    const code = path.startsWith("/cloudflare/") ? res.body.errors[0]?.certgate_code : res.body.errors[0]?.code;
+    const code = path.startsWith("/cloudflare/")
+      ? res.body.errors[0]?.certgate_code
+      : res.body.errors[0]?.code;
     expect(code).toBe("validation_failed");
     if (path.startsWith("/cloudflare/")) expect(res.body.errors[0]?.code).toBe(71002);
     expect(res.body.errors[0]?.fields?.map((f) => f.path)).toEqual(fields);

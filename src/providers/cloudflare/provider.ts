@@ -7,13 +7,7 @@ import type { Quota } from "../../model/certificate";
 import { certificateId } from "../../model/certificate";
 import { validate } from "../../validation";
 import { readWriteAnswer, upstreamNotes, type WriteAnswer } from "../answers";
-import type {
-  CertificateProvider,
-  CreateInput,
-  DeleteOutcome,
-  UpdateInput,
-  UpstreamContext,
-} from "../types";
+import type { CertificateProvider, CreateInput, DeleteOutcome, UpdateInput, UpstreamContext } from "../types";
 import {
   deleteCertificatePack,
   getCertificatePack,

@@ -143,7 +143,11 @@ export async function listAllCertificates(
   for (let pages = 1; pages <= MAX_LIST_PAGES; pages += 1) {
     const answer = await listCertificates(ctx, project, query);
     const info = answer.resultInfo ?? null;
-    if (query.pageIndex !== undefined && typeof info?.pageIndex === "number" && info.pageIndex !== query.pageIndex) {
+    if (
+      query.pageIndex !== undefined &&
+      typeof info?.pageIndex === "number" &&
+      info.pageIndex !== query.pageIndex
+    ) {
       throw pagingFault(`answered page ${info.pageIndex} when asked for page ${query.pageIndex}`);
     }
     const parsed = parseItems(GjirafaCertificateSchema, answer.result);

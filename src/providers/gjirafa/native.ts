@@ -57,12 +57,7 @@ export const gjirafaNative = Object.freeze({
       certificateChain: chainToSend(parsed.certificateChain),
     });
   },
-  async update(
-    ctx: UpstreamContext,
-    project: string,
-    id: string,
-    body: unknown,
-  ): Promise<WriteBody> {
+  async update(ctx: UpstreamContext, project: string, id: string, body: unknown): Promise<WriteBody> {
     return updateCertificate(ctx, project, id, validate(UpdateBodySchema, body, "body"));
   },
   async validate(ctx: UpstreamContext, project: string, id: string): Promise<WriteBody> {
