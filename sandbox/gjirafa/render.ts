@@ -1,6 +1,7 @@
 /**
- * Wire shapes of seed 004: the detail object and the (smaller) list item. `GjirafaShape` holds the
- * shapes the documentation allows besides the default rendering, each a simulator switch.
+ * Wire shapes of the Gjirafa API documentation: the detail object and the (smaller) list item.
+ * `GjirafaShape` holds the shapes the documentation allows besides the default rendering, each a
+ * simulator switch.
  */
 import type { GjirafaCertificate } from "./model";
 import { GJIRAFA_STATUS, SCOPE_OPTIONS } from "./model";

@@ -114,9 +114,9 @@ export async function listCertificatePacks(
 }
 
 /**
- * Every pack of a zone in every status (`status=all`: without it only active packs come back, seed 000),
+ * Every pack of a zone in every status (`status=all`: without it only active packs come back),
  * or one deployment view (`deploy`). Pages of 50 until `page >= total_pages`; when `total_pages` is
- * missing (older responses, domain.md), until a short or empty page. More than MAX_LIST_PAGES pages is an
+ * missing (older responses lack it), until a short or empty page. More than MAX_LIST_PAGES pages is an
  * upstream fault, not a silent cut. Packs are read one by one: an unusable one is left out and reported
  * in `notes`, with what Cloudflare said beside its answers.
  */

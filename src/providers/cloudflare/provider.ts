@@ -24,7 +24,7 @@ import { normalizeCloudflareStatus } from "./status";
 /**
  * Statuses in which a DELETE has already happened or is under way: every status the table maps to
  * `deleting` or `deleted` (pending_deletion, pending_cleanup, deactivating, deleted). A deleted pack
- * still answers GET with 200 for a while (domain.md).
+ * still answers GET with 200 for a while.
  */
 export function isDeletingStatus(status: string | null | undefined): boolean {
   if (!status) return false;

@@ -7,10 +7,10 @@
  * leniently at run time: an unknown status or type is kept as a string and normalized to `unknown`,
  * never dropped and never a reason to fail a whole list.
  *
- * Lenient in what is accepted (README "Certificate model"): only `id` is required of a pack, because
- * certgate cannot address a pack without it; every other field may be absent or null (seed 000's list
- * example prints every certificate and validation-record field as null; the order and restart answers of
- * the published schema carry no `certificates`). Nothing is defaulted here: a wire object stays what the
+ * Lenient in what is accepted (docs/model.md): only `id` is required of a pack, because certgate cannot
+ * address a pack without it; every other field may be absent or null (the API reference's list example
+ * prints every certificate and validation-record field as null; the order and restart answers of the
+ * published schema carry no `certificates`). Nothing is defaulted here: a wire object stays what the
  * upstream sent, and the normalizer reads an absent list as empty.
  */
 import * as z from "zod";

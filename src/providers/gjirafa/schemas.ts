@@ -26,7 +26,7 @@ export const GjirafaResultInfoSchema = z.looseObject({
 export type GjirafaResultInfo = z.infer<typeof GjirafaResultInfoSchema>;
 
 /**
- * `{success, errors: [string], messages: [string], result, resultInfo}` (domain.md: errors are strings).
+ * `{success, errors: [string], messages: [string], result, resultInfo}`: errors are strings.
  * Non-empty `errors`/`messages` on a success (the documentation's examples show both) are still a success.
  */
 export function gjirafaEnvelope<T extends z.ZodType>(result: T) {
