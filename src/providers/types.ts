@@ -136,4 +136,6 @@ export interface CertificateProvider<Raw = unknown> {
   rawId(raw: Raw): string;
   /** What its lists hold, for messages ("pack", "certificate"). */
   readonly itemNoun: string;
+  /** What `create` is called upstream, for messages ("order", "create"). */
+  readonly createOperation: string;
 }

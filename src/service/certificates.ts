@@ -273,7 +273,7 @@ export function createCertificateService(providers: Providers, cache: ListCache)
         ctx,
         target,
         (provider, upstream) => provider.create(upstream, target.scope, input),
-        target.provider === "cloudflare" ? "order" : "create",
+        providers[target.provider].createOperation,
       ),
 
     importCertificate: (

@@ -60,6 +60,7 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     isConfigured: () => true,
     deployViews: false,
     itemNoun: "certificate",
+    createOperation: "create",
     async listAll(ctx: UpstreamContext, scope: string) {
       const s = provider.scopes.get(scope) ?? { certs: [] };
       spend(ctx, 1);

@@ -167,6 +167,7 @@ export const cloudflareProvider: CertificateProvider<CertificatePack> = Object.f
   isConfigured: (config) => config.cloudflare.auth !== null && config.cloudflare.zones.length > 0,
   deployViews: true,
   itemNoun: "pack",
+  createOperation: "order",
   listAll: (ctx, zone, options) => listAllCertificatePacks(ctx, zone, options?.deploy),
   parseRaw(value) {
     const parsed = CertificatePackSchema.safeParse(value);

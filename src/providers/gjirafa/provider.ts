@@ -122,6 +122,7 @@ export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.f
     config.gjirafa.apiBase !== null && config.gjirafa.auth !== null && config.gjirafa.projects.length > 0,
   deployViews: false,
   itemNoun: "certificate",
+  createOperation: "create",
   // Cost: 1 request per list page + 1 detail GET per certificate (1 + N for up to 100 certificates), at
   // most 6 in flight, within ctx.deadline and counted on ctx.meter. Paid for at most once per fresh
   // window per project (the list cache coalesces refreshes); the monitor plans each scope by its
