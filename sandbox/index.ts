@@ -31,7 +31,7 @@ export {
   type ZoneConfig,
 } from "./cloudflare/model";
 export type { RateLimitOptions } from "./cloudflare/rate-limit";
-export type { WireCertificate, WirePack } from "./cloudflare/render";
+export type { WireCertificate, WirePack, WireShape } from "./cloudflare/render";
 export type { PackSeed } from "./cloudflare/seed";
 export {
   type CloudflareSimulator,
@@ -43,6 +43,8 @@ export * from "./demo";
 export type { ActiveFaultRule, Fault, FaultInjector, FaultKind, FaultRule } from "./faults";
 export type { GjirafaApiKey } from "./gjirafa/auth";
 export { GJIRAFA_STATUS, type ProjectConfig, SCOPE_OPTIONS } from "./gjirafa/model";
+export type { GjirafaShape } from "./gjirafa/render";
+export type { PagingBehaviour } from "./gjirafa/routes";
 export {
   SAMPLE_CERTIFICATE,
   SAMPLE_CHAIN,

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "upstream_unavailable",
   "upstream_invalid_response",
   "upstream_timeout",
+  "upstream_outcome_unknown",
   "subrequest_budget_exhausted",
   "config_invalid",
   "internal_error",
@@ -56,6 +57,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "upstream_auth_failed":
     case "upstream_unavailable":
     case "upstream_invalid_response":
+    case "upstream_outcome_unknown":
       return 502;
     case "upstream_timeout":
       return 504;
@@ -66,6 +68,41 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 500;
   }
 }
+
+/**
+ * The integer each code carries on the native Cloudflare door, where Cloudflare's schema (and strictly
+ * typed clients such as Go structs) expect `errors[].code` to be an integer (>= 1000). Stable: a code keeps
+ * its number forever; a new code takes the next free one. 71xxx is outside every range Cloudflare is known
+ * to use (1xxx certificates, 6xxx/9xxx/10xxx auth, 7xxx routing). Table in docs/errors.md.
+ */
+export const CLOUDFLARE_DOOR_CODES: Readonly<Record<ErrorCode, number>> = {
+  bad_request: 71001,
+  validation_failed: 71002,
+  unauthorized: 71003,
+  forbidden: 71004,
+  not_found: 71005,
+  method_not_allowed: 71006,
+  conflict: 71007,
+  payload_too_large: 71008,
+  unsupported_media_type: 71009,
+  not_supported_by_provider: 71010,
+  upstream_rejected: 71011,
+  upstream_auth_failed: 71012,
+  upstream_rate_limited: 71013,
+  upstream_unavailable: 71014,
+  upstream_invalid_response: 71015,
+  upstream_timeout: 71016,
+  subrequest_budget_exhausted: 71017,
+  config_invalid: 71018,
+  internal_error: 71019,
+  upstream_outcome_unknown: 71020,
+};
+
+/** Integer codes of certgate's own notes in a native Cloudflare success envelope's `messages`. */
+export const CLOUDFLARE_DOOR_MESSAGE_CODES = {
+  /** An item of the upstream list could not be used and is left out of the answer. */
+  skipped_item: 71101,
+} as const;
 
 export type ProviderName = "cloudflare" | "gjirafa";
 
@@ -87,6 +124,10 @@ export interface ErrorDetails {
   required_subrequests?: number;
   /** Current status of a resource, for state conflicts. */
   current_status?: string;
+  /** The upstream error's own documentation link (Cloudflare `errors[].documentation_url`), kept. */
+  documentation_url?: string;
+  /** Where in the request the upstream located its error (Cloudflare `errors[].source.pointer`), kept. */
+  source?: { pointer?: string };
 }
 
 export class AppError extends Error {
@@ -94,19 +135,25 @@ export class AppError extends Error {
   readonly details: ErrorDetails;
   /** Overrides the code's default status (upstream 400/404/409/422 keep their own status). */
   readonly status: ContentfulStatusCode;
+  /**
+   * The request reached the upstream and ended without an answer that says what happened (no answer, a
+   * reset, a 5xx, an unreadable 2xx): a write may or may not have been carried out. Never in the body.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(
     code: ErrorCode,
     message: string,
     details: ErrorDetails = {},
     status?: ContentfulStatusCode,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; outcomeUnknown?: boolean },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.details = details;
     this.status = status ?? statusOf(code);
+    this.outcomeUnknown = options?.outcomeUnknown === true;
   }
 }
 

@@ -74,8 +74,24 @@ export function cfErrors(status: number, errors: CloudflareError[]): Response {
   return jsonResponse(status, cfFailureBody(errors));
 }
 
-export function cfSuccess(result: unknown, resultInfo?: Record<string, number>): Response {
-  const body: Record<string, unknown> = { success: true, errors: [], messages: [], result };
+/**
+ * A success with non-empty `errors` and `messages`, as the SDK reference's example answer shows (code
+ * 1000, with documentation_url and source): still a success (simulator switch `successNotes`).
+ */
+const SUCCESS_NOTE = {
+  code: 1000,
+  message: "message",
+  documentation_url: "documentation_url",
+  source: { pointer: "pointer" },
+};
+
+export function cfSuccess(result: unknown, resultInfo?: Record<string, number>, notes = false): Response {
+  const body: Record<string, unknown> = {
+    success: true,
+    errors: notes ? [{ ...SUCCESS_NOTE }] : [],
+    messages: notes ? [{ ...SUCCESS_NOTE }] : [],
+    result,
+  };
   if (resultInfo !== undefined) body.result_info = resultInfo;
   return jsonResponse(200, body);
 }

@@ -1,7 +1,10 @@
 /**
  * A pack in wire form: the fields of seed 000/003 that apply to its state. Optional arrays appear only
  * when they hold something (validation data while validating, errors when the CA reported some), as the
- * real API omits them; `certificates` is required by the schema and is `[]` before issuance.
+ * real API omits them; `certificates` is `[]` before issuance by default.
+ *
+ * `WireShape` holds the answer shapes the published schema and its examples allow besides that default,
+ * each a switch (simulator options), so clients are tested against every one of them.
  */
 import { isoSeconds } from "../clock";
 import type {
@@ -83,5 +86,64 @@ export function renderPack(pack: Pack): WirePack {
   }
   if (pack.validationErrors.length > 0)
     wire.validation_errors = pack.validationErrors.map((message) => ({ message }));
+  return wire;
+}
+
+/** Shapes the published schema and its examples allow, beyond the default rendering. */
+export interface WireShape {
+  /**
+   * When a pack that has no certificates omits the `certificates` field: "never" (default), in the
+   * answers of writes ("writes": the published schema's order and restart answers carry no
+   * `certificates`), or in every answer ("always").
+   */
+  omitEmptyCertificates: "never" | "writes" | "always";
+  /**
+   * Optional fields are sent as null instead of being left out, and a pack without certificates lists
+   * one certificate whose every field is null (the list example of the API reference prints exactly that).
+   */
+  nullFields: boolean;
+}
+
+export const DEFAULT_WIRE_SHAPE: WireShape = { omitEmptyCertificates: "never", nullFields: false };
+
+const NULL_CERTIFICATE = {
+  bundle_method: null,
+  expires_on: null,
+  geo_restrictions: null,
+  hosts: null,
+  id: null,
+  issuer: null,
+  modified_on: null,
+  priority: null,
+  signature: null,
+  status: null,
+  uploaded_on: null,
+  zone_id: null,
+};
+
+const OPTIONAL_PACK_FIELDS = [
+  "primary_certificate",
+  "validation_records",
+  "dcv_delegation_records",
+  "validation_errors",
+] as const;
+
+/** A pack as one answer sends it: the default wire form, reshaped by `shape`. */
+export function renderPackAs(
+  pack: Pack,
+  shape: WireShape,
+  answer: "read" | "write",
+): Record<string, unknown> {
+  const wire: Record<string, unknown> = { ...renderPack(pack) };
+  const empty = pack.certificates.length === 0;
+  const omit =
+    empty &&
+    (shape.omitEmptyCertificates === "always" ||
+      (shape.omitEmptyCertificates === "writes" && answer === "write"));
+  if (shape.nullFields) {
+    for (const field of OPTIONAL_PACK_FIELDS) wire[field] ??= null;
+    if (empty) wire.certificates = [{ ...NULL_CERTIFICATE }];
+  }
+  if (omit) delete wire.certificates;
   return wire;
 }

@@ -13,7 +13,7 @@ import { markDeleted, restartValidation } from "./lifecycle";
 import { DELETING_STATUSES, type Pack, type Timings, type Zone } from "./model";
 import { type Order, validateOrder } from "./order";
 import type { RateLimiter, RateLimitOptions } from "./rate-limit";
-import { renderPack } from "./render";
+import { renderPackAs, type WireShape } from "./render";
 import { findPack, quotaOf, refreshZone } from "./zones";
 
 export interface CloudflareState {
@@ -23,6 +23,10 @@ export interface CloudflareState {
   now: () => number;
   /** Older responses lack `result_info.total_pages` (domain.md): clients must stop on a short page. */
   legacyResultInfo: boolean;
+  /** How packs are rendered (render.ts WireShape). */
+  shape: WireShape;
+  /** Successes carry non-empty `errors` and `messages` (errors.ts SUCCESS_NOTE). */
+  successNotes: boolean;
   /** Per-credential rate limit; null when off. */
   rateLimiter: RateLimiter | null;
   rateLimit: RateLimitOptions | null;
@@ -84,7 +88,11 @@ function listPacks(state: CloudflareState, zone: Zone, url: URL): Response {
     total_count: packs.length,
   };
   if (!state.legacyResultInfo) info.total_pages = Math.ceil(packs.length / perPage);
-  return cfSuccess(slice.map(renderPack), info);
+  return cfSuccess(
+    slice.map((p) => renderPackAs(p, state.shape, "read")),
+    info,
+    state.successNotes,
+  );
 }
 
 function orderPack(state: CloudflareState, zone: Zone, bodyText: string): Response {
@@ -100,7 +108,7 @@ function orderPack(state: CloudflareState, zone: Zone, bodyText: string): Respon
       `Advanced certificate pack quota exceeded: ${quota.used} of ${quota.allocated} used. Delete a pack or raise the quota.`,
     );
   }
-  return cfSuccess(renderPack(state.createPack(zone, result.order)));
+  return written(state, state.createPack(zone, result.order));
 }
 
 function patchPack(state: CloudflareState, pack: Pack, bodyText: string): Response {
@@ -118,7 +126,7 @@ function patchPack(state: CloudflareState, pack: Pack, bodyText: string): Respon
       return cfError(400, CF_CODES.invalidBranding, "cloudflare_branding must be a boolean");
     }
     pack.cloudflareBranding = body.cloudflare_branding;
-    return cfSuccess(renderPack(pack));
+    return written(state, pack);
   }
   // Seed 002: restarting validation is "only a validation operation for a Certificate Pack in a validation_timed_out status".
   if (pack.status !== "validation_timed_out") {
@@ -129,7 +137,12 @@ function patchPack(state: CloudflareState, pack: Pack, bodyText: string): Respon
     );
   }
   restartValidation(pack, state.now(), state.timings);
-  return cfSuccess(renderPack(pack));
+  return written(state, pack);
+}
+
+/** The answer of a write that returns the pack (order, restart, branding). */
+function written(state: CloudflareState, pack: Pack): Response {
+  return cfSuccess(renderPackAs(pack, state.shape, "write"), undefined, state.successNotes);
 }
 
 function deletePack(state: CloudflareState, pack: Pack): Response {
@@ -141,7 +154,7 @@ function deletePack(state: CloudflareState, pack: Pack): Response {
     return cfError(400, CF_CODES.notAdvanced, "Only advanced certificate packs can be deleted");
   }
   markDeleted(pack, state.now());
-  return cfSuccess({ id: pack.id });
+  return cfSuccess({ id: pack.id }, undefined, state.successNotes);
 }
 
 export function handleCloudflare(
@@ -206,13 +219,17 @@ function operate(state: CloudflareState, call: Call): Response {
     case "order":
       return orderPack(state, zone, call.bodyText);
     case "quota":
-      return cfSuccess({ advanced: quotaOf(zone, state.now(), state.timings) });
+      return cfSuccess(
+        { advanced: quotaOf(zone, state.now(), state.timings) },
+        undefined,
+        state.successNotes,
+      );
   }
   const pack = findPack(zone, call.packId, state.now(), state.timings);
   if (pack === undefined) return cfError(404, CF_CODES.packNotFound, "Certificate pack not found");
   switch (call.operation) {
     case "get":
-      return cfSuccess(renderPack(pack));
+      return cfSuccess(renderPackAs(pack, state.shape, "read"), undefined, state.successNotes);
     case "patch":
       return patchPack(state, pack, call.bodyText);
     case "delete":

@@ -19,7 +19,7 @@ import { DEFAULT_TIMINGS } from "./lifecycle";
 import type { Pack, Timings, Zone, ZoneConfig } from "./model";
 import type { Order } from "./order";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit";
-import { renderPack, type WirePack } from "./render";
+import { DEFAULT_WIRE_SHAPE, renderPack, type WirePack, type WireShape } from "./render";
 import { type CloudflareState, handleCloudflare } from "./routes";
 import { type PackSeed, packFromSeed } from "./seed";
 import { createZone, findPack, quotaOf, refreshZone } from "./zones";
@@ -41,6 +41,13 @@ export interface CloudflareSimulatorOptions {
   legacyResultInfo?: boolean;
   /** Enforce the API rate limit (domain.md: 1200 per 5 minutes per token); off by default. */
   rateLimit?: RateLimitOptions;
+  /**
+   * Answer shapes besides the default (render.ts WireShape): `certificates` left out of packs without
+   * any (in write answers or everywhere), null instead of absent optional fields.
+   */
+  shape?: Partial<WireShape>;
+  /** Successes carry non-empty `errors` and `messages` (code 1000), as the SDK reference's example does. */
+  successNotes?: boolean;
 }
 
 export interface CloudflareSimulator {
@@ -106,6 +113,8 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
     timings,
     now,
     legacyResultInfo: options.legacyResultInfo === true,
+    shape: { ...DEFAULT_WIRE_SHAPE, ...options.shape },
+    successNotes: options.successNotes === true,
     rateLimit: options.rateLimit ?? null,
     rateLimiter: options.rateLimit === undefined ? null : createRateLimiter(options.rateLimit, now),
     createPack,

@@ -31,12 +31,23 @@ export function gjError(status: number, errors: string[], headers: Record<string
   return jsonResponse(status, gjFailureBody(errors), headers);
 }
 
+/**
+ * A success. With `notes`, `errors` and `messages` are not empty, as every example answer of the
+ * documentation shows (`"errors": ["string"], "messages": ["string"]`): still a success.
+ */
 export function gjSuccess(
   result: unknown,
   resultInfo: ResultInfo = SINGLE,
   messages: string[] = [],
+  notes = false,
 ): Response {
-  return jsonResponse(200, { success: true, errors: [], messages, result, resultInfo });
+  return jsonResponse(200, {
+    success: true,
+    errors: notes ? ["string"] : [],
+    messages: notes ? [...messages, "string"] : messages,
+    result,
+    resultInfo,
+  });
 }
 
 export const gjirafaDialect = {

@@ -1,8 +1,22 @@
-/** Wire shapes of seed 004: the detail object and the (smaller) list item. */
+/**
+ * Wire shapes of the Gjirafa API documentation: the detail object and the (smaller) list item.
+ * `GjirafaShape` holds the shapes the documentation allows besides the default rendering, each a
+ * simulator switch.
+ */
 import type { GjirafaCertificate } from "./model";
 import { GJIRAFA_STATUS, SCOPE_OPTIONS } from "./model";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface GjirafaShape {
+  /**
+   * Fields with nothing to say are null instead of empty: `additionalNames`, `dnsRecords`, `scope`,
+   * `scopeOptions`, `lastModified`, `sslCertificateId` (nothing in the documentation says they are set).
+   */
+  nullFields: boolean;
+}
+
+export const DEFAULT_GJIRAFA_SHAPE: GjirafaShape = { nullFields: false };
 
 /** The status as of `now`: an active certificate past its notAfter reads "Expired". */
 export function statusAt(cert: GjirafaCertificate, now: number): string {
@@ -55,4 +69,24 @@ export function renderListItem(cert: GjirafaCertificate, now: number) {
     scope: scopeName(cert.scopeId),
     lastModified: new Date(cert.lastModified).toISOString(),
   };
+}
+
+/** A wire object as an answer sends it: the default rendering, reshaped by `shape`. */
+function reshape(wire: Record<string, unknown>, cert: GjirafaCertificate, shape: GjirafaShape) {
+  if (!shape.nullFields) return wire;
+  const out: Record<string, unknown> = { ...wire };
+  for (const field of ["sslCertificateId", "scope", "scopeOptions", "lastModified"]) {
+    if (field in out) out[field] = null;
+  }
+  if (cert.additionalNames.length === 0) out.additionalNames = null;
+  if ("dnsRecords" in out && cert.dnsRecords.length === 0) out.dnsRecords = null;
+  return out;
+}
+
+export function renderDetailAs(cert: GjirafaCertificate, now: number, shape: GjirafaShape) {
+  return reshape(renderDetail(cert, now), cert, shape);
+}
+
+export function renderListItemAs(cert: GjirafaCertificate, now: number, shape: GjirafaShape) {
+  return reshape(renderListItem(cert, now), cert, shape);
 }

@@ -10,7 +10,17 @@ import { type ImportBody, parseCreate, parseImport, parseUpdate } from "./bodies
 import { gjError, gjSuccess } from "./envelope";
 import { validateIssued } from "./issue";
 import { GJIRAFA_STATUS, type GjirafaCertificate, type Project } from "./model";
-import { renderDetail, renderListItem } from "./render";
+import { type GjirafaShape, renderDetailAs, renderListItemAs } from "./render";
+
+/** Paging behaviours a Gjirafa server may have: none is documented, so each is a switch. */
+export interface PagingBehaviour {
+  /** Index of the first page: 1 (default) or 0 (the documentation's resultInfo shows pageIndex 0). */
+  firstPageIndex: 0 | 1;
+  /** A pageSize above the maximum: refused with 400 (default) or served capped at the maximum. */
+  oversize: "refuse" | "cap";
+  /** The paging query is ignored: every list answer is the first page at the default size. */
+  ignoreQuery: boolean;
+}
 
 export interface GjirafaState {
   projects: Map<string, Project>;
@@ -19,6 +29,12 @@ export interface GjirafaState {
   now: () => number;
   defaultPageSize: number;
   maxPageSize: number;
+  /** How this server pages (simulator switches; see GjirafaSimulatorOptions). */
+  paging: PagingBehaviour;
+  /** How certificates are rendered (render.ts GjirafaShape). */
+  shape: GjirafaShape;
+  /** Successes carry non-empty `errors` and `messages`, as the documentation's examples do. */
+  successNotes: boolean;
   createIssued(
     project: Project,
     input: { domainName: string; additionalNames: string[]; scopeId: number },
@@ -51,27 +67,38 @@ function pageParam(value: string | null, fallback: number): number | null {
 }
 
 function list(state: GjirafaState, project: Project, url: URL): Response {
-  const index = pageParam(url.searchParams.get("pageIndex"), 1);
-  const size = pageParam(url.searchParams.get("pageSize"), state.defaultPageSize);
+  const { firstPageIndex: first, oversize, ignoreQuery } = state.paging;
+  const query = ignoreQuery ? new URLSearchParams() : url.searchParams;
+  const index = pageParam(query.get("pageIndex"), first);
+  const fallbackSize =
+    oversize === "cap" ? Math.min(state.defaultPageSize, state.maxPageSize) : state.defaultPageSize;
+  const requested = pageParam(query.get("pageSize"), fallbackSize);
   if (index === null)
-    return gjError(400, [`The value '${url.searchParams.get("pageIndex")}' is not valid for PageIndex.`]);
-  if (size === null || size < 1 || size > state.maxPageSize) {
+    return gjError(400, [`The value '${query.get("pageIndex")}' is not valid for PageIndex.`]);
+  if (requested === null || requested < 1 || (requested > state.maxPageSize && oversize === "refuse")) {
     return gjError(400, [`PageSize must be between 1 and ${state.maxPageSize}.`]);
   }
-  // pageIndex is 1-based (hasPreviousPage = pageIndex > 1); 0 is read as the first page.
-  const pageIndex = Math.max(1, index);
+  const size = Math.min(requested, state.maxPageSize);
+  // A 1-based server reads pageIndex 0 as its first page.
+  const pageIndex = Math.max(first, index);
   const now = state.now();
   const all = [...project.certificates.values()].sort((a, b) => a.id - b.id);
   const totalPages = Math.ceil(all.length / size);
-  const items = all.slice((pageIndex - 1) * size, pageIndex * size).map((c) => renderListItem(c, now));
-  return gjSuccess(items, {
-    totalCount: all.length,
-    pageIndex,
-    pageSize: size,
-    totalPages,
-    hasNextPage: pageIndex < totalPages,
-    hasPreviousPage: pageIndex > 1,
-  });
+  const offset = (pageIndex - first) * size;
+  const items = all.slice(offset, offset + size).map((c) => renderListItemAs(c, now, state.shape));
+  return gjSuccess(
+    items,
+    {
+      totalCount: all.length,
+      pageIndex,
+      pageSize: size,
+      totalPages,
+      hasNextPage: pageIndex - first + 1 < totalPages,
+      hasPreviousPage: pageIndex > first,
+    },
+    [],
+    state.successNotes,
+  );
 }
 
 function badBody(): Response {
@@ -107,13 +134,13 @@ export function handleGjirafa(state: GjirafaState, request: Request, url: URL, b
       if (!body.ok) return badBody();
       const input = parseCreate(body.value);
       if (!input.ok) return gjError(400, input.errors);
-      return gjSuccess(renderDetail(state.createIssued(project, input.value), now));
+      return one(state, state.createIssued(project, input.value), now);
     }
     case "import": {
       if (!body.ok) return badBody();
       const input = parseImport(body.value);
       if (!input.ok) return gjError(400, input.errors);
-      return gjSuccess(renderDetail(state.createImported(project, input.value), now));
+      return one(state, state.createImported(project, input.value), now);
     }
   }
 
@@ -125,18 +152,18 @@ export function handleGjirafa(state: GjirafaState, request: Request, url: URL, b
 
   switch (operation) {
     case "get":
-      return gjSuccess(renderDetail(cert, now));
+      return one(state, cert, now);
     case "update": {
       if (!body.ok) return badBody();
       const input = parseUpdate(body.value);
       if (!input.ok) return gjError(400, input.errors);
       cert.scopeId = input.value.scopeId;
       cert.lastModified = now;
-      return gjSuccess(renderDetail(cert, now));
+      return one(state, cert, now);
     }
     case "delete":
       project.certificates.delete(id);
-      return gjSuccess(renderDetail(cert, now), undefined, ["The certificate was deleted."]);
+      return one(state, cert, now, ["The certificate was deleted."]);
     case "validate": {
       if (cert.certificateType !== "Gjirafa Issued") {
         return gjError(400, [
@@ -144,10 +171,15 @@ export function handleGjirafa(state: GjirafaState, request: Request, url: URL, b
         ]);
       }
       if (cert.status !== GJIRAFA_STATUS.pendingValidation && cert.status !== GJIRAFA_STATUS.failed) {
-        return gjSuccess(renderDetail(cert, now), undefined, ["The certificate is already validated."]);
+        return one(state, cert, now, ["The certificate is already validated."]);
       }
       const outcome = validateIssued(cert, now);
-      return gjSuccess(renderDetail(cert, now), undefined, outcome.messages);
+      return one(state, cert, now, outcome.messages);
     }
   }
+}
+
+/** A single-certificate answer (the detail), in this server's shape. */
+function one(state: GjirafaState, cert: GjirafaCertificate, now: number, messages: string[] = []): Response {
+  return gjSuccess(renderDetailAs(cert, now, state.shape), undefined, messages, state.successNotes);
 }

@@ -16,8 +16,8 @@ import type { GjirafaApiKey } from "./auth";
 import { gjirafaDialect } from "./envelope";
 import { challengeRecords } from "./issue";
 import { GJIRAFA_STATUS, type GjirafaCertificate, type Project, type ProjectConfig } from "./model";
-import { renderDetail, type renderListItem } from "./render";
-import { type GjirafaState, handleGjirafa } from "./routes";
+import { DEFAULT_GJIRAFA_SHAPE, type GjirafaShape, renderDetail, type renderListItem } from "./render";
+import { type GjirafaState, handleGjirafa, type PagingBehaviour } from "./routes";
 import { certificateFromSeed, type GjirafaCertificateSeed } from "./seed";
 
 export const DEFAULT_GJIRAFA_API_KEY = "gj-sandbox-key";
@@ -34,6 +34,15 @@ export interface GjirafaSimulatorOptions {
   /** Page size when the query has none (default 10; at most `maxPageSize`, default 100). */
   defaultPageSize?: number;
   maxPageSize?: number;
+  /**
+   * Paging behaviours (routes.ts PagingBehaviour), none documented: pages counted from 0 or 1 (default
+   * 1), an oversized pageSize refused (default) or capped, the paging query ignored.
+   */
+  paging?: Partial<PagingBehaviour>;
+  /** Answer shapes besides the default (render.ts GjirafaShape): null instead of empty fields. */
+  shape?: Partial<GjirafaShape>;
+  /** Successes carry non-empty `errors` and `messages`, as the documentation's examples do. */
+  successNotes?: boolean;
 }
 
 export type GjirafaDetail = ReturnType<typeof renderDetail>;
@@ -81,6 +90,9 @@ export function createGjirafaSimulator(options: GjirafaSimulatorOptions = {}): G
     now,
     defaultPageSize: options.defaultPageSize ?? 10,
     maxPageSize: options.maxPageSize ?? 100,
+    paging: { firstPageIndex: 1, oversize: "refuse", ignoreQuery: false, ...options.paging },
+    shape: { ...DEFAULT_GJIRAFA_SHAPE, ...options.shape },
+    successNotes: options.successNotes === true,
     createIssued(project, input) {
       const names = [input.domainName, ...input.additionalNames];
       const records = challengeRecords(names);

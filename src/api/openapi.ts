@@ -11,8 +11,14 @@ type JsonSchema = Record<string, unknown>;
 function schemaOf(type: z.ZodType, io: "input" | "output", defs: Record<string, JsonSchema>): JsonSchema {
   const json = z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
   const { $schema: _ignored, $defs, ...rest } = json;
-  if ($defs && typeof $defs === "object") Object.assign(defs, $defs);
-  return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+  // Named schemas that refer to other named schemas (Certificate -> IssuedCertificate) carry `$defs`
+  // references too: every reference points into components.
+  if ($defs && typeof $defs === "object") Object.assign(defs, toComponents($defs));
+  return toComponents(rest) as JsonSchema;
+}
+
+function toComponents(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/'));
 }
 
 /**
@@ -66,6 +72,12 @@ const ErrorEnvelope = {
           upstream_code: { type: ["integer", "string"] },
           retry_after: { type: "integer" },
           fields: { type: "array", items: { type: "object" } },
+          documentation_url: { type: "string", description: "The upstream error's own documentation link" },
+          source: {
+            type: "object",
+            properties: { pointer: { type: "string" } },
+            description: "Where the upstream located its error in the request",
+          },
         },
       },
     },
@@ -85,7 +97,12 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       properties: {
         success: { const: true },
         errors: { type: "array", items: { type: "object" } },
-        messages: { type: "array", items: {} },
+        messages: {
+          type: "array",
+          items: { type: "string" },
+          description:
+            "Notes: what the upstream said beside its answer, items it sent that certgate could not use, stale copies served",
+        },
         result,
         ...(op.list ? { result_info: { $ref: "#/components/schemas/ResultInfo" } } : {}),
       },

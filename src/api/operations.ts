@@ -32,6 +32,14 @@ export interface Operation {
 }
 
 const DeleteResultSchema = z.object({ id: z.string(), already_deleted: z.boolean() });
+/**
+ * A write the upstream accepted always answers 200. When its answer cannot be read in full, `result`
+ * holds what could be read (null when not even the id) and `messages` says so: list to see the result.
+ */
+const WriteResultSchema = CertificateSchema.nullable().meta({
+  description:
+    "The certificate as the upstream answered; null when the upstream accepted the write but its answer named no readable certificate (see messages)",
+});
 /** What GET /v1/report answers (monitor/report-view.ts): the stored report, filtered, plus staleness. */
 const ReportViewSchema = MonitorReportSchema.extend({
   run: MonitorReportSchema.shape.run.nullable(),
@@ -57,7 +65,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Order (Cloudflare) or create (Gjirafa) a certificate",
     scope: "certificates:write",
     body: CreateBodySchema,
-    result: CertificateSchema,
+    result: WriteResultSchema,
   },
   {
     method: "post",
@@ -65,7 +73,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Import a PEM certificate and key (Gjirafa)",
     scope: "certificates:write",
     body: ImportBodySchema,
-    result: CertificateSchema,
+    result: WriteResultSchema,
   },
   {
     method: "get",
@@ -83,7 +91,7 @@ export const OPERATIONS: readonly Operation[] = [
     scope: "certificates:write",
     params: CertificatePathSchema,
     body: UpdateBodySchema,
-    result: CertificateSchema,
+    result: WriteResultSchema,
   },
   {
     method: "delete",
@@ -99,7 +107,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Restart validation (Cloudflare, from validation_timed_out) or validate (Gjirafa)",
     scope: "certificates:write",
     params: CertificatePathSchema,
-    result: CertificateSchema,
+    result: WriteResultSchema,
   },
   {
     method: "get",

@@ -4,7 +4,10 @@
  */
 import * as z from "zod";
 import { NormalizedStatusSchema, ProviderSchema } from "../model/certificate";
-import { HostnameSchema } from "../model/hostname";
+import { HostnameSchema, hostnameList } from "../model/hostname";
+import { isPackId } from "../providers/cloudflare/ids";
+import { parseCertificateIdText } from "../providers/gjirafa/ids";
+import { MAX_ADDITIONAL_NAMES } from "../providers/gjirafa/requests";
 
 export const ZoneIdSchema = z
   .string()
@@ -17,16 +20,22 @@ export const ProjectIdSchema = z
   .meta({ example: "3fa85f64-5717-4562-b3fc-2c963f66afa6" });
 const Int32 = z.number().int().min(0).max(2_147_483_647);
 
-/** `cloudflare:{zone_id}:{pack_id}` or `gjirafa:{project_id}:{id}`. */
+/**
+ * `cloudflare:{zone_id}:{pack_id}` or `gjirafa:{project_id}:{id}`. The pack and certificate ids follow
+ * THE id rule of their provider (providers/<name>/ids.ts), the one the native doors use too, so every id
+ * a list shows can be fetched, patched and deleted.
+ */
 export const CertificateIdSchema = z
   .string()
   .max(120)
   .transform((s, ctx) => {
-    const cf = /^cloudflare:([0-9a-f]{32}):([0-9a-f]{1,32})$/.exec(s);
-    if (cf?.[1] && cf[2]) return { provider: "cloudflare" as const, scope: cf[1], id: cf[2] };
-    const gj = /^gjirafa:([0-9a-f-]{36}):(\d{1,10})$/i.exec(s);
-    if (gj?.[1] && gj[2] && ProjectIdSchema.safeParse(gj[1]).success && Number(gj[2]) <= 2_147_483_647) {
-      return { provider: "gjirafa" as const, scope: gj[1].toLowerCase(), id: gj[2] };
+    const cf = /^cloudflare:([0-9a-f]{32}):([^:]+)$/.exec(s);
+    if (cf?.[1] && cf[2] && isPackId(cf[2]))
+      return { provider: "cloudflare" as const, scope: cf[1], id: cf[2] };
+    const gj = /^gjirafa:([0-9a-f-]{36}):([^:]+)$/i.exec(s);
+    const gjId = gj?.[2] === undefined ? null : parseCertificateIdText(gj[2]);
+    if (gj?.[1] && gjId !== null && ProjectIdSchema.safeParse(gj[1]).success) {
+      return { provider: "gjirafa" as const, scope: gj[1].toLowerCase(), id: String(gjId) };
     }
     ctx.addIssue({
       code: "custom",
@@ -61,6 +70,10 @@ export const ListQuerySchema = z
     }),
     expiring_within: z.coerce.number().int().min(0).max(3650).optional().meta({ description: "Days" }),
     include: z.enum(["raw"]).optional(),
+    deploy: z.enum(["staging", "production"]).optional().meta({
+      description:
+        "Cloudflare's deployment view (as the native list's deploy=): read from Cloudflare, uncached; Cloudflare zones only",
+    }),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     per_page: z.coerce.number().int().min(1).max(200).default(50),
   })
@@ -84,13 +97,24 @@ export const CreateCloudflareSchema = z.strictObject({
   cloudflare_branding: z.boolean().optional(),
 });
 
-export const CreateGjirafaSchema = z.strictObject({
-  provider: z.literal("gjirafa"),
-  project: ProjectIdSchema,
-  domain_name: HostnameSchema,
-  additional_names: z.array(HostnameSchema).max(100).default([]),
-  scope_id: Int32,
-});
+export const CreateGjirafaSchema = z
+  .strictObject({
+    provider: z.literal("gjirafa"),
+    project: ProjectIdSchema,
+    domain_name: HostnameSchema,
+    // The native rule (providers/gjirafa/requests.ts): up to 99 names besides domain_name, no repeats.
+    additional_names: hostnameList(0, MAX_ADDITIONAL_NAMES)
+      .default([])
+      .meta({ description: `Up to ${MAX_ADDITIONAL_NAMES} more hostnames, none repeating domain_name` }),
+    scope_id: Int32,
+  })
+  .superRefine((body, ctx) => {
+    body.additional_names.forEach((name, index) => {
+      if (name === body.domain_name) {
+        ctx.addIssue({ code: "custom", path: ["additional_names", index], message: "repeats domain_name" });
+      }
+    });
+  });
 
 export const CreateBodySchema = z
   .discriminatedUnion("provider", [CreateCloudflareSchema, CreateGjirafaSchema])

@@ -1,5 +1,8 @@
 /**
- * The stored form of one scope's list: compact JSON `{"v":1,"fetched_at":<epoch ms>,"items":[...]}`.
+ * The stored form of one scope's list: compact JSON `{"v":1,"fetched_at":<epoch ms>,"items":[...]}`,
+ * plus `"notes":{"skipped":[...],"messages":[...]}` when the load left items out or the upstream said
+ * something (src/model/list-notes.ts), so a hit reports them as the load did. `notes` is optional and
+ * an older worker ignores it: entries stay readable both ways, so `v` stays 1.
  *
  * `v` lets two worker versions share the namespace during a gradual deploy: an entry of another
  * version is a miss (and is replaced), never a crash. Items are the provider's validated wire
@@ -7,6 +10,7 @@
  * so a corrupt or foreign entry is a miss, not a 500.
  */
 import * as z from "zod";
+import { emptyNotes, type ListNotes, ListNotesSchema } from "../model/list-notes";
 
 export const ENTRY_VERSION = 1;
 
@@ -20,6 +24,8 @@ export interface ListEntry<T> {
   /** When the upstream load that produced `items` started (epoch ms): the conservative age origin. */
   fetchedAt: number;
   items: T[];
+  /** What the load left out and what the upstream said (empty when nothing). */
+  notes: ListNotes;
 }
 
 export type DecodeFailure = "not_json" | "bad_shape" | "wrong_version" | "invalid_item";
@@ -30,10 +36,18 @@ const EntrySchema = z.object({
   v: z.number(),
   fetched_at: z.number().int().nonnegative(),
   items: z.array(z.unknown()),
+  notes: ListNotesSchema.optional(),
 });
 
 export function encodeEntry<T>(entry: ListEntry<T>): string {
-  return JSON.stringify({ v: ENTRY_VERSION, fetched_at: entry.fetchedAt, items: entry.items });
+  const { notes } = entry;
+  const hasNotes = notes.skipped.length > 0 || notes.messages.length > 0;
+  return JSON.stringify({
+    v: ENTRY_VERSION,
+    fetched_at: entry.fetchedAt,
+    items: entry.items,
+    ...(hasNotes ? { notes } : {}),
+  });
 }
 
 export function decodeEntry<T>(text: string, parse: (value: unknown) => T | null): Decoded<T> {
@@ -48,7 +62,10 @@ export function decodeEntry<T>(text: string, parse: (value: unknown) => T | null
   if (shape.data.v !== ENTRY_VERSION) return { ok: false, reason: "wrong_version" };
   const items = parseAll(shape.data.items, parse);
   if (!items) return { ok: false, reason: "invalid_item" };
-  return { ok: true, entry: { fetchedAt: shape.data.fetched_at, items } };
+  return {
+    ok: true,
+    entry: { fetchedAt: shape.data.fetched_at, items, notes: shape.data.notes ?? emptyNotes() },
+  };
 }
 
 /** Every item through `parse`, or null when one fails (a list with a hole is not a list). */

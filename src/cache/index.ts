@@ -11,6 +11,7 @@ export type {
   ListCache,
   ListCacheOptions,
   ListRead,
+  Loaded,
   ReadRequest,
   StoreRequest,
   StoreResult,

@@ -52,6 +52,7 @@
  */
 import { isAppError } from "../errors";
 import { createLogger } from "../logger";
+import { emptyNotes } from "../model/list-notes";
 import { createByteLru } from "./byte-lru";
 import { decodeEntry, encodeEntry, exceedsBytes, type ListEntry, MAX_ENTRY_BYTES, parseAll } from "./entry";
 import { type ListKey, listCacheKey } from "./key";
@@ -62,6 +63,7 @@ import type {
   ListCache,
   ListCacheOptions,
   ListRead,
+  Loaded,
   ReadRequest,
   StoreResult,
 } from "./types";
@@ -212,9 +214,11 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     const previous = (memory.get(k)?.entry.items as readonly T[] | undefined) ?? null;
     // The entry's text is made once, here: it sizes the memory charge and is what `persist` writes.
     let text = "";
-    const promise = new Promise<T[]>((resolve) => resolve(request.load(previous))).then(
-      (items): ListEntry<T> => {
-        const entry = { fetchedAt, items };
+    const promise = new Promise<Loaded<T>>((resolve) => resolve(request.load(previous))).then(
+      (loaded): ListEntry<T> => {
+        const entry = Array.isArray(loaded)
+          ? { fetchedAt, items: loaded, notes: emptyNotes() }
+          : { fetchedAt, items: loaded.items, notes: loaded.notes };
         text = encodeEntry(entry);
         remember(k, { text: null, entry, chars: text.length });
         return entry;
@@ -257,6 +261,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   ): ListRead<T> {
     const out: ListRead<T> = {
       items: entry.items,
+      notes: entry.notes,
       outcome,
       ageSeconds: Math.floor(Math.max(0, ageMs(ctx, entry)) / 1000),
       stale: outcome === "STALE",
@@ -337,7 +342,11 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       const k = listCacheKey(request.key);
       const current = () => !isInvalidated(k, request.fetchedAt);
       if (!current()) return "skipped_invalidated";
-      const entry = { fetchedAt: request.fetchedAt, items: request.items };
+      const entry = {
+        fetchedAt: request.fetchedAt,
+        items: request.items,
+        notes: request.notes ?? emptyNotes(),
+      };
       return persist(ctx, k, entry, request.parse, current);
     },
 

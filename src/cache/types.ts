@@ -3,6 +3,7 @@
  */
 import type { Deps } from "../deps";
 import type { Logger } from "../logger";
+import type { ListNotes } from "../model/list-notes";
 import type { ListKey } from "./key";
 import type { Timer } from "./kv-guard";
 
@@ -26,6 +27,9 @@ export interface CacheContext {
   logger?: Logger;
 }
 
+/** A load's answer: the items, or the items with what the load found besides them (stored with them). */
+export type Loaded<T> = T[] | { items: T[]; notes: ListNotes };
+
 export interface ReadRequest<T> {
   key: ListKey;
   /**
@@ -34,7 +38,7 @@ export interface ReadRequest<T> {
    * which are about freshness, not about what the items were), or null: a hint a provider may use to
    * skip re-fetching what has not changed, never something to serve.
    */
-  load: (previous: readonly T[] | null) => Promise<T[]>;
+  load: (previous: readonly T[] | null) => Promise<Loaded<T>>;
   /** Validates one stored item (the provider's `parseRaw`); null rejects the whole entry. */
   parse: (value: unknown) => T | null;
   /** The caller sent `Cache-Control: no-cache` (see `wantsBypass`). */
@@ -43,6 +47,8 @@ export interface ReadRequest<T> {
 
 export interface ListRead<T> {
   items: T[];
+  /** What the load that produced `items` left out and what the upstream said: kept across hits. */
+  notes: ListNotes;
   outcome: CacheOutcome;
   /** Whole seconds since `fetchedAt`, never negative: the `Age` header. */
   ageSeconds: number;
@@ -62,6 +68,8 @@ export interface ListRead<T> {
 export interface StoreRequest<T> {
   key: ListKey;
   items: T[];
+  /** Stored with the items (default: none). */
+  notes?: ListNotes;
   parse: (value: unknown) => T | null;
   /** When the upstream load started (epoch ms). Data fetched before an invalidation is not stored. */
   fetchedAt: number;

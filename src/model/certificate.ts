@@ -46,6 +46,48 @@ export const ValidationRecordSchema = z
   .meta({ description: "One record a user must publish (or one mailbox to answer) for validation" });
 export type ValidationRecord = z.infer<typeof ValidationRecordSchema>;
 
+const nullableIso = z.string().nullable();
+
+/**
+ * One X.509 certificate behind a model entry, as the provider describes it: each of a Cloudflare pack's
+ * `certificates[]`, or the Gjirafa certificate itself. Fields a provider does not report are null.
+ */
+export const IssuedCertificateSchema = z
+  .object({
+    id: z.string().nullable().meta({ description: "Cloudflare certificates[].id; Gjirafa sslCertificateId" }),
+    hosts: z.array(z.string()),
+    status: z.string().nullable().meta({ description: "The provider's status of this certificate" }),
+    issuer: z.string().nullable(),
+    signature_algorithm: z
+      .string()
+      .nullable()
+      .meta({ description: "Cloudflare signature (e.g. ECDSAWithSHA256); Gjirafa signatureAlgorithm" }),
+    serial_number: z.string().nullable().meta({ description: "Gjirafa serialNumber" }),
+    public_key_info: z.string().nullable().meta({ description: "Gjirafa publicKeyInfo" }),
+    bundle_method: z.string().nullable().meta({ description: "Cloudflare bundle_method" }),
+    not_before: nullableIso.meta({ description: "Start of validity (Gjirafa notBefore); null when unknown" }),
+    expires_at: nullableIso.meta({ description: "Cloudflare expires_on; Gjirafa notAfter" }),
+    uploaded_at: nullableIso.meta({ description: "Cloudflare uploaded_on (not a validity start)" }),
+    modified_at: nullableIso.meta({ description: "Cloudflare modified_on" }),
+    priority: z.number().nullable().meta({ description: "Cloudflare priority" }),
+    geo_restriction: z.string().nullable().meta({ description: "Cloudflare geo_restrictions.label" }),
+    primary: z.boolean().meta({ description: "Cloudflare: this is the pack's primary_certificate" }),
+  })
+  .meta({ id: "IssuedCertificate" });
+export type IssuedCertificate = z.infer<typeof IssuedCertificateSchema>;
+
+/** Gjirafa's certificate scope (who may use it: a project or the organization), not the model's `scope`. */
+export const CertificateScopeSchema = z
+  .object({
+    name: z.string().nullable().meta({ description: "Gjirafa `scope` (e.g. Project, Organization)" }),
+    id: z.number().int().nullable().meta({ description: "Gjirafa `scopeId`; PATCH scope_id sets it" }),
+    options: z
+      .record(z.string(), z.number())
+      .meta({ description: "Gjirafa `scopeOptions`: scope name -> scopeId" }),
+  })
+  .meta({ id: "CertificateScope" });
+export type CertificateScope = z.infer<typeof CertificateScopeSchema>;
+
 export const CertificateSchema = z
   .object({
     id: z.string().meta({ description: "cloudflare:{zone_id}:{pack_id} or gjirafa:{project_id}:{id}" }),
@@ -58,7 +100,9 @@ export const CertificateSchema = z
     certificate_authority: z.string().nullable(),
     issuer: z.string().nullable(),
     validity_days: z.number().int().nullable(),
-    not_before: z.string().nullable(),
+    not_before: z.string().nullable().meta({
+      description: "Start of validity where the provider reports one (Gjirafa notBefore); Cloudflare: null",
+    }),
     expires_at: z.string().nullable().meta({ description: "Earliest expiry among the certificates" }),
     days_remaining: z.number().int().nullable(),
     validation: z.object({
@@ -67,6 +111,20 @@ export const CertificateSchema = z
       errors: z.array(z.string()),
     }),
     updated_at: z.string().nullable(),
+    cloudflare_branding: z
+      .boolean()
+      .nullable()
+      .meta({ description: "Cloudflare cloudflare_branding; PATCH can add it. Gjirafa: null" }),
+    primary_certificate: z
+      .string()
+      .nullable()
+      .meta({ description: "Cloudflare primary_certificate: id of the pack's primary certificate" }),
+    certificates: z.array(IssuedCertificateSchema).meta({
+      description: "Each certificate behind this entry: a Cloudflare pack's certificates, or the Gjirafa one",
+    }),
+    certificate_scope: CertificateScopeSchema.nullable().meta({
+      description: "Gjirafa scope, scopeId and scopeOptions; Cloudflare: null",
+    }),
     raw: z.unknown().optional().meta({ description: "The provider's full object, with ?include=raw" }),
   })
   .meta({ id: "Certificate" });

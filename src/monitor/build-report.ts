@@ -48,6 +48,7 @@ export function buildReport(input: ReportInput): Report {
       error: s.last_error,
       calls: ran?.calls ?? 0,
       notifications: input.notificationsByScope.get(key) ?? 0,
+      skipped: s.skipped ?? [],
     };
   });
   const problems: ReportedProblem[] = [...input.problems]

@@ -7,7 +7,7 @@ import type { ListCache } from "../cache";
 import type { Config } from "../config";
 import type { Deps } from "../deps";
 import type { Logger } from "../logger";
-import type { CertificateProvider } from "../providers/types";
+import type { CertificateProvider, ScopeList } from "../providers/types";
 
 export interface CacheRefresh {
   cache: ListCache;
@@ -21,7 +21,7 @@ export function refreshListCache<Raw>(
   r: CacheRefresh,
   provider: CertificateProvider<Raw>,
   scope: string,
-  items: Raw[],
+  list: ScopeList<Raw>,
   fetchedAt: number,
 ): Promise<unknown> {
   return r.cache.store(
@@ -32,6 +32,12 @@ export function refreshListCache<Raw>(
       waitUntil: r.waitUntil,
       logger: r.logger,
     },
-    { key: { provider: provider.name, scope }, items, parse: (v) => provider.parseRaw(v), fetchedAt },
+    {
+      key: { provider: provider.name, scope },
+      items: list.items,
+      notes: list.notes,
+      parse: (v) => provider.parseRaw(v),
+      fetchedAt,
+    },
   );
 }

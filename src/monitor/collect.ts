@@ -5,7 +5,8 @@
  */
 import { AppError } from "../errors";
 import type { Certificate, Quota } from "../model/certificate";
-import type { CertificateProvider, UpstreamContext } from "../providers/types";
+import type { SkippedItem } from "../model/list-notes";
+import type { CertificateProvider, ScopeList, UpstreamContext } from "../providers/types";
 import type { ScopeTarget } from "./problems";
 
 export type ScopeCheck =
@@ -13,6 +14,8 @@ export type ScopeCheck =
       ok: true;
       /** Normalized certificates keyed by the provider's own id. */
       certificates: Map<string, Certificate>;
+      /** Upstream items the list could not use (left out, reported). */
+      skipped: SkippedItem[];
       quota: Quota | null;
       calls: number;
     }
@@ -22,7 +25,7 @@ export async function checkScope(
   provider: CertificateProvider,
   target: ScopeTarget,
   ctx: UpstreamContext,
-  onList: (items: unknown[], fetchedAt: number) => void,
+  onList: (list: ScopeList<unknown>, fetchedAt: number) => void,
   previous: () => Promise<readonly unknown[] | null> = async () => null,
 ): Promise<ScopeCheck> {
   const meter = ctx.meter ?? { calls: 0 };
@@ -30,13 +33,21 @@ export async function checkScope(
   try {
     const fetchedAt = ctx.deps.now();
     // The last list known (cache) lets a provider skip what has not changed (Gjirafa details).
-    const raws = await provider.listAll(scopedCtx, target.id, (await previous()) ?? undefined);
-    onList(raws, fetchedAt);
+    const known = await previous();
+    const list = await provider.listAll(scopedCtx, target.id, known ? { previous: known } : undefined);
+    onList(list, fetchedAt);
     const now = ctx.deps.now();
     const certificates = new Map<string, Certificate>();
-    for (const raw of raws) certificates.set(provider.rawId(raw), provider.normalize(target.id, raw, now));
+    for (const raw of list.items)
+      certificates.set(provider.rawId(raw), provider.normalize(target.id, raw, now));
     const quota = await provider.quota(scopedCtx, target.id);
-    return { ok: true, certificates, quota: quota.supported ? quota : null, calls: meter.calls };
+    return {
+      ok: true,
+      certificates,
+      skipped: list.notes.skipped,
+      quota: quota.supported ? quota : null,
+      calls: meter.calls,
+    };
   } catch (error) {
     return { ok: false, error: asAppError(error), calls: meter.calls };
   }

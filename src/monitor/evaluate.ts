@@ -66,6 +66,7 @@ export async function evaluateScope(
       total: check.certificates.size,
       quota: check.quota,
       certs,
+      skipped: check.skipped,
     },
   };
 }

@@ -9,7 +9,7 @@
 import type { Config } from "../config";
 import type { Deps } from "../deps";
 import type { ProviderName } from "../errors";
-import type { UpstreamContext } from "../providers/types";
+import type { ScopeList, UpstreamContext } from "../providers/types";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "./checks/source";
 import { checkScope, type ScopeCheck } from "./collect";
 import { createLimiter } from "./limiter";
@@ -32,7 +32,7 @@ export interface ExecuteInput {
   estimates: ReadonlyMap<string, number>;
   /** Subrequests scope checks may spend in total. */
   available: number;
-  onList: (source: Source, items: unknown[], fetchedAt: number) => void;
+  onList: (source: Source, list: ScopeList<unknown>, fetchedAt: number) => void;
   /** The last list known for a scope (the list cache), a hint for its provider. */
   previousList?: (source: Source) => Promise<readonly unknown[] | null>;
 }
@@ -76,7 +76,7 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
       source.provider,
       source.target,
       ctx,
-      (items, at) => input.onList(source, items, at),
+      (list, at) => input.onList(source, list, at),
       async () => (input.previousList ? input.previousList(source) : null),
     );
     reserved -= estimate;

@@ -61,9 +61,15 @@ export async function remediate(input: RemediationInput): Promise<RemediationOut
       at: new Date(now).toISOString(),
     };
     try {
-      const raw = await c.provider.validate(input.context(), c.target.id, c.nativeId);
-      const after = c.provider.normalize(c.target.id, raw, now);
-      attempts.push({ ...base, outcome: "restarted", provider_status: after.provider_status, error: null });
+      const answer = await c.provider.validate(input.context(), c.target.id, c.nativeId);
+      // An answer certgate cannot read is still a restart that happened: its status is then unknown.
+      const after = answer.raw === null ? null : c.provider.normalize(c.target.id, answer.raw, now);
+      attempts.push({
+        ...base,
+        outcome: "restarted",
+        provider_status: after?.provider_status ?? null,
+        error: null,
+      });
     } catch (error) {
       const message = error instanceof AppError ? `${error.code}: ${error.message}` : "restart failed";
       attempts.push({ ...base, outcome: "failed", provider_status: c.cert.provider_status, error: message });

@@ -7,6 +7,7 @@
  */
 import * as z from "zod";
 import { ProviderSchema, ScopeSchema } from "../model/certificate";
+import { SkippedItemSchema } from "../model/list-notes";
 import { ProblemSchema, SEVERITIES } from "./problems";
 
 export const REPORT_KEY = "certgate:v1:monitor:report";
@@ -40,6 +41,14 @@ export const ScopeReportSchema = z.object({
    * limited to some scopes is shown instead of the run-wide count. 0 in reports stored before it existed.
    */
   notifications: z.number().default(0),
+  /**
+   * Upstream items the last successful check could not use: left out of the counts, never a failed
+   * scope. Absent in reports written before this field existed.
+   */
+  skipped: z
+    .array(SkippedItemSchema)
+    .optional()
+    .meta({ description: "Upstream items the last check could not use (left out of the counts)" }),
 });
 export type ScopeReport = z.infer<typeof ScopeReportSchema>;
 

@@ -76,7 +76,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     selected: plan.selected.flatMap((t) => sources.filter((s) => s.target === t)),
     estimates: plan.estimates,
     available,
-    onList: (s, items, at) => cacheWrites.push(refreshListCache(refresh, s.provider, s.target.id, items, at)),
+    onList: (s, list, at) => cacheWrites.push(refreshListCache(refresh, s.provider, s.target.id, list, at)),
     previousList: (s) =>
       refresh.cache.previous(
         { kv: config.cache, deps, logger },

@@ -11,6 +11,7 @@
  */
 import * as z from "zod";
 import { QuotaSchema } from "../model/certificate";
+import { SkippedItemSchema } from "../model/list-notes";
 import { NotificationSchema } from "./notifications";
 import { ProblemSchema } from "./problems";
 
@@ -42,6 +43,8 @@ const ScopeStateSchema = z.object({
   quota: QuotaSchema.nullable(),
   /** Observations keyed by the provider's own id. */
   certs: z.record(z.string(), ObservationSchema),
+  /** Upstream items the last successful check left out as unusable (absent in older states: none). */
+  skipped: z.array(SkippedItemSchema).optional(),
 });
 export type ScopeState = z.infer<typeof ScopeStateSchema>;
 

@@ -7,6 +7,10 @@ import type { Config } from "../config";
 import type { Deps } from "../deps";
 import type { ProviderName } from "../errors";
 import type { Certificate, Quota } from "../model/certificate";
+import type { ListNotes } from "../model/list-notes";
+import type { WriteAnswer } from "./answers";
+
+export type { WriteAnswer } from "./answers";
 
 /** Everything an upstream call needs, resolved once per request (or per monitor run). */
 export interface UpstreamContext {
@@ -62,6 +66,30 @@ export interface DeleteOutcome {
   id: string;
   /** True when the upstream already had it deleted or deleting (DELETE is idempotent). */
   already_deleted: boolean;
+  /** What the upstream said beside its answer. */
+  messages: string[];
+}
+
+/** One scope's full list: the usable items and what the load found besides them. */
+export interface ScopeList<Raw> {
+  items: Raw[];
+  notes: ListNotes;
+}
+
+/** A single object read: the wire object and what the upstream said beside it. */
+export interface ReadAnswer<Raw> {
+  raw: Raw;
+  messages: string[];
+}
+
+/** Cloudflare's deployment views of a list (`deploy=`): staging or production. */
+export type DeployView = "staging" | "production";
+
+export interface ListOptions<Raw> {
+  /** The last list this isolate saw for the scope, for providers that can reuse parts of it. */
+  previous?: readonly Raw[];
+  /** A deployment view instead of the default list (only providers with `deployViews`). */
+  deploy?: DeployView;
 }
 
 /**
@@ -77,20 +105,27 @@ export interface CertificateProvider<Raw = unknown> {
   configuredScopes(config: Config): string[];
   /** Whether the provider is configured at all (credentials and base URL present). */
   isConfigured(config: Config): boolean;
+  /** Whether `listAll` takes `deploy` (Cloudflare's staging/production views). */
+  readonly deployViews: boolean;
 
   /**
-   * Every object in one scope, all pages (Cloudflare: status=all). `previous` is the last list this
-   * isolate saw for the scope, for providers that can reuse parts of it (Gjirafa: unchanged details).
+   * Every object in one scope, all pages (Cloudflare: status=all). An item the upstream sent that
+   * cannot be used is left out and reported in `notes`, never a failed scope. `options.previous` lets a
+   * provider reuse what has not changed (Gjirafa: unchanged details).
    */
-  listAll(ctx: UpstreamContext, scope: string, previous?: readonly Raw[]): Promise<Raw[]>;
+  listAll(ctx: UpstreamContext, scope: string, options?: ListOptions<Raw>): Promise<ScopeList<Raw>>;
   /** Validates one cached/listed wire object (used when reading the cache back). */
   parseRaw(value: unknown): Raw | null;
-  get(ctx: UpstreamContext, scope: string, id: string): Promise<Raw>;
-  create(ctx: UpstreamContext, scope: string, input: CreateInput): Promise<Raw>;
-  importCertificate(ctx: UpstreamContext, scope: string, input: ImportInput): Promise<Raw>;
-  update(ctx: UpstreamContext, scope: string, id: string, input: UpdateInput): Promise<Raw>;
-  /** Cloudflare: restart validation (only from validation_timed_out, else 409 conflict). Gjirafa: validate. */
-  validate(ctx: UpstreamContext, scope: string, id: string): Promise<Raw>;
+  get(ctx: UpstreamContext, scope: string, id: string): Promise<ReadAnswer<Raw>>;
+  /**
+   * Writes. A 2xx answer is a write that happened: it is read as far as it goes (`raw` null when not
+   * even its id is readable) and never turned into an error.
+   */
+  create(ctx: UpstreamContext, scope: string, input: CreateInput): Promise<WriteAnswer<Raw>>;
+  importCertificate(ctx: UpstreamContext, scope: string, input: ImportInput): Promise<WriteAnswer<Raw>>;
+  update(ctx: UpstreamContext, scope: string, id: string, input: UpdateInput): Promise<WriteAnswer<Raw>>;
+  /** Cloudflare: restart validation (refused with 409 from a known status other than validation_timed_out). Gjirafa: validate. */
+  validate(ctx: UpstreamContext, scope: string, id: string): Promise<WriteAnswer<Raw>>;
   remove(ctx: UpstreamContext, scope: string, id: string): Promise<DeleteOutcome>;
   /** Cloudflare: advanced quota. Gjirafa: `supported: false`, no upstream call. */
   quota(ctx: UpstreamContext, scope: string): Promise<Quota>;
@@ -99,4 +134,8 @@ export interface CertificateProvider<Raw = unknown> {
   normalize(scope: string, raw: Raw, nowMs: number): Certificate;
   /** The provider's id of a wire object (for unified ids and lookups). */
   rawId(raw: Raw): string;
+  /** What its lists hold, for messages ("pack", "certificate"). */
+  readonly itemNoun: string;
+  /** What `create` is called upstream, for messages ("order", "create"). */
+  readonly createOperation: string;
 }

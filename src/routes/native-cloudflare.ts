@@ -3,7 +3,9 @@
  * /cloudflare/client/v4, native shapes and status codes, so existing tools (the official `cloudflare`
  * SDK with `baseURL` set here) work unchanged. certgate's key authenticates the caller; certgate's own
  * upstream credentials are injected by the provider client; the caller's credentials go nowhere.
- * Lists come from the KV cache (whole zone, status=all) and are filtered and paged here, per request.
+ * Lists come from the KV cache (whole zone, status=all) and are filtered and paged here, per request;
+ * packs the upstream sent that certgate could not use are reported in `messages` (integer code 71101).
+ * A write's 2xx answer is returned exactly as Cloudflare sent it.
  */
 import { type Context, Hono } from "hono";
 import * as z from "zod";
@@ -12,7 +14,8 @@ import { requireScope } from "../auth/authorize";
 import { cacheHeaders, wantsBypass } from "../cache";
 import type { AppEnv } from "../context";
 import { successBody } from "../envelope";
-import { AppError } from "../errors";
+import { AppError, CLOUDFLARE_DOOR_MESSAGE_CODES } from "../errors";
+import { describeSkipped } from "../model/list-notes";
 import { cloudflareNative } from "../providers/cloudflare/native";
 import type { CertificateService, ScopeTarget } from "../service/certificates";
 import { paginate } from "../service/select";
@@ -21,10 +24,7 @@ import { serviceContext } from "./service-context";
 
 const BASE = "/cloudflare/client/v4/zones/:zone_id/ssl/certificate_packs";
 const ZonePath = z.object({ zone_id: ZoneIdSchema });
-const PackPath = z.object({
-  zone_id: ZoneIdSchema,
-  certificate_pack_id: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "must be a certificate pack id"),
-});
+const PackPath = z.object({ zone_id: ZoneIdSchema, certificate_pack_id: cloudflareNative.packId });
 /** Cloudflare's default and bounds for `per_page` on this endpoint (published schema). */
 const DEFAULT_PER_PAGE = 20;
 
@@ -40,9 +40,9 @@ function methodNotAllowed(allow: string) {
 }
 
 /**
- * Runs a write. When it fails with its upstream outcome unknown (5xx: the order may have been placed),
- * `X-Should-Retry: false` tells Stainless-generated clients (the official `cloudflare` SDK) not to
- * repeat it: their default is two retries on 5xx, which would order a second pack.
+ * Runs a write. When it fails with its upstream outcome unknown (5xx, `upstream_outcome_unknown`: the
+ * order may have been placed), `X-Should-Retry: false` tells Stainless-generated clients (the official
+ * `cloudflare` SDK) not to repeat it: their default is two retries on 5xx, which would order a second pack.
  */
 async function writeOnce<T>(c: Context<AppEnv>, write: () => Promise<T>): Promise<T> {
   try {
@@ -82,7 +82,16 @@ export function nativeCloudflareRoutes(service: CertificateService) {
         query.status === "all" ? read.items : read.items.filter((p: unknown) => statusOf(p) === "active");
       const page = paginate(packs, query.page ?? 1, query.per_page ?? DEFAULT_PER_PAGE);
       c.set("cacheOutcome", read.outcome);
-      return c.json(successBody(page.items, { result_info: page.info }), 200, cacheHeaders(read));
+      // Cloudflare's message items are {code, message} with an integer code (published schema).
+      const messages = read.notes.skipped.map((item) => ({
+        code: CLOUDFLARE_DOOR_MESSAGE_CODES.skipped_item,
+        message: `certgate ${describeSkipped("pack", item)}`,
+      }));
+      return c.json(
+        { ...successBody(page.items, { result_info: page.info }), messages },
+        200,
+        cacheHeaders(read),
+      );
     })
     .post(`${BASE}/order`, requireScope("certificates:write"), async (c) => {
       const target = zoneOf(c);
@@ -94,6 +103,7 @@ export function nativeCloudflareRoutes(service: CertificateService) {
       const result = await writeOnce(c, () =>
         service.native(serviceContext(c), target, (u) => cloudflareNative.order(u, target.scope, body), {
           write: true,
+          creates: "order",
         }),
       );
       return c.json(result);

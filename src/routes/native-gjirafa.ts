@@ -6,6 +6,9 @@
  * The cached items are list items enriched with their detail (providers/gjirafa/enrich.ts), so a list
  * answer here carries the detail's fields too (notBefore, notAfter, issuer, dnsRecords, ...): an
  * additive superset of seed 004's list item, which existing clients ignore or can use.
+ * Pages count from 0, as the documentation's `resultInfo` shows (`pageIndex: 0`): a client that asks
+ * for the reported `pageIndex` + 1 walks every page. Items the upstream sent that certgate could not
+ * use are reported in `messages`. A write's 2xx answer is returned exactly as Gjirafa sent it.
  */
 import { type Context, Hono } from "hono";
 import * as z from "zod";
@@ -14,6 +17,7 @@ import { requireScope } from "../auth/authorize";
 import { cacheHeaders, wantsBypass } from "../cache";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
+import { describeSkipped } from "../model/list-notes";
 import { gjirafaNative } from "../providers/gjirafa/native";
 import type { CertificateService, ScopeTarget } from "../service/certificates";
 import { paginate } from "../service/select";
@@ -22,12 +26,7 @@ import { serviceContext } from "./service-context";
 
 const BASE = "/gjirafa/api/:version/projects/:project_id/certificates";
 const ProjectPath = z.object({ version: z.string().regex(/^v\d+$/), project_id: ProjectIdSchema });
-const CertificatePath = ProjectPath.extend({
-  id: z
-    .string()
-    .regex(/^\d{1,10}$/, "must be an int32 certificate id")
-    .refine((s) => Number(s) <= 2_147_483_647, "must be an int32 certificate id"),
-});
+const CertificatePath = ProjectPath.extend({ id: gjirafaNative.certificateId });
 /** Page size when the caller names none (Gjirafa's own default is undocumented). */
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -70,22 +69,23 @@ export function nativeGjirafaRoutes(service: CertificateService) {
       const target = projectOf(c);
       const query = validate(gjirafaNative.listQuery, queryOf(c), "query");
       const read = await service.readScope(serviceContext(c), target, wantsBypass(c.req.raw.headers));
-      const pageIndex = Math.max(1, query.pageIndex ?? 1);
-      const page = paginate(read.items, pageIndex, query.pageSize ?? DEFAULT_PAGE_SIZE);
+      const pageIndex = query.pageIndex ?? 0;
+      // paginate() counts from 1; this door counts from 0.
+      const page = paginate(read.items, pageIndex + 1, query.pageSize ?? DEFAULT_PAGE_SIZE);
       c.set("cacheOutcome", read.outcome);
       return c.json(
         {
           success: true,
           errors: [],
-          messages: [],
+          messages: read.notes.skipped.map((item) => `certgate ${describeSkipped("certificate", item)}`),
           result: page.items,
           resultInfo: {
             totalCount: page.info.total_count,
             pageIndex,
             pageSize: page.info.per_page,
             totalPages: page.info.total_pages,
-            hasNextPage: pageIndex < page.info.total_pages,
-            hasPreviousPage: pageIndex > 1,
+            hasNextPage: pageIndex + 1 < page.info.total_pages,
+            hasPreviousPage: pageIndex > 0,
           },
         },
         200,
@@ -98,6 +98,7 @@ export function nativeGjirafaRoutes(service: CertificateService) {
       return c.json(
         await service.native(serviceContext(c), target, (u) => gjirafaNative.create(u, target.scope, input), {
           write: true,
+          creates: "create",
         }),
       );
     })
@@ -108,6 +109,7 @@ export function nativeGjirafaRoutes(service: CertificateService) {
       return c.json(
         await service.native(serviceContext(c), target, (u) => gjirafaNative.import(u, target.scope, input), {
           write: true,
+          creates: "import",
         }),
       );
     })

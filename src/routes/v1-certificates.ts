@@ -1,6 +1,9 @@
 /**
  * Unified single-certificate routes: get, create, import, update, validate, delete.
- * Thin: validate with the schemas of api/schemas.ts, ask the service, shape the envelope.
+ * Thin: validate with the schemas of api/schemas.ts, ask the service, shape the envelope. What the
+ * upstream said beside its answer goes to `messages`. A write the upstream accepted always answers 200:
+ * when its answer could not be read in full, `result` holds what could be (null when not even the id)
+ * and `messages` says so.
  */
 import { type Context, Hono } from "hono";
 import {
@@ -16,6 +19,7 @@ import type { AppEnv } from "../context";
 import { successBody } from "../envelope";
 import { AppError } from "../errors";
 import { assertImportPem } from "../providers/gjirafa/pem";
+import type { ReadAnswer, WriteAnswer } from "../providers/types";
 import type { CertificateService, ScopeTarget } from "../service/certificates";
 import { queryOf, readJson, validate } from "../validation";
 import { serviceContext } from "./service-context";
@@ -25,8 +29,16 @@ function refOf(c: Context<AppEnv>): CertificateRef {
 }
 
 export function certificateRoutes(service: CertificateService) {
-  const shape = (c: Context<AppEnv>, target: ScopeTarget, raw: unknown, includeRaw = false) =>
-    c.json(successBody(service.normalize(target, raw, c.get("deps").now(), includeRaw)));
+  const shape = (
+    c: Context<AppEnv>,
+    target: ScopeTarget,
+    answer: ReadAnswer<unknown> | WriteAnswer<unknown>,
+    includeRaw = false,
+  ) => {
+    const result =
+      answer.raw === null ? null : service.normalize(target, answer.raw, c.get("deps").now(), includeRaw);
+    return c.json(successBody(result, { messages: answer.messages }));
+  };
 
   return new Hono<AppEnv>()
     .post("/v1/certificates/import", requireScope("certificates:write"), async (c) => {
@@ -47,13 +59,13 @@ export function certificateRoutes(service: CertificateService) {
       const target: ScopeTarget = { provider: "gjirafa", scope: body.project };
       service.authorizeScope(ctx, target);
       assertImportPem(body);
-      const raw = await service.importCertificate(ctx, target, {
+      const answer = await service.importCertificate(ctx, target, {
         certificate: body.certificate,
         private_key: body.private_key,
         chain: body.chain,
         scope_id: body.scope_id,
       });
-      return shape(c, target, raw);
+      return shape(c, target, answer);
     })
     .post("/v1/certificates", requireScope("certificates:write"), async (c) => {
       const body = validate(CreateBodySchema, await readJson(c, c.get("config").maxBodyBytes), "body");
@@ -61,14 +73,13 @@ export function certificateRoutes(service: CertificateService) {
         body.provider === "cloudflare"
           ? { provider: "cloudflare", scope: body.zone }
           : { provider: "gjirafa", scope: body.project };
-      const raw = await service.create(serviceContext(c), target, body);
-      return shape(c, target, raw);
+      return shape(c, target, await service.create(serviceContext(c), target, body));
     })
     .get("/v1/certificates/:id", requireScope("certificates:read"), async (c) => {
       const ref = refOf(c);
       const query = validate(GetQuerySchema, queryOf(c), "query");
-      const raw = await service.get(serviceContext(c), ref, ref.id);
-      return shape(c, ref, raw, query.include === "raw");
+      const answer = await service.get(serviceContext(c), ref, ref.id);
+      return shape(c, ref, answer, query.include === "raw");
     })
     .patch("/v1/certificates/:id", requireScope("certificates:write"), async (c) => {
       const ref = refOf(c);
@@ -91,22 +102,20 @@ export function certificateRoutes(service: CertificateService) {
           },
         );
       }
-      const raw = await service.update(ctx, ref, ref.id, body);
-      return shape(c, ref, raw);
+      return shape(c, ref, await service.update(ctx, ref, ref.id, body));
     })
     .post("/v1/certificates/:id/validate", requireScope("certificates:write"), async (c) => {
       const ref = refOf(c);
-      const raw = await service.validate(serviceContext(c), ref, ref.id);
-      return shape(c, ref, raw);
+      return shape(c, ref, await service.validate(serviceContext(c), ref, ref.id));
     })
     .delete("/v1/certificates/:id", requireScope("certificates:write"), async (c) => {
       const ref = refOf(c);
       const outcome = await service.remove(serviceContext(c), ref, ref.id);
       return c.json(
-        successBody({
-          id: `${ref.provider}:${ref.scope}:${ref.id}`,
-          already_deleted: outcome.already_deleted,
-        }),
+        successBody(
+          { id: `${ref.provider}:${ref.scope}:${ref.id}`, already_deleted: outcome.already_deleted },
+          { messages: outcome.messages },
+        ),
       );
     });
 }

@@ -33,7 +33,7 @@ export function listRoutes(service: CertificateService) {
       if (query.zone) service.authorizeScope(ctx, { provider: "cloudflare", scope: query.zone });
       if (query.project) service.authorizeScope(ctx, { provider: "gjirafa", scope: query.project });
       const targets = service.visibleScopes(ctx, query);
-      const answers = await service.readScopes(ctx, targets, wantsBypass(c.req.raw.headers));
+      const answers = await service.readScopes(ctx, targets, wantsBypass(c.req.raw.headers), query.deploy);
 
       const errors: EnvelopeError[] = [];
       const messages: string[] = [];
@@ -45,10 +45,13 @@ export function listRoutes(service: CertificateService) {
           continue;
         }
         if (answer.read.refreshFailed) {
+          const { error } = answer.read;
+          const cause = error instanceof AppError ? ` (${error.code}: ${error.message})` : "";
           messages.push(
-            `${answer.target.provider} ${answer.target.scope}: upstream failed, served a cached copy ${answer.read.ageSeconds} s old`,
+            `${answer.target.provider} ${answer.target.scope}: upstream failed, served a cached copy ${answer.read.ageSeconds} s old${cause}`,
           );
         }
+        messages.push(...service.notesOf(answer.target, answer.read.notes));
         for (const raw of answer.read.items) {
           const cert = service.normalize(answer.target, raw, now, query.include === "raw");
           if (matchesQuery(cert, query)) certs.push(cert);

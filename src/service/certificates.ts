@@ -7,7 +7,7 @@
 import { allowsScopeRef, assertAllowed, assertScope } from "../auth/authorize";
 import type { ListCache, ListRead } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
-import { AppError, type ProviderName } from "../errors";
+import { AppError, isAppError, type ProviderName } from "../errors";
 import { createLogger } from "../logger";
 import {
   type Certificate,
@@ -16,15 +16,20 @@ import {
   type Quota,
   QuotaSchema,
 } from "../model/certificate";
+import { type ListNotes, notesAsMessages } from "../model/list-notes";
 import { deletionKey, recordDeletion } from "../monitor/deletions";
 import type {
   CertificateProvider,
   CreateInput,
   DeleteOutcome,
+  DeployView,
   ImportInput,
+  ReadAnswer,
   UpdateInput,
   UpstreamContext,
+  WriteAnswer,
 } from "../providers/types";
+import { PROVIDER_LABEL } from "../upstream/error-map";
 import { type ServiceContext, upstreamContext } from "./context";
 
 export type Providers = Record<ProviderName, CertificateProvider>;
@@ -71,10 +76,13 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     return provider;
   }
 
-  /** Every scope the caller may see, optionally narrowed by provider / zone / project. */
+  /**
+   * Every scope the caller may see, optionally narrowed by provider / zone / project. With `deploy`,
+   * only providers that have deployment views (Cloudflare); asking for another one by name is a 422.
+   */
   function visibleScopes(
     ctx: ServiceContext,
-    filter: { provider?: ProviderName; zone?: string; project?: string },
+    filter: { provider?: ProviderName; zone?: string; project?: string; deploy?: DeployView },
   ): ScopeTarget[] {
     const targets: ScopeTarget[] = [];
     for (const provider of Object.values(providers)) {
@@ -83,6 +91,16 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       const wanted = provider.scopeKind === "zone" ? filter.zone : filter.project;
       const other = provider.scopeKind === "zone" ? filter.project : filter.zone;
       if (other && !wanted) continue; // filtering by the other provider's scope kind
+      if (filter.deploy && !provider.deployViews) {
+        if (filter.provider === provider.name || wanted) {
+          throw new AppError(
+            "not_supported_by_provider",
+            `deploy applies to providers with deployment views; ${PROVIDER_LABEL[provider.name]} has none`,
+            { provider: provider.name },
+          );
+        }
+        continue;
+      }
       for (const scope of provider.configuredScopes(ctx.config)) {
         if (wanted && scope !== wanted) continue;
         if (allowsScopeRef(ctx.principal, { kind: provider.scopeKind, id: scope })) {
@@ -93,27 +111,64 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     return targets;
   }
 
-  /** One scope's full list (wire objects), through the cache. */
+  /**
+   * One scope's full list (wire objects), through the cache. A deployment view (`deploy`, Cloudflare's
+   * staging/production) is not what the cache holds: it is read from the upstream (BYPASS), uncached.
+   */
   async function readScope(
     ctx: ServiceContext,
     target: ScopeTarget,
     bypass: boolean,
+    deploy?: DeployView,
   ): Promise<ListRead<unknown>> {
     const provider = authorizeScope(ctx, target);
+    if (deploy !== undefined) return readDeployView(ctx, provider, target, deploy);
     return cache.read<unknown>(cacheContext(ctx), {
       key: target,
-      load: (previous) => provider.listAll(upstreamContext(ctx), target.scope, previous ?? undefined),
+      load: (previous) =>
+        provider.listAll(upstreamContext(ctx), target.scope, previous ? { previous } : undefined),
       parse: (value: unknown) => provider.parseRaw(value),
       bypass,
     });
+  }
+
+  async function readDeployView(
+    ctx: ServiceContext,
+    provider: CertificateProvider,
+    target: ScopeTarget,
+    deploy: DeployView,
+  ): Promise<ListRead<unknown>> {
+    if (!provider.deployViews) {
+      throw new AppError(
+        "not_supported_by_provider",
+        `${PROVIDER_LABEL[provider.name]} has no deploy views`,
+        {
+          provider: provider.name,
+        },
+      );
+    }
+    const fetchedAt = ctx.deps.now();
+    const list = await provider.listAll(upstreamContext(ctx), target.scope, { deploy });
+    return {
+      items: list.items,
+      notes: list.notes,
+      outcome: "BYPASS",
+      ageSeconds: 0,
+      stale: false,
+      fetchedAt,
+      refreshFailed: false,
+    };
   }
 
   async function readScopes(
     ctx: ServiceContext,
     targets: readonly ScopeTarget[],
     bypass: boolean,
+    deploy?: DeployView,
   ): Promise<Array<ScopeAnswer<unknown>>> {
-    const settled = await mapSettled(targets, MAX_UPSTREAM_IN_FLIGHT, (t) => readScope(ctx, t, bypass));
+    const settled = await mapSettled(targets, MAX_UPSTREAM_IN_FLIGHT, (t) =>
+      readScope(ctx, t, bypass, deploy),
+    );
     return settled.map((s, i) => {
       const target = targets[i] as ScopeTarget;
       if (s.status === "fulfilled") return { target, ok: true as const, read: s.value };
@@ -143,15 +198,31 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     return marker !== null;
   }
 
-  /** A write: authorized, sent once, then its scope's cached list and quota invalidated. */
+  /**
+   * A write: authorized, sent once, then its scope's cached list and quota invalidated, also when the
+   * write ended with its outcome unknown (no answer, a reset, a 5xx: it may have happened). A creating
+   * write (`creates`: order, create, import) that ends that way answers `upstream_outcome_unknown`,
+   * which tells the caller to list before retrying; the next list and monitor run read the upstream
+   * afresh and show whatever was created.
+   */
   async function write<T>(
     ctx: ServiceContext,
     target: ScopeTarget,
     send: (provider: CertificateProvider, upstream: UpstreamContext) => Promise<T>,
+    creates?: string,
   ): Promise<T> {
     assertScope(ctx.principal, "certificates:write");
     const provider = authorizeScope(ctx, target);
-    const result = await send(provider, upstreamContext(ctx));
+    let result: T;
+    try {
+      result = await send(provider, upstreamContext(ctx));
+    } catch (err) {
+      if (isAppError(err) && err.outcomeUnknown) {
+        await afterWrite(ctx, target);
+        if (creates !== undefined) throw outcomeUnknown(err, provider, target, creates);
+      }
+      throw err;
+    }
     await afterWrite(ctx, target);
     return result;
   }
@@ -169,6 +240,15 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     readScope,
     readScopes,
 
+    /** A scope's list notes as `messages` lines ("cloudflare <zone>: left out an unusable pack ..."). */
+    notesOf(target: ScopeTarget, notes: ListNotes): string[] {
+      return notesAsMessages(
+        `${target.provider} ${target.scope}`,
+        providers[target.provider].itemNoun,
+        notes,
+      );
+    },
+
     normalize(target: ScopeTarget, raw: unknown, now: number, includeRaw: boolean): Certificate {
       const key = typeof raw === "object" && raw !== null ? raw : null;
       let cert = key ? normalized.get(key) : undefined;
@@ -183,21 +263,40 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       return includeRaw ? { ...cert, days_remaining, raw } : { ...cert, days_remaining };
     },
 
-    async get(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<unknown> {
+    async get(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<ReadAnswer<unknown>> {
       const provider = authorizeScope(ctx, target);
       return provider.get(upstreamContext(ctx), target.scope, id);
     },
 
-    create: (ctx: ServiceContext, target: ScopeTarget, input: CreateInput) =>
-      write(ctx, target, (provider, upstream) => provider.create(upstream, target.scope, input)),
+    create: (ctx: ServiceContext, target: ScopeTarget, input: CreateInput): Promise<WriteAnswer<unknown>> =>
+      write(
+        ctx,
+        target,
+        (provider, upstream) => provider.create(upstream, target.scope, input),
+        providers[target.provider].createOperation,
+      ),
 
-    importCertificate: (ctx: ServiceContext, target: ScopeTarget, input: ImportInput) =>
-      write(ctx, target, (provider, upstream) => provider.importCertificate(upstream, target.scope, input)),
+    importCertificate: (
+      ctx: ServiceContext,
+      target: ScopeTarget,
+      input: ImportInput,
+    ): Promise<WriteAnswer<unknown>> =>
+      write(
+        ctx,
+        target,
+        (provider, upstream) => provider.importCertificate(upstream, target.scope, input),
+        "import",
+      ),
 
-    update: (ctx: ServiceContext, target: ScopeTarget, id: string, input: UpdateInput) =>
+    update: (
+      ctx: ServiceContext,
+      target: ScopeTarget,
+      id: string,
+      input: UpdateInput,
+    ): Promise<WriteAnswer<unknown>> =>
       write(ctx, target, (provider, upstream) => provider.update(upstream, target.scope, id, input)),
 
-    validate: (ctx: ServiceContext, target: ScopeTarget, id: string) =>
+    validate: (ctx: ServiceContext, target: ScopeTarget, id: string): Promise<WriteAnswer<unknown>> =>
       write(ctx, target, (provider, upstream) => provider.validate(upstream, target.scope, id)),
 
     async remove(ctx: ServiceContext, target: ScopeTarget, id: string): Promise<DeleteOutcome> {
@@ -210,8 +309,14 @@ export function createCertificateService(providers: Providers, cache: ListCache)
         // and Cloudflare purges a deleted pack after a while, so the upstream says 404; certgate's own
         // deletion marker (monitor/deletions.ts) says it is gone, which is what an idempotent DELETE reports.
         if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id))) {
-          return { id: certificateId(target.provider, target.scope, id), already_deleted: true };
+          return {
+            id: certificateId(target.provider, target.scope, id),
+            already_deleted: true,
+            messages: [],
+          };
         }
+        // It may have been deleted: the cached list must not keep showing it.
+        if (isAppError(err) && err.outcomeUnknown) await afterWrite(ctx, target);
         throw err;
       }
       await recordDeletionSafely(ctx, target, id);
@@ -227,18 +332,23 @@ export function createCertificateService(providers: Providers, cache: ListCache)
       ctx: ServiceContext,
       target: ScopeTarget,
       operation: (upstream: UpstreamContext) => Promise<T>,
-      effect: { write: false } | { write: true; deletedId?: string },
+      effect: { write: false } | { write: true; deletedId?: string; creates?: string },
     ): Promise<T> {
       if (!effect.write) {
         authorizeScope(ctx, target);
         return operation(upstreamContext(ctx));
       }
       const { deletedId } = effect;
-      return write(ctx, target, async (_provider, upstream) => {
-        const result = await operation(upstream);
-        if (deletedId) await recordDeletionSafely(ctx, target, deletedId);
-        return result;
-      });
+      return write(
+        ctx,
+        target,
+        async (_provider, upstream) => {
+          const result = await operation(upstream);
+          if (deletedId) await recordDeletionSafely(ctx, target, deletedId);
+          return result;
+        },
+        effect.creates,
+      );
     },
 
     /**
@@ -269,3 +379,25 @@ export function createCertificateService(providers: Providers, cache: ListCache)
 }
 
 export type CertificateService = ReturnType<typeof createCertificateService>;
+
+/** A creating write that may or may not have happened: list before retrying, or it may happen twice. */
+function outcomeUnknown(
+  err: AppError,
+  provider: CertificateProvider,
+  target: ScopeTarget,
+  what: string,
+): AppError {
+  const label = PROVIDER_LABEL[provider.name];
+  const param = provider.scopeKind === "zone" ? "zone" : "project";
+  const details: AppError["details"] = { provider: provider.name, scope: target.scope };
+  if (err.details.upstream_code !== undefined) details.upstream_code = err.details.upstream_code;
+  return new AppError(
+    "upstream_outcome_unknown",
+    `${label} did not confirm the ${what} (${err.message}): it may or may not have been carried out. ` +
+      `List the ${param}'s certificates (GET /v1/certificates?${param}=${target.scope}) before retrying, ` +
+      `or the ${what} may happen twice`,
+    details,
+    undefined,
+    { cause: err },
+  );
+}

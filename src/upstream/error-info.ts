@@ -9,6 +9,10 @@
 export interface UpstreamErrorInfo {
   code?: number | string;
   message?: string;
+  /** The first error object's `documentation_url` (Cloudflare v4), kept for the caller. */
+  documentationUrl?: string;
+  /** The first error object's `source.pointer` (Cloudflare v4), kept for the caller. */
+  sourcePointer?: string;
 }
 
 export function upstreamErrorInfo(body: unknown): UpstreamErrorInfo {
@@ -21,8 +25,13 @@ export function upstreamErrorInfo(body: unknown): UpstreamErrorInfo {
       if (typeof entry === "string" && entry.trim() !== "") messages.push(entry.trim());
       if (typeof entry === "object" && entry !== null) {
         const e = entry as Record<string, unknown>;
-        if (info.code === undefined && (typeof e.code === "number" || typeof e.code === "string"))
+        if (info.code === undefined && (typeof e.code === "number" || typeof e.code === "string")) {
           info.code = e.code;
+          if (typeof e.documentation_url === "string" && e.documentation_url.trim() !== "")
+            info.documentationUrl = e.documentation_url.trim();
+          const pointer = isPlainObject(e.source) ? e.source.pointer : undefined;
+          if (typeof pointer === "string" && pointer.trim() !== "") info.sourcePointer = pointer.trim();
+        }
         if (typeof e.message === "string" && e.message.trim() !== "") messages.push(e.message.trim());
       }
     }

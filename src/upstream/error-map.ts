@@ -20,6 +20,10 @@
  * | 2xx that is not JSON or not the schema  | upstream_invalid_response   | 502    | no                 |
  * | 2xx with `success: false`               | upstream_invalid_response   | 502    | no                 |
  *
+ * `outcomeUnknown` marks the rows after which a write may or may not have been carried out (5xx, no
+ * answer, a reset, an unreadable 2xx): the certificate service turns those into `upstream_outcome_unknown`
+ * for orders, creates and imports, and invalidates the scope's cache (src/service/certificates.ts).
+ *
  * Every upstream error carries `provider` and `upstream_code` (Cloudflare: its integer `errors[0].code`,
  * e.g. 1406 or 1450; Gjirafa: the HTTP status, its errors are plain strings). The provider's own message
  * reaches the caller redacted and shortened; the raw body only reaches the log (upstream/request.ts).
@@ -51,6 +55,8 @@ export interface UpstreamErrorRow {
   status: ContentfulStatusCode;
   /** Whether an idempotent request (GET) is tried again on this failure. */
   retried: boolean;
+  /** Whether a write that failed this way may still have been carried out upstream. */
+  outcomeUnknown: boolean;
   why: string;
 }
 
@@ -60,6 +66,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_rejected",
     status: 400,
     retried: false,
+    outcomeUnknown: false,
     why: "The upstream refused the request as malformed; the caller's input is the usual cause, so 400 is kept.",
   },
   not_found: {
@@ -67,6 +74,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "not_found",
     status: 404,
     retried: false,
+    outcomeUnknown: false,
     why: "The zone, project or certificate does not exist upstream.",
   },
   conflict: {
@@ -74,6 +82,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "conflict",
     status: 409,
     retried: false,
+    outcomeUnknown: false,
     why: "The resource is in a state that does not allow the operation.",
   },
   unprocessable: {
@@ -81,6 +90,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_rejected",
     status: 422,
     retried: false,
+    outcomeUnknown: false,
     why: "The upstream understood the request and refused it.",
   },
   other_4xx: {
@@ -88,6 +98,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_rejected",
     status: 422,
     retried: false,
+    outcomeUnknown: false,
     why: "A refusal certgate cannot attribute more precisely; trying again would not change it.",
   },
   auth: {
@@ -95,6 +106,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_auth_failed",
     status: 502,
     retried: false,
+    outcomeUnknown: false,
     why: "certgate's own upstream credentials are wrong or lack a permission: the caller is not at fault.",
   },
   request_timeout: {
@@ -102,6 +114,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_unavailable",
     status: 502,
     retried: true,
+    outcomeUnknown: false,
     why: "The upstream gave up waiting for certgate's request: transient.",
   },
   rate_limited: {
@@ -109,6 +122,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_rate_limited",
     status: 429,
     retried: true,
+    outcomeUnknown: false,
     why: "Retried after Retry-After only while the wait fits the deadline; otherwise the caller gets retry_after.",
   },
   server_error: {
@@ -116,6 +130,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_unavailable",
     status: 502,
     retried: true,
+    outcomeUnknown: true,
     why: "The upstream failed; GETs are retried with full-jitter backoff.",
   },
   redirect: {
@@ -123,6 +138,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_unavailable",
     status: 502,
     retried: false,
+    outcomeUnknown: false,
     why: "Redirects are not followed: they would carry credentials to another address.",
   },
   connection: {
@@ -130,6 +146,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_unavailable",
     status: 502,
     retried: true,
+    outcomeUnknown: true,
     why: "No answer at all; only GETs are retried because a write may have reached the upstream.",
   },
   timeout: {
@@ -137,6 +154,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_timeout",
     status: 504,
     retried: true,
+    outcomeUnknown: true,
     why: "A per-request timeout is retried for GET while the deadline allows; the deadline itself is final.",
   },
   invalid_response: {
@@ -144,6 +162,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_invalid_response",
     status: 502,
     retried: false,
+    outcomeUnknown: true,
     why: "certgate cannot trust or use the answer (HTML error page, truncated JSON, changed shape).",
   },
   unsuccessful: {
@@ -151,6 +170,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     code: "upstream_invalid_response",
     status: 502,
     retried: false,
+    outcomeUnknown: false,
     why: "The envelope contradicts the status; the provider's code and message are kept.",
   },
 };
@@ -222,6 +242,11 @@ export interface FailureFacts {
   retryAfter?: number;
   /** What certgate observed when the upstream gave no message (timeouts, parse failures). */
   detail?: string;
+  /** The upstream error's `documentation_url` and `source.pointer`, already redacted. */
+  documentationUrl?: string;
+  sourcePointer?: string;
+  /** False when nothing was sent (the deadline had passed): the outcome is then known. Default true. */
+  sent?: boolean;
 }
 
 /** Builds the AppError for a row of the table. The message names the provider and quotes its message. */
@@ -235,7 +260,12 @@ export function upstreamError(kind: UpstreamFailureKind, facts: FailureFacts, ca
   const details: AppError["details"] = { provider: facts.provider };
   if (upstreamCode !== undefined) details.upstream_code = upstreamCode;
   if (kind === "rate_limited" && facts.retryAfter !== undefined) details.retry_after = facts.retryAfter;
-  return new AppError(row.code, message, details, row.status, cause === undefined ? undefined : { cause });
+  if (facts.documentationUrl !== undefined) details.documentation_url = facts.documentationUrl;
+  if (facts.sourcePointer !== undefined) details.source = { pointer: facts.sourcePointer };
+  return new AppError(row.code, message, details, row.status, {
+    cause,
+    outcomeUnknown: row.outcomeUnknown && facts.sent !== false,
+  });
 }
 
 function summary(kind: UpstreamFailureKind, label: string, answered: string): string {

@@ -108,6 +108,9 @@ async function attemptOnce<S extends z.ZodType>(
       message?: string;
       detail?: string;
       waitMs?: number | null;
+      documentationUrl?: string;
+      sourcePointer?: string;
+      sent?: boolean;
     },
     final = false,
     cause?: unknown,
@@ -123,6 +126,9 @@ async function attemptOnce<S extends z.ZodType>(
         upstreamMessage: facts.message,
         detail: facts.detail,
         retryAfter,
+        documentationUrl: facts.documentationUrl,
+        sourcePointer: facts.sourcePointer,
+        sent: facts.sent,
       },
       cause,
     );
@@ -131,7 +137,7 @@ async function attemptOnce<S extends z.ZodType>(
 
   if (remaining <= 0) {
     log.log("warn", "upstream_call", { ...line, outcome: "deadline_exceeded", sent: false });
-    return fail("timeout", { detail: "deadline exceeded before the request was sent" }, true);
+    return fail("timeout", { detail: "deadline exceeded before the request was sent", sent: false }, true);
   }
   const budget = Math.min(config.upstream.timeoutMs, remaining);
   const budgetIsDeadline = budget === remaining;
@@ -199,6 +205,12 @@ async function attemptOnce<S extends z.ZodType>(
   const info = json.ok ? upstreamErrorInfo(json.value) : {};
   const message = info.message ? redactText(info.message, secrets).slice(0, MESSAGE_LIMIT) : undefined;
   const code = info.code ?? status;
+  const documentationUrl = info.documentationUrl
+    ? redactText(info.documentationUrl, secrets).slice(0, MESSAGE_LIMIT)
+    : undefined;
+  const sourcePointer = info.sourcePointer
+    ? redactText(info.sourcePointer, secrets).slice(0, MESSAGE_LIMIT)
+    : undefined;
 
   if (status >= 200 && status < 300) {
     if (!json.ok) {
@@ -219,7 +231,7 @@ async function attemptOnce<S extends z.ZodType>(
         duration_ms,
         body: bodyExcerpt(),
       });
-      return fail("unsuccessful", { httpStatus: status, code, message });
+      return fail("unsuccessful", { httpStatus: status, code, message, documentationUrl, sourcePointer });
     }
     const parsed = req.schema.safeParse(json.value);
     if (!parsed.success) {
@@ -257,7 +269,7 @@ async function attemptOnce<S extends z.ZodType>(
     duration_ms,
     body: bodyExcerpt(),
   });
-  return fail(kind, { httpStatus: status, code, message, waitMs });
+  return fail(kind, { httpStatus: status, code, message, waitMs, documentationUrl, sourcePointer });
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

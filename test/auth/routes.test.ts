@@ -39,10 +39,17 @@ function endpoints() {
   );
 }
 
-/** The error code of either envelope family: objects (certgate, Cloudflare) or strings (Gjirafa). */
-function errorCode(body: { errors: Array<{ code: string } | string> }): string | undefined {
+/**
+ * certgate's error code in either envelope family: objects (certgate; Cloudflare, where `code` is an
+ * integer and certgate's code is `certgate_code`) or strings (Gjirafa).
+ */
+function errorCode(body: {
+  errors: Array<{ code: string | number; certgate_code?: string } | string>;
+}): string | number | undefined {
   const first = body.errors[0];
-  return typeof first === "string" ? first.split(":")[0] : first?.code;
+  if (typeof first === "string") return first.split(":")[0];
+  if (typeof first?.code === "number") return first.certgate_code;
+  return first?.code;
 }
 
 describe("every route requires credentials", () => {

@@ -7,6 +7,7 @@ import { env as runtimeEnv } from "cloudflare:test";
 import { type Config, parseConfig } from "../../src/config";
 import { AppError, type ProviderName } from "../../src/errors";
 import { type Certificate, certificateId, type Quota } from "../../src/model/certificate";
+import type { SkippedItem } from "../../src/model/list-notes";
 import type { CertificateProvider, UpstreamContext } from "../../src/providers/types";
 import { testEnv } from "../helpers/env";
 
@@ -22,6 +23,8 @@ export interface FakeScope {
   error?: AppError;
   /** Pages listAll costs (default 1). */
   pages?: number;
+  /** Items the upstream sent that the list could not use (reported, not counted). */
+  skipped?: SkippedItem[];
 }
 
 /** Counts calls like the HTTP core does: on the meter, and against the run's hard cap when there is one. */
@@ -55,13 +58,19 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     configuredScopes: (config: Config) =>
       name === "cloudflare" ? config.cloudflare.zones : config.gjirafa.projects,
     isConfigured: () => true,
+    deployViews: false,
+    itemNoun: "certificate",
+    createOperation: "create",
     async listAll(ctx: UpstreamContext, scope: string) {
       const s = provider.scopes.get(scope) ?? { certs: [] };
       spend(ctx, 1);
       provider.listed.push(scope);
       if (s.error) throw s.error;
       spend(ctx, (s.pages ?? 1) - 1);
-      return s.certs.map((c) => structuredClone(c));
+      return {
+        items: s.certs.map((c) => structuredClone(c)),
+        notes: { skipped: s.skipped ?? [], messages: [] },
+      };
     },
     parseRaw: (v: unknown) => v as Certificate,
     get: () => Promise.reject(new Error("not used")),
@@ -74,7 +83,10 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
       if (provider.validateError) throw provider.validateError;
       const cert = provider.scopes.get(scope)?.certs.find((c) => c.id.endsWith(`:${id}`));
       if (!cert) throw new AppError("not_found", "no such pack");
-      return { ...cert, status: "pending_validation", provider_status: "pending_validation" };
+      return {
+        raw: { ...cert, status: "pending_validation" as const, provider_status: "pending_validation" },
+        messages: [],
+      };
     },
     remove: () => Promise.reject(new Error("not used")),
     async quota(ctx: UpstreamContext, scope: string): Promise<Quota> {
@@ -142,6 +154,10 @@ export function cert(input: CertInput): Certificate {
     days_remaining: null,
     validation: { method: "txt", records: input.records ?? [], errors: input.errors ?? [] },
     updated_at: null,
+    cloudflare_branding: null,
+    primary_certificate: null,
+    certificates: [],
+    certificate_scope: null,
   };
 }
 

@@ -30,7 +30,10 @@ describe("an order is never sent twice", () => {
   it("while a GET in the same situation is retried", async () => {
     const { sim, ctx } = cloudflareSetup();
     sim.faults.add({ method: "GET", fault: { kind: "status", status: 503 }, times: 2 });
-    await expect(cf.listAll(ctx, ZONE_A)).resolves.toEqual([]);
+    await expect(cf.listAll(ctx, ZONE_A)).resolves.toEqual({
+      items: [],
+      notes: { skipped: [], messages: [] },
+    });
     expect(sim.count("GET")).toBe(3);
   });
 });
@@ -91,7 +94,10 @@ describe("credentials", () => {
         UPSTREAM_CLOUDFLARE_KEY: key,
       },
     });
-    await expect(cf.listAll(ctx, ZONE_A)).resolves.toEqual([]);
+    await expect(cf.listAll(ctx, ZONE_A)).resolves.toEqual({
+      items: [],
+      notes: { skipped: [], messages: [] },
+    });
     const [call] = sim.calls();
     expect(call?.headers["x-auth-email"]).toBe("ops@example.com");
     expect(call?.headers["x-auth-key"]).toBe(key);

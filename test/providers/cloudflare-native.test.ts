@@ -81,7 +81,8 @@ describe("every request sent conforms to Cloudflare's published schema", () => {
     const active = sim.seedPack(ZONE_A, { hosts: ["example.com"], status: "active" });
     await cf.listAll(ctx, ZONE_A);
     await cf.quota(ctx, ZONE_A);
-    const created = await cf.create(ctx, ZONE_A, { ...ORDER, cloudflare_branding: true });
+    const created = (await cf.create(ctx, ZONE_A, { ...ORDER, cloudflare_branding: true })).raw;
+    if (!created) throw new Error("the order answer names a pack");
     await cf.get(ctx, ZONE_A, created.id);
     await cf.validate(ctx, ZONE_A, String(timedOut.id));
     await cf.update(ctx, ZONE_A, String(active.id), { cloudflare_branding: true });
@@ -122,7 +123,8 @@ describe("every request sent conforms to Cloudflare's published schema", () => {
         UPSTREAM_CLOUDFLARE_KEY: key,
       },
     });
-    const created = await cf.create(ctx, ZONE_A, ORDER);
+    const created = (await cf.create(ctx, ZONE_A, ORDER)).raw;
+    if (!created) throw new Error("the order answer names a pack");
     await cf.listAll(ctx, ZONE_A);
     await cf.quota(ctx, ZONE_A);
     await cf.remove(ctx, ZONE_A, created.id);
@@ -173,6 +175,6 @@ describe("paging edge cases", () => {
         });
       },
     });
-    expect((await cf.listAll(ctx, ZONE_A)).map((p) => p.id)).toEqual(["a", "b", "c"]);
+    expect((await cf.listAll(ctx, ZONE_A)).items.map((p) => p.id)).toEqual(["a", "b", "c"]);
   });
 });

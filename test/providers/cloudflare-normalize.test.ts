@@ -71,11 +71,100 @@ describe("normalizeCloudflarePack", () => {
     expect(normalizeCloudflarePack(ZONE_A, p, NOW).days_remaining).toBe(-2);
   });
 
-  it("issuer comes from the primary certificate; not_before/updated_at from uploaded_on/modified_on", () => {
+  // Was: not_before from the earliest uploaded_on. uploaded_on is when Cloudflare stored a certificate,
+  // not the start of its validity: not_before is null and uploaded_on is kept per certificate.
+  it("issuer comes from the primary certificate; updated_at from modified_on; no not_before from uploaded_on", () => {
     const cert = normalizeCloudflarePack(ZONE_A, pack(), NOW);
     expect(cert.issuer).toBe("Let's Encrypt");
-    expect(cert.not_before).toBe("2026-09-30T00:00:00.000Z");
+    expect(cert.not_before).toBeNull();
     expect(cert.updated_at).toBe("2026-10-05T00:00:00.000Z");
+    expect(cert.certificates.map((c) => [c.id, c.uploaded_at, c.not_before])).toEqual([
+      ["c1", "2026-10-01T00:00:00.000Z", null],
+      ["c2", "2026-09-30T00:00:00.000Z", null],
+    ]);
+  });
+
+  it("keeps branding, the primary certificate and every certificate of the pack", () => {
+    const p = pack({
+      cloudflare_branding: true,
+      certificates: [
+        {
+          id: "c1",
+          hosts: ["example.com", "*.example.com"],
+          status: "active",
+          issuer: "Let's Encrypt",
+          signature: "ECDSAWithSHA256",
+          bundle_method: "ubiquitous",
+          geo_restrictions: { label: "us" },
+          priority: 0,
+          uploaded_on: "2014-01-01T05:20:00Z",
+          modified_on: "2014-01-01T05:20:00Z",
+          expires_on: "2024-01-01T00:00:00Z",
+          zone_id: ZONE_A,
+        },
+        { id: "c2" },
+      ],
+      primary_certificate: "c1",
+    });
+    const cert = normalizeCloudflarePack(ZONE_A, p, NOW);
+    expect(CertificateSchema.parse(cert)).toEqual(cert);
+    expect(cert).toMatchObject({
+      cloudflare_branding: true,
+      primary_certificate: "c1",
+      certificate_scope: null,
+    });
+    expect(cert.certificates).toEqual([
+      {
+        id: "c1",
+        hosts: ["example.com", "*.example.com"],
+        status: "active",
+        issuer: "Let's Encrypt",
+        signature_algorithm: "ECDSAWithSHA256",
+        serial_number: null,
+        public_key_info: null,
+        bundle_method: "ubiquitous",
+        not_before: null,
+        expires_at: "2024-01-01T00:00:00.000Z",
+        uploaded_at: "2014-01-01T05:20:00.000Z",
+        modified_at: "2014-01-01T05:20:00.000Z",
+        priority: 0,
+        geo_restriction: "us",
+        primary: true,
+      },
+      {
+        id: "c2",
+        hosts: [],
+        status: null,
+        issuer: null,
+        signature_algorithm: null,
+        serial_number: null,
+        public_key_info: null,
+        bundle_method: null,
+        not_before: null,
+        expires_at: null,
+        uploaded_at: null,
+        modified_at: null,
+        priority: null,
+        geo_restriction: null,
+        primary: false,
+      },
+    ]);
+  });
+
+  it("a pack with only an id (every other field absent) normalizes with empties and nulls", () => {
+    const cert = normalizeCloudflarePack(ZONE_A, CertificatePackSchema.parse({ id: "only-id" }), NOW);
+    expect(CertificateSchema.parse(cert)).toEqual(cert);
+    expect(cert).toMatchObject({
+      id: `cloudflare:${ZONE_A}:only-id`,
+      hosts: [],
+      status: "unknown",
+      provider_status: "",
+      type: null,
+      certificates: [],
+      cloudflare_branding: null,
+      primary_certificate: null,
+      expires_at: null,
+    });
   });
 
   it("a pack without certificates says null, not a guess", () => {

@@ -12,7 +12,7 @@ describe("listAll", () => {
   it("follows pages of 50 with status=all until total_pages", async () => {
     const { sim, ctx } = cloudflareSetup();
     seedMany(sim, 120);
-    const packs = await cf.listAll(ctx, ZONE_A);
+    const { items: packs } = await cf.listAll(ctx, ZONE_A);
     expect(packs).toHaveLength(120);
     expect(new Set(packs.map((p) => p.id)).size).toBe(120);
     expect(packs.some((p) => p.status === "pending_validation")).toBe(true);
@@ -33,7 +33,7 @@ describe("listAll", () => {
   ])("without total_pages, stops on a short or empty page (%i packs -> %i requests)", async (n, requests) => {
     const { sim, ctx } = cloudflareSetup({ sim: { legacyResultInfo: true } });
     seedMany(sim, n);
-    expect(await cf.listAll(ctx, ZONE_A)).toHaveLength(n);
+    expect((await cf.listAll(ctx, ZONE_A)).items).toHaveLength(n);
     expect(sim.count("GET")).toBe(requests);
   });
 
@@ -49,7 +49,7 @@ describe("listAll", () => {
 describe("operations", () => {
   it("create orders an advanced pack with the published body", async () => {
     const { sim, ctx } = cloudflareSetup();
-    const pack = await cf.create(ctx, ZONE_A, ORDER);
+    const { raw: pack } = await cf.create(ctx, ZONE_A, ORDER);
     expect(pack).toMatchObject({
       type: "advanced",
       hosts: ["example.com", "*.example.com"],
@@ -99,7 +99,7 @@ describe("operations", () => {
   it("get, normalize and rawId agree", async () => {
     const { sim, ctx, clock } = cloudflareSetup();
     const seeded = sim.seedPack(ZONE_A, { hosts: ["example.com"], status: "active" });
-    const pack = await cf.get(ctx, ZONE_A, String(seeded.id));
+    const { raw: pack } = await cf.get(ctx, ZONE_A, String(seeded.id));
     expect(cf.rawId(pack)).toBe(seeded.id);
     expect(cf.parseRaw(JSON.parse(JSON.stringify(pack)))).toEqual(pack);
     expect(cf.parseRaw({ nope: true })).toBeNull();
@@ -125,11 +125,29 @@ describe("operations", () => {
     expect(sim.count()).toBe(0);
   });
 
-  it("percent-encodes ids", async () => {
-    const { fetch, ctx } = cloudflareSetup();
-    await failure(cf.get(ctx, ZONE_A, "a/../b?x"));
-    expect(fetch.requests[0]?.url).toContain("/certificate_packs/a%2F..%2Fb%3Fx");
-  });
+  // Was "percent-encodes ids": the one pack id rule (src/providers/cloudflare/ids.ts) now allows only
+  // characters that need no encoding, so an id that would need it is refused before anything is sent.
+  it.each(["a/../b?x", "a b", "x".repeat(33), "a:b"])(
+    "refuses the id %j (outside the id rule) before sending",
+    async (id) => {
+      const { fetch, ctx } = cloudflareSetup();
+      expect((await failure(cf.get(ctx, ZONE_A, id))).code).toBe("validation_failed");
+      expect(fetch.requests).toHaveLength(0);
+    },
+  );
+
+  it.each(["A-b_c.d~e", "x".repeat(32), "023e105f4ecef8ad9ca31a8372d0c353"])(
+    "accepts the id %j (any published-length id of path-safe characters)",
+    async (id) => {
+      // Sent as is (what the simulator, modelled on today's hex ids, answers is not the point).
+      const { fetch, ctx } = cloudflareSetup();
+      await cf.get(ctx, ZONE_A, id).catch(() => undefined);
+      expect(fetch.requests).toHaveLength(1);
+      expect(new URL(fetch.requests[0]?.url ?? "").pathname).toMatch(
+        new RegExp(`/certificate_packs/${id.replaceAll(".", "\\.")}$`),
+      );
+    },
+  );
 
   it("quota reports allocation, use, remaining and percent", async () => {
     const { sim, ctx } = cloudflareSetup();
@@ -162,7 +180,7 @@ describe("operations", () => {
     const seeded = sim.seedPack(ZONE_A, { hosts: ["example.com"], status: "active" });
     const id = String(seeded.id);
     await expect(cf.update(ctx, ZONE_A, id, { cloudflare_branding: true })).resolves.toMatchObject({
-      cloudflare_branding: true,
+      raw: { cloudflare_branding: true },
     });
     expect(sim.calls({ method: "PATCH" }).map((c) => c.body)).toEqual([{ cloudflare_branding: true }]);
     expect((await failure(cf.update(ctx, ZONE_A, id, { cloudflare_branding: false }))).code).toBe(
@@ -180,8 +198,8 @@ describe("validate (restart validation)", () => {
   it("restarts a pack in validation_timed_out with PATCH {}", async () => {
     const { sim, ctx } = cloudflareSetup();
     const seeded = sim.seedPack(ZONE_A, { hosts: ["example.com"], status: "validation_timed_out" });
-    const pack = await cf.validate(ctx, ZONE_A, String(seeded.id));
-    expect(pack.status).not.toBe("validation_timed_out");
+    const { raw: pack } = await cf.validate(ctx, ZONE_A, String(seeded.id));
+    expect(pack?.status).not.toBe("validation_timed_out");
     expect(sim.calls({ method: "PATCH" }).map((c) => c.body)).toEqual([{}]);
   });
 
@@ -205,15 +223,18 @@ describe("remove (idempotent)", () => {
     await expect(cf.remove(ctx, ZONE_A, id)).resolves.toEqual({
       id: `cloudflare:${ZONE_A}:${id}`,
       already_deleted: false,
+      messages: [],
     });
     await expect(cf.remove(ctx, ZONE_A, id)).resolves.toEqual({
       id: `cloudflare:${ZONE_A}:${id}`,
       already_deleted: true,
+      messages: [],
     });
     expect(sim.count("DELETE")).toBe(1);
   });
 
-  it.each(["deleted", "pending_deletion"] as const)(
+  // Every status the table maps to deleting or deleted (issue 10: pending_cleanup and deactivating too).
+  it.each(["deleted", "pending_deletion", "pending_cleanup", "deactivating"] as const)(
     "a pack already %s is already_deleted",
     async (status) => {
       const { sim, ctx } = cloudflareSetup();
@@ -225,23 +246,39 @@ describe("remove (idempotent)", () => {
     },
   );
 
-  it("an upstream 1406 on DELETE counts as already deleted", async () => {
-    const { sim, ctx } = cloudflareSetup({
-      wrap: (inner) => (request) =>
-        request.method === "DELETE"
-          ? Response.json(
-              {
-                success: false,
-                errors: [{ code: 1406, message: "Bad response certificate service" }],
-                messages: [],
-                result: null,
-              },
-              { status: 400 },
-            )
-          : inner(request),
-    });
+  // Was "an upstream 1406 on DELETE counts as already deleted", whatever the pack's state: a 1406 now
+  // means "already deleted" only when a fresh GET shows the pack deleting (or gone).
+  const refuse1406 =
+    (forward: boolean) =>
+    (inner: (r: Request) => Promise<Response> | Response) =>
+    async (request: Request) => {
+      if (request.method !== "DELETE") return inner(request);
+      // `forward`: another caller's DELETE got there first, so the pack really is mid-deletion.
+      if (forward) await inner(request);
+      return Response.json(
+        {
+          success: false,
+          errors: [{ code: 1406, message: "Bad response certificate service" }],
+          messages: [],
+          result: null,
+        },
+        { status: 400 },
+      );
+    };
+
+  it("a 1406 on DELETE for a pack a fresh GET shows deleting is already_deleted", async () => {
+    const { sim, ctx } = cloudflareSetup({ wrap: refuse1406(true) });
     const seeded = sim.seedPack(ZONE_A, { hosts: ["example.com"], status: "active" });
     await expect(cf.remove(ctx, ZONE_A, String(seeded.id))).resolves.toMatchObject({ already_deleted: true });
+    expect(sim.count("GET")).toBe(2);
+  });
+
+  it("a 1406 on DELETE for a pack that is NOT being deleted stays an error", async () => {
+    const { sim, ctx } = cloudflareSetup({ wrap: refuse1406(false) });
+    const seeded = sim.seedPack(ZONE_A, { hosts: ["example.com"], status: "active" });
+    const err = await failure(cf.remove(ctx, ZONE_A, String(seeded.id)));
+    expect(err).toMatchObject({ code: "upstream_rejected", status: 400, details: { upstream_code: 1406 } });
+    expect(sim.pack(ZONE_A, String(seeded.id))?.status).toBe("active");
   });
 
   it("an unknown id stays 404", async () => {

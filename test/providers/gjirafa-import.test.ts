@@ -41,7 +41,8 @@ function seedMany(sim: ReturnType<typeof gjirafaSetup>["sim"], n: number, projec
 describe("import", () => {
   it("imports well-formed PEM", async () => {
     const { sim, ctx, clock } = gjirafaSetup();
-    const cert = await gj.importCertificate(ctx, PROJECT_P, IMPORT);
+    const { raw: cert } = await gj.importCertificate(ctx, PROJECT_P, IMPORT);
+    if (!cert) throw new Error("the import answer names a certificate");
     expect(gj.normalize(PROJECT_P, cert, clock.now())).toMatchObject({
       type: "Imported",
       status: "active",
@@ -56,8 +57,8 @@ describe("import", () => {
     ["whitespace only", "  \n\n "],
   ])('imports with an %s chain, sent as ""', async (_name, chain) => {
     const { sim, ctx } = gjirafaSetup();
-    const cert = await gj.importCertificate(ctx, PROJECT_P, { ...IMPORT, chain });
-    expect(cert.certificateType).toBe("Imported");
+    const { raw: cert } = await gj.importCertificate(ctx, PROJECT_P, { ...IMPORT, chain });
+    expect(cert?.certificateType).toBe("Imported");
     expect(sim.calls({ method: "POST" })[0]?.body).toMatchObject({ certificateChain: "" });
   });
 
@@ -172,7 +173,8 @@ describe("native pass-through functions", () => {
       certificateChain: " \n",
       scopeId: 1,
     });
-    expect(noChain.result.certificateType).toBe("Imported");
+    // Write answers come back exactly as Gjirafa sent them (unread JSON).
+    expect(noChain).toMatchObject({ result: { certificateType: "Imported" } });
     expect(sim.calls({ method: "POST" })[0]?.body).toMatchObject({ certificateChain: "" });
     const badChain = await failure(
       gjirafaNative.import(ctx, PROJECT_P, {
@@ -189,6 +191,6 @@ describe("native pass-through functions", () => {
       additionalDomainNames: [],
       scopeId: 1,
     });
-    expect(created.result.certificateStatus).toBe("Pending Validation");
+    expect(created).toMatchObject({ result: { certificateStatus: "Pending Validation" } });
   });
 });

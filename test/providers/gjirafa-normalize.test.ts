@@ -50,6 +50,65 @@ describe("normalizeGjirafaCertificate", () => {
     });
   });
 
+  it("keeps what Gjirafa says of the certificate: sslCertificateId, serial, signature, key, scope", () => {
+    const cert = normalizeGjirafaCertificate(PROJECT_P, DETAIL, NOW);
+    expect(cert.certificates).toEqual([
+      {
+        id: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        hosts: ["example.com", "www.example.com", "api.example.com", "cdn.example.com"],
+        status: "Pending Validation",
+        issuer: "CN=R11, O=Let's Encrypt, C=US",
+        signature_algorithm: "sha256RSA",
+        serial_number: "ABC",
+        public_key_info: "RSA (2048 Bits)",
+        bundle_method: null,
+        not_before: "2026-11-01T00:00:00.000Z",
+        expires_at: "2027-01-30T00:00:00.000Z",
+        uploaded_at: null,
+        modified_at: null,
+        priority: null,
+        geo_restriction: null,
+        primary: true,
+      },
+    ]);
+    // A detail names its scope by id only; scopeOptions gives the name.
+    expect(cert.certificate_scope).toEqual({
+      name: "Project",
+      id: 1,
+      options: { Project: 1, Organization: 2 },
+    });
+    expect(cert).toMatchObject({ cloudflare_branding: null, primary_certificate: null });
+  });
+
+  it.each([
+    [
+      "a list item's scope name",
+      { id: 1, scope: "Organization" },
+      { name: "Organization", id: null, options: {} },
+    ],
+    [
+      "an ambiguous id (two names) gives no name; non-numeric options are left out",
+      { id: 1, scopeId: 0, scopeOptions: { a: 0, b: 0, c: "x" } },
+      { name: null, id: 0, options: { a: 0, b: 0 } },
+    ],
+    ["nothing about a scope", { id: 1 }, null],
+  ])("certificate_scope from %s", (_n, wire, expected) => {
+    const cert = normalizeGjirafaCertificate(PROJECT_P, GjirafaCertificateSchema.parse(wire), NOW);
+    expect(CertificateSchema.parse(cert)).toEqual(cert);
+    expect(cert.certificate_scope).toEqual(expected);
+  });
+
+  it("a certificate with only an id normalizes with empties and nulls (nothing else is required)", () => {
+    const cert = normalizeGjirafaCertificate(PROJECT_P, GjirafaCertificateSchema.parse({ id: -7 }), NOW);
+    expect(CertificateSchema.parse(cert)).toEqual(cert);
+    expect(cert).toMatchObject({
+      id: `gjirafa:${PROJECT_P}:-7`,
+      hosts: [],
+      status: "unknown",
+      provider_status: "",
+    });
+  });
+
   it("hosts = domainName + additionalNames (one string: split, trimmed, lowercased, deduplicated)", () => {
     expect(hostsOf(DETAIL)).toEqual(["example.com", "www.example.com", "api.example.com", "cdn.example.com"]);
     expect(hostsOf({ domainName: "a.example", additionalNames: null })).toEqual(["a.example"]);

@@ -198,7 +198,17 @@ describe("anomalies: storage failures, bursts, wrong-but-well-formed upstream an
         return rewriteJson(await next(new Request(url, request)), (b) =>
           provider === "cloudflare"
             ? { ...b, result_info: { ...(b.result_info as object), total_pages: 100_000 } }
-            : { ...b, resultInfo: { ...(b.resultInfo as object), totalPages: 100_000, hasNextPage: true } },
+            : // totalCount grows with it: once certgate holds totalCount items the walk is complete by
+              // definition (it stops there), so an endless walk must also announce more items.
+              {
+                ...b,
+                resultInfo: {
+                  ...(b.resultInfo as object),
+                  totalCount: 100_000,
+                  totalPages: 100_000,
+                  hasNextPage: true,
+                },
+              },
         );
       },
       { status: 502, code: "upstream_invalid_response" },

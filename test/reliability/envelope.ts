@@ -1,8 +1,9 @@
 /**
  * The envelope invariant of every answer, per front door (src/envelope-family.ts):
  * - certgate (/v1, everything else): `{success, errors: [{code, message, ...}], messages, result}`;
- * - Cloudflare pass-through: the same v4 family; an error Cloudflare itself raised carries its integer
- *   code in `code` and certgate's in `certgate_code`;
+ * - Cloudflare pass-through: the same v4 family, but every `code` is an integer (Cloudflare's own when
+ *   Cloudflare raised the error, else certgate's number, docs/errors.md) and certgate's string code is in
+ *   `certgate_code`;
  * - Gjirafa pass-through: `errors` are strings (`"<certgate code>: <message>"`), `resultInfo` is null.
  * `inspect` checks the shape and returns what a test asserts on: the certgate code, and whether the
  * failure is attributed to an upstream (only such answers may have cost an upstream call).
@@ -63,9 +64,12 @@ export function inspect(family: Family, status: number, body: unknown): Inspecte
   if (!isRecord(first)) throw new Error("unreachable");
   expect(typeof first.message).toBe("string");
   let code: string;
-  if (typeof first.code === "number") {
-    // Only the Cloudflare door passes a provider's integer code through, and then names certgate's.
-    expect(family).toBe("cloudflare");
+  if (family === "cloudflare") {
+    // Integer codes only on the Cloudflare door (Cloudflare's schema; Go structs), certgate's code beside.
+    expect(Number.isInteger(first.code), `integer code on the Cloudflare door: ${String(first.code)}`).toBe(
+      true,
+    );
+    expect(first.code as number).toBeGreaterThanOrEqual(1000);
     expect(typeof first.certgate_code).toBe("string");
     code = String(first.certgate_code);
   } else {

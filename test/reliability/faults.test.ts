@@ -46,11 +46,24 @@ interface FaultScenario {
 const GET_ATTEMPTS = 3;
 const FAST_DEADLINE = { UPSTREAM_TIMEOUT_MS: "100", UPSTREAM_DEADLINE_MS: "100" };
 
-const unavailable = (c: OperationCase): Expected => ({
+/** Orders, creates and imports: when they end without a readable answer, the outcome is unknown. */
+const creates = (c: OperationCase) =>
+  c.op === "cloudflare.order" || c.op === "gjirafa.create" || c.op === "gjirafa.import";
+/**
+ * A creating write that may have happened (no answer, a reset, a 5xx, an unreadable 2xx) answers
+ * 502 upstream_outcome_unknown (list before retrying), sent once; other operations keep `otherwise`.
+ */
+const unknownFor =
+  (otherwise: (c: OperationCase) => Expected) =>
+  (c: OperationCase): Expected =>
+    creates(c) ? { status: 502, code: "upstream_outcome_unknown", calls: 1 } : otherwise(c);
+
+const unavailable = unknownFor((c) => ({
   status: 502,
   code: "upstream_unavailable",
   calls: c.idempotent ? GET_ATTEMPTS : 1,
-});
+}));
+const unreadable = unknownFor(() => ({ status: 502, code: "upstream_invalid_response", calls: 1 }));
 const invalid = (): Expected => ({ status: 502, code: "upstream_invalid_response", calls: 1 });
 
 const SCENARIOS: readonly FaultScenario[] = [
@@ -62,8 +75,8 @@ const SCENARIOS: readonly FaultScenario[] = [
     }),
   ),
   { name: "HTML error page (502)", fault: { kind: "html" }, expect: unavailable },
-  { name: "HTML page with 200", fault: { kind: "html", status: 200 }, expect: invalid },
-  { name: "truncated JSON", fault: { kind: "truncated" }, expect: invalid },
+  { name: "HTML page with 200", fault: { kind: "html", status: 200 }, expect: unreadable },
+  { name: "truncated JSON", fault: { kind: "truncated" }, expect: unreadable },
   { name: "success:false with 200", fault: { kind: "unsuccessful" }, expect: invalid },
   {
     name: "429 Retry-After 1 s, once",
@@ -90,14 +103,18 @@ const SCENARIOS: readonly FaultScenario[] = [
     timed: true,
     fault: { kind: "hang" },
     gateway: { env: FAST_DEADLINE },
-    expect: () => ({ status: 504, code: "upstream_timeout", calls: 1 }),
+    expect: unknownFor(() => ({ status: 504, code: "upstream_timeout", calls: 1 })),
   },
   {
     name: "hang past the per-request timeout (deadline later)",
     timed: true,
     fault: { kind: "hang" },
     gateway: { env: { UPSTREAM_TIMEOUT_MS: "100", UPSTREAM_DEADLINE_MS: "60000" } },
-    expect: (c) => ({ status: 504, code: "upstream_timeout", calls: c.idempotent ? GET_ATTEMPTS : 1 }),
+    expect: unknownFor((c) => ({
+      status: 504,
+      code: "upstream_timeout",
+      calls: c.idempotent ? GET_ATTEMPTS : 1,
+    })),
   },
   {
     name: "slow body that arrives in time",
@@ -109,7 +126,7 @@ const SCENARIOS: readonly FaultScenario[] = [
     timed: true,
     fault: { kind: "slow_body", chunkBytes: 8, intervalMs: 40 },
     gateway: { env: FAST_DEADLINE, simSleep: realSleep },
-    expect: () => ({ status: 504, code: "upstream_timeout", calls: 1 }),
+    expect: unknownFor(() => ({ status: 504, code: "upstream_timeout", calls: 1 })),
   },
 ];
 

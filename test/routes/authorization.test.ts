@@ -150,6 +150,13 @@ describe("a key limited to one zone", () => {
       const [first] = body.errors;
       if (route.path.startsWith("/gjirafa/"))
         expect(first, label).toBe(`forbidden: ${FORBIDDEN_RESOURCE_MESSAGE}`);
+      else if (route.path.startsWith("/cloudflare/"))
+        // Integer codes on the Cloudflare door (71004 = forbidden), certgate's code beside.
+        expect(first, label).toMatchObject({
+          code: 71004,
+          certgate_code: "forbidden",
+          message: FORBIDDEN_RESOURCE_MESSAGE,
+        });
       else expect(first, label).toMatchObject({ code: "forbidden", message: FORBIDDEN_RESOURCE_MESSAGE });
     }
     expect(routes.length).toBeGreaterThan(40);

@@ -253,7 +253,7 @@ describe("native Cloudflare: routing", () => {
       success: false,
       result: null,
       messages: [],
-      errors: [{ code: "not_found" }],
+      errors: [{ code: 71005, certgate_code: "not_found" }],
     });
     expect(upstreamCalls(gw)).toBe(0);
   });
@@ -277,7 +277,7 @@ describe("native Cloudflare: routing", () => {
       });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe(allow);
-      expect(res.body.errors[0]?.code).toBe("method_not_allowed");
+      expect(res.body.errors[0]).toMatchObject({ code: 71006, certgate_code: "method_not_allowed" });
       expect(upstreamCalls(gw)).toBe(0);
     },
   );

@@ -33,26 +33,28 @@ function certId(gw: ReturnType<typeof gateway>, match: (c: Record<string, unknow
 }
 
 describe("native Gjirafa: list", () => {
+  // Was 1-based (pageIndex 1 first). The door now counts pages from 0, as the documentation's
+  // resultInfo shows (pageIndex 0).
   it.each([
     {
       query: "",
       count: 4,
-      info: { pageIndex: 1, pageSize: 50, totalPages: 1, hasNextPage: false, hasPreviousPage: false },
+      info: { pageIndex: 0, pageSize: 50, totalPages: 1, hasNextPage: false, hasPreviousPage: false },
+    },
+    {
+      query: "?pageIndex=0&pageSize=3",
+      count: 3,
+      info: { pageIndex: 0, pageSize: 3, totalPages: 2, hasNextPage: true, hasPreviousPage: false },
     },
     {
       query: "?pageIndex=1&pageSize=3",
-      count: 3,
-      info: { pageIndex: 1, pageSize: 3, totalPages: 2, hasNextPage: true, hasPreviousPage: false },
+      count: 1,
+      info: { pageIndex: 1, pageSize: 3, totalPages: 2, hasNextPage: false, hasPreviousPage: true },
     },
     {
       query: "?pageIndex=2&pageSize=3",
-      count: 1,
-      info: { pageIndex: 2, pageSize: 3, totalPages: 2, hasNextPage: false, hasPreviousPage: true },
-    },
-    {
-      query: "?pageIndex=3&pageSize=3",
       count: 0,
-      info: { pageIndex: 3, pageSize: 3, totalPages: 2, hasNextPage: false, hasPreviousPage: true },
+      info: { pageIndex: 2, pageSize: 3, totalPages: 2, hasNextPage: false, hasPreviousPage: true },
     },
   ])("pages with pageIndex/pageSize: '$query' has $count", async ({ query, count, info }) => {
     const gw = gateway();
@@ -62,6 +64,22 @@ describe("native Gjirafa: list", () => {
     expect(res.body.result).toHaveLength(count);
     expect(res.body.resultInfo).toEqual({ totalCount: 4, ...info });
     expect(res.headers.get("x-cache")).toMatch(/^(MISS|HIT)$/);
+  });
+
+  it("a client following resultInfo (reported pageIndex + 1 while hasNextPage) sees every certificate once", async () => {
+    const gw = gateway();
+    const seen: Array<string | number> = [];
+    let query = "?pageSize=1";
+    for (let pages = 0; pages < 10; pages += 1) {
+      const res = await gw.json<GjEnvelope<Wire[]>>("GET", `${gjCerts()}${query}`, { key: writer });
+      seen.push(...res.body.result.map((c) => c.id));
+      const info = res.body.resultInfo;
+      if (!info?.hasNextPage) break;
+      query = `?pageIndex=${info.pageIndex + 1}&pageSize=${info.pageSize}`;
+    }
+    const all = gw.sims.gjirafa.certificates(PROJECT).map((c) => c.id);
+    expect(seen).toHaveLength(all.length);
+    expect(new Set(seen)).toEqual(new Set(all));
   });
 
   it("shows list items in Gjirafa's shape (additionalNames one string, status as Gjirafa words it)", async () => {

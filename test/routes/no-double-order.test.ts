@@ -1,8 +1,9 @@
 /**
  * No order is ever sent twice: whatever goes wrong upstream on an order/create/import (5xx, a dropped
  * connection after the upstream acted, no answer at all), exactly one POST reaches the simulator and the
- * caller gets 502/504, on both front doors. Cloudflare-native failures also say `X-Should-Retry: false`
- * so the official SDK does not repeat them either (cloudflare-sdk.test.ts).
+ * caller gets 502 `upstream_outcome_unknown` (list before retrying), on both front doors.
+ * Cloudflare-native failures also say `X-Should-Retry: false` so the official SDK does not repeat them
+ * either (cloudflare-sdk.test.ts).
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Fault, SAMPLE_CERTIFICATE, SAMPLE_CHAIN, SAMPLE_PRIVATE_KEY } from "../../sandbox";
@@ -58,14 +59,16 @@ const FAULTS: Array<{ name: string; fault: Fault; status: number }> = [
   { name: "503", fault: { kind: "status", status: 503 }, status: 502 },
   { name: "an HTML error page", fault: { kind: "html", status: 502 }, status: 502 },
   { name: "a reset after the upstream acted", fault: { kind: "reset", afterProcessing: true }, status: 502 },
-  { name: "no answer (timeout)", fault: { kind: "hang" }, status: 504 },
+  // Was 504 upstream_timeout: an order without an answer may have been placed, so it is now the
+  // outcome-unknown answer like every other case here.
+  { name: "no answer (timeout)", fault: { kind: "hang" }, status: 502 },
 ];
 
 const CASES = ROUTES.flatMap((route) => FAULTS.map((fault) => ({ ...route, ...fault, route: route.name })));
 
 describe("no order is ever sent twice", () => {
   it.each(CASES)(
-    "$route, upstream $name: one POST upstream, caller gets $status",
+    "$route, upstream $name: one POST upstream, caller gets $status upstream_outcome_unknown",
     async ({ upstream, path, body, fault, status }) => {
       // The fault stays for every POST: a second attempt would be counted and fail the same way.
       const gw = gateway({ UPSTREAM_TIMEOUT_MS: "100" });
@@ -73,7 +76,21 @@ describe("no order is ever sent twice", () => {
       const res = await gw.call("POST", path, { key: writer, body });
       expect(res.status).toBe(status);
       expect(gw.sims[upstream].count("POST")).toBe(1);
-      if (path.startsWith("/cloudflare/")) expect(res.headers.get("x-should-retry")).toBe("false");
+      const text = await res.text();
+      if (path.startsWith("/cloudflare/")) {
+        expect(res.headers.get("x-should-retry")).toBe("false");
+        expect(JSON.parse(text).errors[0]).toMatchObject({
+          code: 71020,
+          certgate_code: "upstream_outcome_unknown",
+        });
+      } else if (path.startsWith("/gjirafa/")) {
+        expect(JSON.parse(text).errors[0]).toMatch(/^upstream_outcome_unknown: .*before retrying/);
+      } else {
+        expect(JSON.parse(text).errors[0]).toMatchObject({ code: "upstream_outcome_unknown" });
+        expect(JSON.parse(text).errors[0].message).toMatch(
+          /GET \/v1\/certificates\?(zone|project)=.* before retrying/,
+        );
+      }
     },
   );
 

@@ -60,7 +60,15 @@ describe("OpenAPI document and docs page", () => {
     const doc = (await gw.json<Doc>("GET", "/openapi.json")).body;
     const names = Object.keys(doc.components.schemas);
     expect(names).toEqual(
-      expect.arrayContaining(["Certificate", "Quota", "Error", "ResultInfo", "CreateCertificate"]),
+      expect.arrayContaining([
+        "Certificate",
+        "IssuedCertificate",
+        "CertificateScope",
+        "Quota",
+        "Error",
+        "ResultInfo",
+        "CreateCertificate",
+      ]),
     );
     for (const ref of refsOf(doc)) {
       expect(ref.startsWith("#/components/schemas/"), ref).toBe(true);
@@ -73,9 +81,18 @@ describe("OpenAPI document and docs page", () => {
     const doc = (await gw.json<Doc>("GET", "/openapi.json")).body;
     const list = doc.paths["/v1/certificates"]?.get?.parameters.map((p) => `${p.in}:${p.name}`);
     expect(list).toEqual(
-      ["provider", "zone", "project", "status", "host", "expiring_within", "include", "page", "per_page"].map(
-        (n) => `query:${n}`,
-      ),
+      [
+        "provider",
+        "zone",
+        "project",
+        "status",
+        "host",
+        "expiring_within",
+        "include",
+        "deploy",
+        "page",
+        "per_page",
+      ].map((n) => `query:${n}`),
     );
     const one = doc.paths["/v1/certificates/{id}"]?.get?.parameters.map((p) => `${p.in}:${p.name}`);
     expect(one).toEqual(["path:id", "query:include"]);

@@ -73,6 +73,10 @@ describe("normalized Cloudflare packs", () => {
         errors: [],
       },
       updated_at: null,
+      cloudflare_branding: wire.cloudflare_branding,
+      primary_certificate: null,
+      certificates: [],
+      certificate_scope: null,
     });
     expect(cert.validation.records.filter((r) => r.kind === "txt")).toHaveLength(2);
     expect(cert.validation.records.filter((r) => r.kind === "cname").length).toBeGreaterThan(0);
@@ -132,9 +136,31 @@ describe("normalized Cloudflare packs", () => {
       validity_days: 90,
       expires_at: new Date(earliest).toISOString(),
       days_remaining: 5,
-      not_before: new Date(Math.min(...certs.map((c) => Date.parse(c.uploaded_on)))).toISOString(),
+      // Was the earliest uploaded_on: that is when Cloudflare stored a certificate, not a validity start.
+      not_before: null,
       validation: { method: "txt", records: [], errors: [] },
+      cloudflare_branding: wire?.cloudflare_branding,
+      primary_certificate: wire?.primary_certificate,
     });
+    expect(cert.certificates).toEqual(
+      certs.map((c) => ({
+        id: c.id,
+        hosts: c.hosts,
+        status: c.status,
+        issuer: c.issuer,
+        signature_algorithm: c.signature,
+        serial_number: null,
+        public_key_info: null,
+        bundle_method: c.bundle_method,
+        not_before: null,
+        expires_at: new Date(Date.parse(c.expires_on)).toISOString(),
+        uploaded_at: new Date(Date.parse(c.uploaded_on)).toISOString(),
+        modified_at: new Date(Date.parse(c.modified_on)).toISOString(),
+        priority: c.priority,
+        geo_restriction: null,
+        primary: c.id === wire?.primary_certificate,
+      })),
+    );
     gw.clock.advance(2 * DAY);
     expect((await getCert(gw, unifiedId("cloudflare", EXAMPLE, id))).days_remaining).toBe(3);
   });
@@ -184,6 +210,28 @@ describe("normalized Gjirafa certificates", () => {
         errors: [],
       },
       updated_at: null,
+      cloudflare_branding: null,
+      primary_certificate: null,
+      certificates: [
+        {
+          id: wire.sslCertificateId,
+          hosts: ["cdn.demo.certgate.test", "static.demo.certgate.test"],
+          status: "Active",
+          issuer: wire.issuer,
+          signature_algorithm: wire.signatureAlgorithm,
+          serial_number: wire.serialNumber,
+          public_key_info: wire.publicKeyInfo,
+          bundle_method: null,
+          not_before: wire.notBefore,
+          expires_at: wire.notAfter,
+          uploaded_at: null,
+          modified_at: null,
+          priority: null,
+          geo_restriction: null,
+          primary: true,
+        },
+      ],
+      certificate_scope: { name: "Project", id: wire.scopeId, options: wire.scopeOptions },
     });
     expect(cert.days_remaining).toBe(60);
   });

@@ -3,17 +3,19 @@
  * through the upstream core (deadline, retries for GET only, error table, zod on the answer).
  * Base URL: config.cloudflare.apiBase (the sandbox simulator in tests and `npm start`).
  */
-import type * as z from "zod";
+import * as z from "zod";
 import type { Config } from "../../config";
 import { AppError } from "../../errors";
+import { emptyNotes, mergeNotes } from "../../model/list-notes";
 import { joinUrl, pathSegment } from "../../upstream/path";
 import { type HttpMethod, upstreamRequest } from "../../upstream/request";
-import type { UpstreamContext } from "../types";
+import { parseItems, upstreamNotes } from "../answers";
+import type { DeployView, ScopeList, UpstreamContext } from "../types";
+import { isPackId, PACK_ID_RULE } from "./ids";
 import type { ListQuery, OrderBody, PatchBody } from "./requests";
 import {
   type CertificatePack,
-  DeleteEnvelope,
-  type DeleteResponse,
+  CertificatePackSchema,
   PackEnvelope,
   PackListEnvelope,
   type PackListResponse,
@@ -22,11 +24,19 @@ import {
   type QuotaResponse,
 } from "./schemas";
 
+/**
+ * A write's answer as it came (any JSON the core accepted: 2xx, not `success: false`). A write the
+ * upstream accepted is never turned into an error here; the provider reads it leniently (answers.ts)
+ * and the native door returns it unchanged.
+ */
+export type WriteBody = unknown;
+const WriteEnvelope = z.unknown();
+
 /** The largest page the list accepts (published schema: per_page maximum 50). */
 export const LIST_PAGE_SIZE = 50;
 /** Paging guard: 100 pages of 50 is far beyond any zone's advanced quota. */
 export const MAX_LIST_PAGES = 100;
-/** The published identifier is at most 32 characters. */
+/** The published zone identifier is at most 32 characters. */
 const MAX_ID_LENGTH = 32;
 
 /** `Authorization: Bearer <token>` or the legacy `X-Auth-Email` + `X-Auth-Key` (seed 003 "Security"). */
@@ -49,6 +59,16 @@ function id(value: string, field: string): string {
     });
   }
   return pathSegment(value, field);
+}
+
+/** A pack id by THE rule (ids.ts), checked before any request is built. */
+function packId(value: string): string {
+  if (!isPackId(value)) {
+    throw new AppError("validation_failed", "Invalid certificate_pack_id", {
+      fields: [{ path: "path.certificate_pack_id", message: PACK_ID_RULE }],
+    });
+  }
+  return pathSegment(value, "certificate_pack_id");
 }
 
 function packsUrl(config: Config, zone: string, rest: string[] = [], query?: Record<string, string>): string {
@@ -94,27 +114,38 @@ export async function listCertificatePacks(
 }
 
 /**
- * Every pack of a zone in every status (`status=all`: without it only active packs come back, seed 000).
- * Pages of 50 until `page >= total_pages`; when `total_pages` is missing (older responses, domain.md),
- * until a short or empty page. More than MAX_LIST_PAGES pages is an upstream fault, not a silent cut.
+ * Every pack of a zone in every status (`status=all`: without it only active packs come back),
+ * or one deployment view (`deploy`). Pages of 50 until `page >= total_pages`; when `total_pages` is
+ * missing (older responses lack it), until a short or empty page. More than MAX_LIST_PAGES pages is an
+ * upstream fault, not a silent cut. Packs are read one by one: an unusable one is left out and reported
+ * in `notes`, with what Cloudflare said beside its answers.
  */
 export async function listAllCertificatePacks(
   ctx: UpstreamContext,
   zone: string,
-): Promise<CertificatePack[]> {
+  deploy?: DeployView,
+): Promise<ScopeList<CertificatePack>> {
   const packs: CertificatePack[] = [];
+  let notes = emptyNotes();
   const seen = new Set<string>();
   for (let page = 1; page <= MAX_LIST_PAGES; page += 1) {
-    const answer = await listCertificatePacks(ctx, zone, { status: "all", page, per_page: LIST_PAGE_SIZE });
+    const query: ListQuery = { status: "all", page, per_page: LIST_PAGE_SIZE };
+    if (deploy !== undefined) query.deploy = deploy;
+    const answer = await listCertificatePacks(ctx, zone, query);
+    const parsed = parseItems(CertificatePackSchema, answer.result);
+    notes = mergeNotes(notes, {
+      skipped: parsed.skipped,
+      messages: upstreamNotes("Cloudflare", answer, ctx.config.secrets),
+    });
     // Offset paging shifts when a pack is created or purged between two pages: keep each id once.
     const before = seen.size;
-    for (const pack of answer.result) {
+    for (const pack of parsed.items) {
       if (!seen.has(pack.id)) packs.push(pack);
       seen.add(pack.id);
     }
     // A later page of nothing but ids already seen means the upstream ignores `page`: stop now rather
     // than spend up to MAX_LIST_PAGES requests of the token's 1,200 per 5 minutes on repeats.
-    if (page > 1 && answer.result.length > 0 && seen.size === before) {
+    if (page > 1 && parsed.items.length > 0 && seen.size === before) {
       throw new AppError(
         "upstream_invalid_response",
         `Cloudflare answered page ${page} with packs of earlier pages`,
@@ -125,11 +156,11 @@ export async function listAllCertificatePacks(
     }
     const totalPages = answer.result_info?.total_pages;
     if (typeof totalPages === "number") {
-      if (page >= totalPages) return packs;
+      if (page >= totalPages) return { items: packs, notes };
     } else if (answer.result.length < LIST_PAGE_SIZE) {
-      return packs;
+      return { items: packs, notes };
     }
-    if (answer.result.length === 0) return packs;
+    if (answer.result.length === 0) return { items: packs, notes };
   }
   throw new AppError(
     "upstream_invalid_response",
@@ -142,8 +173,8 @@ export async function orderCertificatePack(
   ctx: UpstreamContext,
   zone: string,
   body: OrderBody,
-): Promise<PackResponse> {
-  return call(ctx, "order", "POST", packsUrl(ctx.config, zone, ["order"]), PackEnvelope, body);
+): Promise<WriteBody> {
+  return call(ctx, "order", "POST", packsUrl(ctx.config, zone, ["order"]), WriteEnvelope, body);
 }
 
 export async function getCertificatePackQuota(ctx: UpstreamContext, zone: string): Promise<QuotaResponse> {
@@ -153,34 +184,28 @@ export async function getCertificatePackQuota(ctx: UpstreamContext, zone: string
 export async function getCertificatePack(
   ctx: UpstreamContext,
   zone: string,
-  packId: string,
+  pack: string,
 ): Promise<PackResponse> {
-  return call(
-    ctx,
-    "get",
-    "GET",
-    packsUrl(ctx.config, zone, [id(packId, "certificate_pack_id")]),
-    PackEnvelope,
-  );
+  return call(ctx, "get", "GET", packsUrl(ctx.config, zone, [packId(pack)]), PackEnvelope);
 }
 
 /** `{}` restarts validation; `{cloudflare_branding: true}` adds branding (seed 002). Never retried. */
 export async function patchCertificatePack(
   ctx: UpstreamContext,
   zone: string,
-  packId: string,
+  pack: string,
   body: PatchBody,
-): Promise<PackResponse> {
-  const url = packsUrl(ctx.config, zone, [id(packId, "certificate_pack_id")]);
-  return call(ctx, "patch", "PATCH", url, PackEnvelope, body);
+): Promise<WriteBody> {
+  const url = packsUrl(ctx.config, zone, [packId(pack)]);
+  return call(ctx, "patch", "PATCH", url, WriteEnvelope, body);
 }
 
 /** The published schema marks DELETE's request body as required JSON (empty schema): `{}` conforms. */
 export async function deleteCertificatePack(
   ctx: UpstreamContext,
   zone: string,
-  packId: string,
-): Promise<DeleteResponse> {
-  const url = packsUrl(ctx.config, zone, [id(packId, "certificate_pack_id")]);
-  return call(ctx, "delete", "DELETE", url, DeleteEnvelope, {});
+  pack: string,
+): Promise<WriteBody> {
+  const url = packsUrl(ctx.config, zone, [packId(pack)]);
+  return call(ctx, "delete", "DELETE", url, WriteEnvelope, {});
 }

@@ -3,9 +3,12 @@
  *
  * - expires_at: the EARLIEST `certificates[].expires_on` (domain.md: expiry is per certificate, the pack
  *   has none; the first certificate to lapse is the one that breaks TLS for some clients).
- * - not_before: Cloudflare publishes no notBefore. The earliest `certificates[].uploaded_on` stands in
- *   for it: Cloudflare stores the certificate minutes after the CA issues it.
+ * - not_before: null. Cloudflare reports no start of validity: `uploaded_on` is when Cloudflare stored a
+ *   certificate, not when it became valid, so it is shown as `certificates[].uploaded_at`, never here.
  * - issuer: of the primary certificate (`primary_certificate`), else of the first certificate with one.
+ * - certificates: each of the pack's certificates with what Cloudflare says of it (id, hosts, status,
+ *   issuer, signature, bundle method, dates, priority, geo restriction); an absent list reads as none.
+ * - cloudflare_branding and primary_certificate as sent (null when absent).
  * - updated_at: the latest `certificates[].modified_on` (the pack itself has no timestamp).
  * - validation records: BOTH `validation_records` and `dcv_delegation_records`, one record per kind a
  *   wire record carries (txt, http, cname, email); users automate DNS from them, so none is dropped.
@@ -15,32 +18,33 @@ import {
   type Certificate,
   certificateId,
   daysRemaining,
+  type IssuedCertificate,
   type ValidationRecord,
 } from "../../model/certificate";
-import type { CertificatePack, ValidationRecordWire } from "./schemas";
+import type { CertificatePack, PackCertificate, ValidationRecordWire } from "./schemas";
 import { normalizeCloudflareStatus } from "./status";
 
 export function normalizeCloudflarePack(zone: string, pack: CertificatePack, nowMs: number): Certificate {
-  const certs = pack.certificates;
+  const certs = pack.certificates ?? [];
   const expiries = certs.map((c) => toMs(c.expires_on)).filter((ms): ms is number => ms !== null);
-  const uploads = certs.map((c) => toMs(c.uploaded_on)).filter((ms): ms is number => ms !== null);
   const modified = certs.map((c) => toMs(c.modified_on)).filter((ms): ms is number => ms !== null);
   const expiresMs = expiries.length > 0 ? Math.min(...expiries) : null;
+  const primaryId = pack.primary_certificate;
   const primary =
-    certs.find((c) => c.id === pack.primary_certificate && c.issuer) ?? certs.find((c) => c.issuer);
+    certs.find((c) => primaryId && c.id === primaryId && c.issuer) ?? certs.find((c) => c.issuer);
 
   return {
     id: certificateId("cloudflare", zone, pack.id),
     provider: "cloudflare",
     scope: { kind: "zone", id: zone },
-    hosts: [...pack.hosts],
-    status: normalizeCloudflareStatus(pack.status),
-    provider_status: pack.status,
-    type: pack.type,
+    hosts: [...(pack.hosts ?? [])],
+    status: normalizeCloudflareStatus(pack.status ?? ""),
+    provider_status: pack.status ?? "",
+    type: pack.type ?? null,
     certificate_authority: pack.certificate_authority ?? null,
     issuer: primary?.issuer ?? null,
     validity_days: pack.validity_days ?? null,
-    not_before: uploads.length > 0 ? iso(Math.min(...uploads)) : null,
+    not_before: null,
     expires_at: expiresMs === null ? null : iso(expiresMs),
     days_remaining: daysRemaining(expiresMs, nowMs),
     validation: {
@@ -54,7 +58,37 @@ export function normalizeCloudflarePack(zone: string, pack: CertificatePack, now
         .filter((m): m is string => typeof m === "string" && m !== ""),
     },
     updated_at: modified.length > 0 ? iso(Math.max(...modified)) : null,
+    cloudflare_branding: pack.cloudflare_branding ?? null,
+    primary_certificate: pack.primary_certificate ?? null,
+    certificates: certs.map((c) => toIssued(c, pack.primary_certificate)),
+    certificate_scope: null,
   };
+}
+
+/** One of the pack's certificates, as Cloudflare describes it. */
+function toIssued(cert: PackCertificate, primary: string | null | undefined): IssuedCertificate {
+  return {
+    id: cert.id ?? null,
+    hosts: [...(cert.hosts ?? [])],
+    status: cert.status ?? null,
+    issuer: cert.issuer ?? null,
+    signature_algorithm: cert.signature ?? null,
+    serial_number: null,
+    public_key_info: null,
+    bundle_method: cert.bundle_method ?? null,
+    not_before: null,
+    expires_at: isoOrNull(cert.expires_on),
+    uploaded_at: isoOrNull(cert.uploaded_on),
+    modified_at: isoOrNull(cert.modified_on),
+    priority: cert.priority ?? null,
+    geo_restriction: cert.geo_restrictions?.label ?? null,
+    primary: typeof cert.id === "string" && cert.id !== "" && cert.id === primary,
+  };
+}
+
+function isoOrNull(value: string | null | undefined): string | null {
+  const ms = toMs(value);
+  return ms === null ? null : iso(ms);
 }
 
 /** One wire record -> one model record per kind it carries. */

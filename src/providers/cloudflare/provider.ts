@@ -2,11 +2,12 @@
  * The Cloudflare provider behind `CertificateProvider`: certificate packs of the configured zones.
  * The wire object it hands out (`Raw`) is the validated, loose `CertificatePack`.
  */
-import { AppError } from "../../errors";
+import { AppError, isAppError } from "../../errors";
 import type { Quota } from "../../model/certificate";
 import { certificateId } from "../../model/certificate";
 import { validate } from "../../validation";
-import type { CertificateProvider, CreateInput, UpdateInput, UpstreamContext } from "../types";
+import { readWriteAnswer, upstreamNotes, type WriteAnswer } from "../answers";
+import type { CertificateProvider, CreateInput, DeleteOutcome, UpdateInput, UpstreamContext } from "../types";
 import {
   deleteCertificatePack,
   getCertificatePack,
@@ -17,13 +18,38 @@ import {
 } from "./client";
 import { normalizeCloudflarePack } from "./normalize";
 import { type OrderBody, OrderBodySchema } from "./requests";
-import { type CertificatePack, CertificatePackSchema } from "./schemas";
+import { type CertificatePack, CertificatePackSchema, isCloudflareStatus } from "./schemas";
+import { normalizeCloudflareStatus } from "./status";
 
-/** Statuses in which a DELETE has already happened (domain.md: a deleted pack still answers GET with 200). */
-const ALREADY_DELETED: ReadonlySet<string> = new Set(["deleted", "pending_deletion"]);
+/**
+ * Statuses in which a DELETE has already happened or is under way: every status the table maps to
+ * `deleting` or `deleted` (pending_deletion, pending_cleanup, deactivating, deleted). A deleted pack
+ * still answers GET with 200 for a while.
+ */
+export function isDeletingStatus(status: string | null | undefined): boolean {
+  if (!status) return false;
+  const normalized = normalizeCloudflareStatus(status);
+  return normalized === "deleting" || normalized === "deleted";
+}
 
 /** Cloudflare's "Bad response certificate service", seen when deleting a pack that is mid-deletion (domain.md). */
 export const CLOUDFLARE_MID_DELETION_CODE = 1406;
+
+function readPack(
+  ctx: UpstreamContext,
+  zone: string,
+  body: unknown,
+  operation: string,
+  knownId?: string,
+): WriteAnswer<CertificatePack> {
+  return readWriteAnswer(CertificatePackSchema, body, {
+    label: "Cloudflare",
+    operation,
+    listHint: `the zone's packs (GET /v1/certificates?zone=${zone})`,
+    secrets: ctx.config.secrets,
+    knownId,
+  });
+}
 
 /** Unified create input -> the order body of the published schema (validated before anything is sent). */
 export function toOrderBody(input: CreateInput): OrderBody {
@@ -45,18 +71,20 @@ async function restartValidation(
   ctx: UpstreamContext,
   zone: string,
   packId: string,
-): Promise<CertificatePack> {
+): Promise<WriteAnswer<CertificatePack>> {
   const pack = (await getCertificatePack(ctx, zone, packId)).result;
   // Seed 002: a restart is only possible for a pack in validation_timed_out. Checked here so the caller
-  // gets a 409 with the current status instead of Cloudflare's 400.
-  if (pack.status !== "validation_timed_out") {
+  // gets a 409 with the current status instead of Cloudflare's 400; a status certgate does not know
+  // (or none) is left for Cloudflare to judge.
+  const status = pack.status;
+  if (typeof status === "string" && isCloudflareStatus(status) && status !== "validation_timed_out") {
     throw new AppError(
       "conflict",
-      `Validation can be restarted only for a pack in validation_timed_out; this one is ${pack.status}`,
-      { provider: "cloudflare", current_status: pack.status },
+      `Validation can be restarted only for a pack in validation_timed_out; this one is ${status}`,
+      { provider: "cloudflare", current_status: status },
     );
   }
-  return (await patchCertificatePack(ctx, zone, packId, {})).result;
+  return readPack(ctx, zone, await patchCertificatePack(ctx, zone, packId, {}), "restart", packId);
 }
 
 async function update(ctx: UpstreamContext, zone: string, packId: string, input: UpdateInput) {
@@ -76,26 +104,40 @@ async function update(ctx: UpstreamContext, zone: string, packId: string, input:
       fields: [{ path: "body.cloudflare_branding", message: "must be true" }],
     });
   }
-  return (await patchCertificatePack(ctx, zone, packId, { cloudflare_branding: true })).result;
+  const body = await patchCertificatePack(ctx, zone, packId, { cloudflare_branding: true });
+  return readPack(ctx, zone, body, "update", packId);
 }
 
 /**
- * Idempotent delete: a pack already deleted or pending deletion, or a 1406 on DELETE (mid-deletion),
- * is `already_deleted: true`. An unknown id stays 404.
+ * Idempotent delete: a pack already deleted or being deleted (any deleting status) is
+ * `already_deleted: true` without a DELETE. A 1406 on DELETE means "already deleted" only when a fresh
+ * GET confirms the pack is mid-deletion or gone; otherwise the 1406 stands. An unknown id stays 404.
  */
-async function remove(ctx: UpstreamContext, zone: string, packId: string) {
+async function remove(ctx: UpstreamContext, zone: string, packId: string): Promise<DeleteOutcome> {
   const id = certificateId("cloudflare", zone, packId);
-  const pack = (await getCertificatePack(ctx, zone, packId)).result;
-  if (ALREADY_DELETED.has(pack.status)) return { id, already_deleted: true };
+  const current = await getCertificatePack(ctx, zone, packId);
+  if (isDeletingStatus(current.result.status)) {
+    return { id, already_deleted: true, messages: upstreamNotes("Cloudflare", current, ctx.config.secrets) };
+  }
+  let body: unknown;
   try {
-    await deleteCertificatePack(ctx, zone, packId);
+    body = await deleteCertificatePack(ctx, zone, packId);
   } catch (err) {
-    if (err instanceof AppError && err.details.upstream_code === CLOUDFLARE_MID_DELETION_CODE) {
-      return { id, already_deleted: true };
+    if (isAppError(err) && err.details.upstream_code === CLOUDFLARE_MID_DELETION_CODE) {
+      if (await confirmedDeleting(ctx, zone, packId)) return { id, already_deleted: true, messages: [] };
     }
     throw err;
   }
-  return { id, already_deleted: false };
+  return { id, already_deleted: false, messages: upstreamNotes("Cloudflare", body, ctx.config.secrets) };
+}
+
+/** After a 1406: is the pack really mid-deletion (or already purged)? A failed check says no. */
+async function confirmedDeleting(ctx: UpstreamContext, zone: string, packId: string): Promise<boolean> {
+  try {
+    return isDeletingStatus((await getCertificatePack(ctx, zone, packId)).result.status);
+  } catch (err) {
+    return isAppError(err) && err.code === "not_found";
+  }
 }
 
 async function quota(ctx: UpstreamContext, zone: string): Promise<Quota> {
@@ -123,13 +165,20 @@ export const cloudflareProvider: CertificateProvider<CertificatePack> = Object.f
   hasQuotaApi: true,
   configuredScopes: (config) => [...config.cloudflare.zones],
   isConfigured: (config) => config.cloudflare.auth !== null && config.cloudflare.zones.length > 0,
-  listAll: (ctx, zone) => listAllCertificatePacks(ctx, zone),
+  deployViews: true,
+  itemNoun: "pack",
+  createOperation: "order",
+  listAll: (ctx, zone, options) => listAllCertificatePacks(ctx, zone, options?.deploy),
   parseRaw(value) {
     const parsed = CertificatePackSchema.safeParse(value);
     return parsed.success ? parsed.data : null;
   },
-  get: async (ctx, zone, packId) => (await getCertificatePack(ctx, zone, packId)).result,
-  create: async (ctx, zone, input) => (await orderCertificatePack(ctx, zone, toOrderBody(input))).result,
+  async get(ctx, zone, packId) {
+    const answer = await getCertificatePack(ctx, zone, packId);
+    return { raw: answer.result, messages: upstreamNotes("Cloudflare", answer, ctx.config.secrets) };
+  },
+  create: async (ctx, zone, input) =>
+    readPack(ctx, zone, await orderCertificatePack(ctx, zone, toOrderBody(input)), "order"),
   importCertificate: async () => {
     throw new AppError(
       "not_supported_by_provider",

@@ -42,6 +42,3 @@ export const ListQuerySchema = z.strictObject({
   deploy: z.enum(["staging", "production"]).optional(),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
-
-/** The published identifier: a string of at most 32 characters (`tls-certificates-and-hostnames_identifier`). */
-export const CloudflareIdSchema = z.string().min(1).max(32);

@@ -7,10 +7,14 @@
  * leniently at run time: an unknown status or type is kept as a string and normalized to `unknown`,
  * never dropped and never a reason to fail a whole list.
  *
- * Optional fields are `nullish`: seed 000's list example prints every certificate and validation-record
- * field as null.
+ * Lenient in what is accepted (docs/model.md): only `id` is required of a pack, because certgate cannot
+ * address a pack without it; every other field may be absent or null (the API reference's list example
+ * prints every certificate and validation-record field as null; the order and restart answers of the
+ * published schema carry no `certificates`). Nothing is defaulted here: a wire object stays what the
+ * upstream sent, and the normalizer reads an absent list as empty.
  */
 import * as z from "zod";
+import { PackIdSchema } from "./ids";
 
 /** Pack statuses of the published schema (`tls-certificates-and-hostnames_status-5`), all 21. */
 export const CLOUDFLARE_STATUSES = [
@@ -77,12 +81,15 @@ export const ResultInfoSchema = z.looseObject({
 });
 export type ResultInfo = z.infer<typeof ResultInfoSchema>;
 
-/** The v4 success envelope around `result` (mcp-server-cloudflare's `V4Schema`). */
+/**
+ * The v4 success envelope around `result` (mcp-server-cloudflare's `V4Schema`). `errors` and `messages`
+ * may be non-empty on a success (the SDK reference's example answer shows both): still a success.
+ */
 export function v4Envelope<T extends z.ZodType>(result: T) {
   return z.looseObject({
     success: z.literal(true),
-    errors: z.array(z.unknown()),
-    messages: z.array(z.unknown()),
+    errors: z.array(z.unknown()).nullish(),
+    messages: z.array(z.unknown()).nullish(),
     result,
     result_info: ResultInfoSchema.nullish(),
   });
@@ -101,7 +108,7 @@ export const ValidationRecordWireSchema = z.looseObject({
 export type ValidationRecordWire = z.infer<typeof ValidationRecordWireSchema>;
 
 export const PackCertificateSchema = z.looseObject({
-  id: z.string(),
+  id: str,
   hosts: z.array(z.string()).nullish(),
   status: str,
   issuer: str,
@@ -112,16 +119,17 @@ export const PackCertificateSchema = z.looseObject({
   modified_on: str,
   priority: z.number().nullish(),
   zone_id: str,
+  geo_restrictions: z.looseObject({ label: str }).nullish(),
 });
 export type PackCertificate = z.infer<typeof PackCertificateSchema>;
 
 export const CertificatePackSchema = z.looseObject({
-  id: z.string(),
-  type: openEnum(CLOUDFLARE_PACK_TYPES),
-  hosts: z.array(z.string()),
-  status: openEnum(CLOUDFLARE_STATUSES),
-  /** Required by the published schema; `[]` before issuance. */
-  certificates: z.array(PackCertificateSchema),
+  id: PackIdSchema,
+  type: openEnum(CLOUDFLARE_PACK_TYPES).nullish(),
+  hosts: z.array(z.string()).nullish(),
+  status: openEnum(CLOUDFLARE_STATUSES).nullish(),
+  /** Absent from order and restart answers (published schema); `[]` before issuance otherwise. */
+  certificates: z.array(PackCertificateSchema).nullish(),
   certificate_authority: openEnum(CERTIFICATE_AUTHORITIES).nullish(),
   cloudflare_branding: z.boolean().nullish(),
   validation_method: openEnum(VALIDATION_METHODS).nullish(),
@@ -140,18 +148,14 @@ export const QuotaResultSchema = z.looseObject({
 });
 export type QuotaResult = z.infer<typeof QuotaResultSchema>;
 
-export const DeleteResultSchema = z.looseObject({ id: z.string().nullish() });
-
-export const PackListEnvelope = v4Envelope(z.array(CertificatePackSchema));
+/** A list page: items are read one by one (client.ts), so one unusable pack never fails the page. */
+export const PackListEnvelope = v4Envelope(z.array(z.unknown()));
 export const PackEnvelope = v4Envelope(CertificatePackSchema);
 export const QuotaEnvelope = v4Envelope(QuotaResultSchema);
-/** Delete's `result` is `{id}`; some answers carry null, which is still a success. */
-export const DeleteEnvelope = v4Envelope(DeleteResultSchema.nullable());
 
 export type PackListResponse = z.infer<typeof PackListEnvelope>;
 export type PackResponse = z.infer<typeof PackEnvelope>;
 export type QuotaResponse = z.infer<typeof QuotaEnvelope>;
-export type DeleteResponse = z.infer<typeof DeleteEnvelope>;
 
 export function isCloudflareStatus(value: string): value is CloudflareStatus {
   return (CLOUDFLARE_STATUSES as readonly string[]).includes(value);

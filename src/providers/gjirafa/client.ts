@@ -4,30 +4,36 @@
  * Auth: `X-API-Key: <key>` or `Authorization: Bearer <key>` (config.gjirafa.auth.scheme).
  * Ids are int32 and project ids uuids (seed 004): both are checked before a request is built.
  */
-import type * as z from "zod";
+import * as z from "zod";
 import type { Config } from "../../config";
 import { AppError } from "../../errors";
+import { emptyNotes, mergeNotes } from "../../model/list-notes";
 import { joinUrl, pathSegment } from "../../upstream/path";
 import { type HttpMethod, upstreamRequest } from "../../upstream/request";
-import type { UpstreamContext } from "../types";
+import { parseItems, upstreamNotes } from "../answers";
+import type { ScopeList, UpstreamContext } from "../types";
+import { CERTIFICATE_ID_RULE, parseCertificateIdText } from "./ids";
 import type { CreateBody, ImportBody, ListQuery, UpdateBody } from "./requests";
 import {
   CertificateEnvelope,
   CertificateListEnvelope,
   type CertificateListResponse,
   type CertificateResponse,
-  DeleteEnvelope,
-  type DeleteResponse,
   type GjirafaCertificate,
-  INT32_MAX,
+  GjirafaCertificateSchema,
+  gjirafaEnvelope,
 } from "./schemas";
 
-/** Certificates per page when listing everything (the paging parameters are undocumented). */
-export const LIST_PAGE_SIZE = 100;
-/** Paging guard: stop after `totalPages`, and never ask for more than this many pages. */
-export const MAX_LIST_PAGES = 100;
-/** The first page: resultInfo's `hasPreviousPage` is false on pageIndex 1. */
-const FIRST_PAGE = 1;
+/** Paging guard: never walk more than this many pages (the server chooses the page size). */
+export const MAX_LIST_PAGES = 500;
+
+/**
+ * A write's answer as it came (any JSON the core accepted: 2xx, not `success: false`); the provider reads
+ * it leniently (answers.ts) and the native door returns it unchanged.
+ */
+export type WriteBody = unknown;
+const WriteEnvelope = z.unknown();
+const DetailAnswerEnvelope = gjirafaEnvelope(z.unknown());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -47,11 +53,11 @@ function invalid(field: string, message: string): AppError {
   });
 }
 
-/** An int32 certificate id as it appears in a path (non-negative; seed 004 ids are identities). */
+/** An int32 certificate id as it appears in a path, by THE rule (ids.ts). */
 export function parseCertificateId(value: string): number {
-  if (!/^\d{1,10}$/.test(value) || Number(value) > INT32_MAX)
-    throw invalid("id", "must be an int32 certificate id");
-  return Number(value);
+  const id = parseCertificateIdText(value);
+  if (id === null) throw invalid("id", CERTIFICATE_ID_RULE);
+  return id;
 }
 
 function certificatesUrl(
@@ -113,37 +119,77 @@ export async function listCertificates(
 }
 
 /**
- * Every certificate of a project: follows `resultInfo.hasNextPage`, asking for the page after the one
- * the answer says it is. Guards against a paging loop: stops at `totalPages` and after MAX_LIST_PAGES,
- * and a page that brings no new id (an upstream ignoring pageIndex) is an error, never a silent repeat.
+ * Every certificate of a project, whichever way the server counts its pages:
+ * - the first request is the documented one, without paging parameters;
+ * - while `resultInfo.hasNextPage` is true, the next request asks for `pageIndex` = the index the server
+ *   reported + 1 (right for servers counting from 0 and from 1) and `pageSize` = the size it reported;
+ * - the walk stops once `totalCount` items have been seen, at `totalPages` pages, or when no next page
+ *   is announced.
+ * A walk that cannot be complete is an upstream fault (`upstream_invalid_response`, so the cache serves
+ * its last copy), never a silent partial list: a page other than the one asked for, a page of items
+ * already seen, an empty page announcing another, or fewer items than `totalCount` at the end.
+ * Items are read one by one: an unusable one is left out and reported in `notes` (it still counts
+ * against `totalCount`).
  */
 export async function listAllCertificates(
   ctx: UpstreamContext,
   project: string,
-): Promise<GjirafaCertificate[]> {
-  const all: GjirafaCertificate[] = [];
+): Promise<ScopeList<GjirafaCertificate>> {
+  const items: GjirafaCertificate[] = [];
   const seen = new Set<number>();
-  let pageIndex = FIRST_PAGE;
+  let notes = emptyNotes();
+  let counted = 0;
+  let query: ListQuery = {};
   for (let pages = 1; pages <= MAX_LIST_PAGES; pages += 1) {
-    const answer = await listCertificates(ctx, project, { pageIndex, pageSize: LIST_PAGE_SIZE });
-    const fresh = answer.result.filter((c) => !seen.has(c.id));
-    if (answer.result.length > 0 && fresh.length === 0) throw pagingFault("repeated a page");
-    for (const c of fresh) seen.add(c.id);
-    all.push(...fresh);
-    const info = answer.resultInfo;
-    const current = typeof info?.pageIndex === "number" ? info.pageIndex : pageIndex;
+    const answer = await listCertificates(ctx, project, query);
+    const info = answer.resultInfo ?? null;
+    if (
+      query.pageIndex !== undefined &&
+      typeof info?.pageIndex === "number" &&
+      info.pageIndex !== query.pageIndex
+    ) {
+      throw pagingFault(`answered page ${info.pageIndex} when asked for page ${query.pageIndex}`);
+    }
+    const parsed = parseItems(GjirafaCertificateSchema, answer.result);
+    notes = mergeNotes(notes, {
+      skipped: parsed.skipped,
+      messages: upstreamNotes("Gjirafa", answer, ctx.config.secrets),
+    });
+    const fresh = parsed.items.filter((c) => !seen.has(c.id));
+    if (pages > 1 && parsed.items.length > 0 && fresh.length === 0) throw pagingFault("repeated a page");
+    for (const c of fresh) {
+      seen.add(c.id);
+      items.push(c);
+    }
+    counted += fresh.length + parsed.skipped.length;
+    const total = typeof info?.totalCount === "number" ? info.totalCount : null;
     const totalPages = typeof info?.totalPages === "number" ? info.totalPages : null;
-    if (info?.hasNextPage !== true || answer.result.length === 0) return all;
-    if (totalPages !== null && current >= totalPages) return all;
-    pageIndex = current + 1;
+    if (total !== null && counted >= total) return { items, notes };
+    const more = info?.hasNextPage === true && (totalPages === null || pages < totalPages);
+    if (!more) {
+      if (total !== null) {
+        throw pagingFault(`ended its pages after ${counted} of the ${total} certificates it announced`);
+      }
+      return { items, notes };
+    }
+    if (answer.result.length === 0) throw pagingFault("announced another page after an empty one");
+    const index = info?.pageIndex;
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0) {
+      throw pagingFault("announced another page without saying which page this one was");
+    }
+    const size = info?.pageSize;
+    query = { pageIndex: index + 1 };
+    if (typeof size === "number" && Number.isInteger(size) && size >= 1) query.pageSize = size;
   }
   throw pagingFault(`announced more than ${MAX_LIST_PAGES} pages`);
 }
 
 function pagingFault(what: string): AppError {
-  return new AppError("upstream_invalid_response", `Gjirafa ${what} while listing certificates`, {
-    provider: "gjirafa",
-  });
+  return new AppError(
+    "upstream_invalid_response",
+    `Gjirafa ${what} while listing certificates: the list would be incomplete`,
+    { provider: "gjirafa" },
+  );
 }
 
 export async function getCertificate(
@@ -154,12 +200,21 @@ export async function getCertificate(
   return call(ctx, "get", "GET", certificatesUrl(ctx.config, project, [idSegment(id)]), CertificateEnvelope);
 }
 
+/** GET of one certificate whose `result` the caller reads itself (list enrichment: a detail it cannot use is not a failed list). */
+export async function getCertificateAnswer(
+  ctx: UpstreamContext,
+  project: string,
+  id: string,
+): Promise<z.infer<typeof DetailAnswerEnvelope>> {
+  return call(ctx, "get", "GET", certificatesUrl(ctx.config, project, [idSegment(id)]), DetailAnswerEnvelope);
+}
+
 export async function createCertificate(
   ctx: UpstreamContext,
   project: string,
   body: CreateBody,
-): Promise<CertificateResponse> {
-  return call(ctx, "create", "POST", certificatesUrl(ctx.config, project), CertificateEnvelope, body);
+): Promise<WriteBody> {
+  return call(ctx, "create", "POST", certificatesUrl(ctx.config, project), WriteEnvelope, body);
 }
 
 /** The body holds a private key: the core never logs request bodies, and POST is never retried. */
@@ -167,15 +222,8 @@ export async function importCertificate(
   ctx: UpstreamContext,
   project: string,
   body: ImportBody,
-): Promise<CertificateResponse> {
-  return call(
-    ctx,
-    "import",
-    "POST",
-    certificatesUrl(ctx.config, project, ["import"]),
-    CertificateEnvelope,
-    body,
-  );
+): Promise<WriteBody> {
+  return call(ctx, "import", "POST", certificatesUrl(ctx.config, project, ["import"]), WriteEnvelope, body);
 }
 
 export async function updateCertificate(
@@ -183,9 +231,9 @@ export async function updateCertificate(
   project: string,
   id: string,
   body: UpdateBody,
-): Promise<CertificateResponse> {
+): Promise<WriteBody> {
   const url = certificatesUrl(ctx.config, project, [idSegment(id)]);
-  return call(ctx, "update", "PUT", url, CertificateEnvelope, body);
+  return call(ctx, "update", "PUT", url, WriteEnvelope, body);
 }
 
 /** PUT .../{id}/validate: asks Gjirafa to check the DNS challenge. No request body (seed 004). */
@@ -193,15 +241,15 @@ export async function validateCertificate(
   ctx: UpstreamContext,
   project: string,
   id: string,
-): Promise<CertificateResponse> {
+): Promise<WriteBody> {
   const url = certificatesUrl(ctx.config, project, [idSegment(id), "validate"]);
-  return call(ctx, "validate", "PUT", url, CertificateEnvelope);
+  return call(ctx, "validate", "PUT", url, WriteEnvelope);
 }
 
 export async function deleteCertificate(
   ctx: UpstreamContext,
   project: string,
   id: string,
-): Promise<DeleteResponse> {
-  return call(ctx, "delete", "DELETE", certificatesUrl(ctx.config, project, [idSegment(id)]), DeleteEnvelope);
+): Promise<WriteBody> {
+  return call(ctx, "delete", "DELETE", certificatesUrl(ctx.config, project, [idSegment(id)]), WriteEnvelope);
 }

@@ -14,25 +14,29 @@
  * Failures, never a silent gap:
  * - a detail answering 404 means the certificate was deleted between the list and the get: the item
  *   is dropped (the list would not have shown it a moment later either);
+ * - a detail whose certificate certgate cannot read (a field of the wrong type) leaves the item as the
+ *   list had it, with a note; it is asked for again on the next load;
  * - any other failure (5xx after retries, 401/403, timeout, the deadline, a wrong shape, a detail for
  *   another id) fails the whole load with that AppError; no further details are requested once one has
  *   failed. The list cache then serves its last copy as stale-if-error (src/cache/list-cache.ts).
  */
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../../concurrency";
 import { AppError, isAppError } from "../../errors";
-import type { UpstreamContext } from "../types";
-import { getCertificate, listAllCertificates } from "./client";
-import type { GjirafaCertificate } from "./schemas";
+import { MAX_NOTES } from "../../model/list-notes";
+import { issuesText } from "../answers";
+import type { ScopeList, UpstreamContext } from "../types";
+import { getCertificateAnswer, listAllCertificates } from "./client";
+import { type GjirafaCertificate, GjirafaCertificateSchema } from "./schemas";
 
 /** The list item with its detail laid over it. */
 export function mergeDetail(item: GjirafaCertificate, detail: GjirafaCertificate): GjirafaCertificate {
   return { ...item, ...detail };
 }
 
-type Enriched = { kept: true; cert: GjirafaCertificate } | { kept: false };
+type Enriched = { kept: true; cert: GjirafaCertificate; note?: string } | { kept: false };
 
 /**
- * Cost: the list pages (1 per LIST_PAGE_SIZE certificates) + 1 GET per certificate that changed since
+ * Cost: the list pages (as many as the server's page size needs) + 1 GET per certificate that changed since
  * `previous` (its `lastModified` or status differs, or it is new), i.e. 1 + N requests the first time
  * and about 1 request a refresh after that, for a project of up to 100 certificates, all counted on `ctx.meter` by the HTTP core (retries too).
  * At most MAX_UPSTREAM_IN_FLIGHT (6) details are in flight, all within `ctx.deadline`.
@@ -44,8 +48,9 @@ export async function listAllEnriched(
   ctx: UpstreamContext,
   project: string,
   previous: readonly GjirafaCertificate[] = [],
-): Promise<GjirafaCertificate[]> {
-  const items = await listAllCertificates(ctx, project);
+): Promise<ScopeList<GjirafaCertificate>> {
+  const listed = await listAllCertificates(ctx, project);
+  const items = listed.items;
   const reusable = reusableDetails(previous);
   const needed = items.filter((item) => !reuse(reusable, item)).length;
   // Under a hard subrequest cap (the monitor's budget), say at once what the details would cost
@@ -67,14 +72,15 @@ export async function listAllEnriched(
     const known = reuse(reusable, item);
     if (known) return { kept: true, cert: known };
     try {
-      const detail = (await getCertificate(ctx, project, String(item.id))).result;
-      if (detail.id !== item.id) {
-        throw new AppError(
-          "upstream_invalid_response",
-          "Gjirafa answered a certificate detail for another id",
-          { provider: "gjirafa" },
-        );
+      const answer = await getCertificateAnswer(ctx, project, String(item.id));
+      const parsed = GjirafaCertificateSchema.safeParse(answer.result);
+      if (!parsed.success && !sameId(answer.result, item.id)) throw otherIdFault();
+      if (!parsed.success) {
+        const note = `Gjirafa: certificate ${item.id} is listed without its detail, which certgate could not read (${issuesText(parsed.error)})`;
+        return { kept: true, cert: item, note };
       }
+      const detail = parsed.data;
+      if (detail.id !== item.id) throw otherIdFault();
       return { kept: true, cert: mergeDetail(item, detail) };
     } catch (error) {
       if (isAppError(error) && error.code === "not_found") return { kept: false };
@@ -87,12 +93,26 @@ export async function listAllEnriched(
   });
   if (stop.failed) throw stop.error;
   const enriched: GjirafaCertificate[] = [];
+  const messages = [...listed.notes.messages];
   for (const outcome of settled) {
     // Unreachable (a rejection sets `failed`), kept so a rejection can never be skipped silently.
     if (outcome.status === "rejected") throw outcome.reason;
-    if (outcome.value.kept) enriched.push(outcome.value.cert);
+    if (!outcome.value.kept) continue;
+    enriched.push(outcome.value.cert);
+    if (outcome.value.note && messages.length < MAX_NOTES) messages.push(outcome.value.note);
   }
-  return enriched;
+  return { items: enriched, notes: { skipped: listed.notes.skipped, messages } };
+}
+
+/** Whether an unreadable detail still names the id that was asked for. */
+function sameId(result: unknown, id: number): boolean {
+  return typeof result === "object" && result !== null && "id" in result && result.id === id;
+}
+
+function otherIdFault(): AppError {
+  return new AppError("upstream_invalid_response", "Gjirafa answered a certificate detail for another id", {
+    provider: "gjirafa",
+  });
 }
 
 /**

@@ -10,9 +10,13 @@
  * - validation: DNS (TXT) only for issued certificates (domain.md); `dnsRecords[{key,value}]` become
  *   `txt` records and `certificateChallenge` a `challenge` record. Imported certificates have no method.
  * - certificate_authority: Gjirafa does not report one; null (the issuer text is in `issuer`).
+ * - certificates: the one certificate this is, as Gjirafa describes it (sslCertificateId, serialNumber,
+ *   signatureAlgorithm, publicKeyInfo, issuer, notBefore/notAfter); certificate_scope: `scope` (name),
+ *   `scopeId` and `scopeOptions` (numeric entries only).
  */
 import {
   type Certificate,
+  type CertificateScope,
   certificateId,
   DAY_MS,
   daysRemaining,
@@ -88,7 +92,46 @@ export function normalizeGjirafaCertificate(
       errors: [],
     },
     updated_at: cert.lastModified ? (toIso(cert.lastModified) ?? null) : null,
+    cloudflare_branding: null,
+    primary_certificate: null,
+    certificates: [
+      {
+        id: cert.sslCertificateId ?? null,
+        hosts: hostsOf(cert),
+        status: cert.certificateStatus ?? null,
+        issuer: cert.issuer ?? null,
+        signature_algorithm: cert.signatureAlgorithm ?? null,
+        serial_number: cert.serialNumber ?? null,
+        public_key_info: cert.publicKeyInfo ?? null,
+        bundle_method: null,
+        not_before: notBefore === null ? null : iso(notBefore),
+        expires_at: notAfter === null ? null : iso(notAfter),
+        uploaded_at: null,
+        modified_at: cert.lastModified ? (toIso(cert.lastModified) ?? null) : null,
+        priority: null,
+        geo_restriction: null,
+        primary: true,
+      },
+    ],
+    certificate_scope: certificateScope(cert),
   };
+}
+
+/**
+ * `scope` (name; else the one name `scopeOptions` gives `scopeId`), `scopeId` and the numeric
+ * `scopeOptions`; null when Gjirafa said none of them.
+ */
+function certificateScope(cert: GjirafaCertificate): CertificateScope | null {
+  const options: Record<string, number> = {};
+  for (const [name, value] of Object.entries(cert.scopeOptions ?? {})) {
+    if (typeof value === "number" && Number.isFinite(value)) options[name] = value;
+  }
+  const id = cert.scopeId ?? null;
+  // A detail names its scope only by id; scopeOptions says which name that id has (when just one has it).
+  const named = Object.entries(options).filter(([, value]) => value === id);
+  const name = cert.scope ?? (named.length === 1 ? (named[0]?.[0] ?? null) : null);
+  if (name === null && id === null && Object.keys(options).length === 0) return null;
+  return { name, id, options };
 }
 
 function toMs(value: string | null | undefined): number | null {

@@ -7,7 +7,15 @@
 import { AppError } from "../../errors";
 import { certificateId, type Quota } from "../../model/certificate";
 import { validate } from "../../validation";
-import type { CertificateProvider, CreateInput, ImportInput, UpdateInput, UpstreamContext } from "../types";
+import { readWriteAnswer, upstreamNotes, type WriteAnswer } from "../answers";
+import type {
+  CertificateProvider,
+  CreateInput,
+  DeleteOutcome,
+  ImportInput,
+  UpdateInput,
+  UpstreamContext,
+} from "../types";
 import {
   createCertificate,
   deleteCertificate,
@@ -17,10 +25,29 @@ import {
   validateCertificate,
 } from "./client";
 import { listAllEnriched } from "./enrich";
+import { parseCertificateIdText } from "./ids";
 import { normalizeGjirafaCertificate } from "./normalize";
 import { assertImportPem, chainToSend } from "./pem";
 import { type CreateBody, CreateBodySchema, type ImportBody, ImportBodySchema } from "./requests";
 import { type GjirafaCertificate, GjirafaCertificateSchema } from "./schemas";
+
+/** A write's answer read leniently; `knownId` is the id the caller addressed (update, validate). */
+function readCertificate(
+  ctx: UpstreamContext,
+  project: string,
+  body: unknown,
+  operation: string,
+  knownId?: string,
+): WriteAnswer<GjirafaCertificate> {
+  const id = knownId === undefined ? null : parseCertificateIdText(knownId);
+  return readWriteAnswer(GjirafaCertificateSchema, body, {
+    label: "Gjirafa",
+    operation,
+    listHint: `the project's certificates (GET /v1/certificates?project=${project})`,
+    secrets: ctx.config.secrets,
+    knownId: id ?? undefined,
+  });
+}
 
 /** Unified create input -> seed 004's create body (validated before anything is sent). */
 export function toCreateBody(input: CreateInput): CreateBody {
@@ -58,13 +85,19 @@ async function update(ctx: UpstreamContext, project: string, id: string, input: 
       fields: [{ path: "body.scope_id", message: "is required for Gjirafa" }],
     });
   }
-  return (await updateCertificate(ctx, project, id, { scopeId: input.scope_id })).result;
+  const body = await updateCertificate(ctx, project, id, { scopeId: input.scope_id });
+  return readCertificate(ctx, project, body, "update", id);
 }
 
 /** DELETE; an unknown id stays 404 `not_found` (Gjirafa has no "already deleted" state to report). */
-async function remove(ctx: UpstreamContext, project: string, id: string) {
-  await deleteCertificate(ctx, project, id);
-  return { id: certificateId("gjirafa", project, id), already_deleted: false };
+async function remove(ctx: UpstreamContext, project: string, id: string): Promise<DeleteOutcome> {
+  const body = await deleteCertificate(ctx, project, id);
+  const canonical = String(parseCertificateIdText(id) ?? id);
+  return {
+    id: certificateId("gjirafa", project, canonical),
+    already_deleted: false,
+    messages: upstreamNotes("Gjirafa", body, ctx.config.secrets),
+  };
 }
 
 /** Gjirafa publishes no quota API: supported=false with nulls (not zeros), and no upstream call. */
@@ -87,21 +120,29 @@ export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.f
   configuredScopes: (config) => [...config.gjirafa.projects],
   isConfigured: (config) =>
     config.gjirafa.apiBase !== null && config.gjirafa.auth !== null && config.gjirafa.projects.length > 0,
+  deployViews: false,
+  itemNoun: "certificate",
+  createOperation: "create",
   // Cost: 1 request per list page + 1 detail GET per certificate (1 + N for up to 100 certificates), at
   // most 6 in flight, within ctx.deadline and counted on ctx.meter. Paid for at most once per fresh
   // window per project (the list cache coalesces refreshes); the monitor plans each scope by its
   // measured cost (src/monitor/plan.ts). Why the details are needed at all: enrich.ts.
-  listAll: (ctx, project, previous) => listAllEnriched(ctx, project, previous),
+  listAll: (ctx, project, options) => listAllEnriched(ctx, project, options?.previous),
   parseRaw(value) {
     const parsed = GjirafaCertificateSchema.safeParse(value);
     return parsed.success ? parsed.data : null;
   },
-  get: async (ctx, project, id) => (await getCertificate(ctx, project, id)).result,
-  create: async (ctx, project, input) => (await createCertificate(ctx, project, toCreateBody(input))).result,
+  async get(ctx, project, id) {
+    const answer = await getCertificate(ctx, project, id);
+    return { raw: answer.result, messages: upstreamNotes("Gjirafa", answer, ctx.config.secrets) };
+  },
+  create: async (ctx, project, input) =>
+    readCertificate(ctx, project, await createCertificate(ctx, project, toCreateBody(input)), "create"),
   importCertificate: async (ctx, project, input) =>
-    (await importCertificate(ctx, project, toImportBody(input))).result,
+    readCertificate(ctx, project, await importCertificate(ctx, project, toImportBody(input)), "import"),
   update,
-  validate: async (ctx, project, id) => (await validateCertificate(ctx, project, id)).result,
+  validate: async (ctx, project, id) =>
+    readCertificate(ctx, project, await validateCertificate(ctx, project, id), "validation", id),
   remove,
   quota,
   normalize: normalizeGjirafaCertificate,

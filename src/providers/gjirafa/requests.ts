@@ -1,18 +1,13 @@
 /**
  * What certgate SENDS to Gjirafa (seed 004 request bodies), as zod: the native pass-through routes
  * validate callers' input with these, and the client sends only values that passed them.
- * The paging query is not documented: `pageIndex` (1-based in practice) and `pageSize` mirror the
- * names of `resultInfo`.
+ * The paging query is not documented: `pageIndex` and `pageSize` mirror the names of `resultInfo`.
  */
 import * as z from "zod";
 import { HostnameSchema, hostnameList } from "../../model/hostname";
-import { INT32_MAX } from "./schemas";
+import { INT32_MAX, INT32_MIN } from "./ids";
 
-const int32 = z
-  .number()
-  .int()
-  .min(-INT32_MAX - 1)
-  .max(INT32_MAX);
+const int32 = z.number().int().min(INT32_MIN).max(INT32_MAX);
 
 /** Let's Encrypt's limit of names per certificate (100), the primary name included. */
 export const MAX_ADDITIONAL_NAMES = 99;

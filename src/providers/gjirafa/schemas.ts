@@ -4,10 +4,14 @@
  * additionalNames, certificateType, certificateStatus, scope, lastModified) and the detail (adds projectId,
  * scopeId, issuer, dnsRecords, certificateChallenge, notBefore, notAfter, ...). Fields a shape lacks are
  * simply absent; normalization reports them as null and never invents them.
+ *
+ * Lenient: only `id` is required (certgate cannot address a certificate without it); every other field
+ * may be absent or null. Nothing is defaulted: a wire object stays what Gjirafa sent.
  */
 import * as z from "zod";
+import { WireCertificateIdSchema } from "./ids";
 
-export const INT32_MAX = 2_147_483_647;
+export { INT32_MAX } from "./ids";
 
 const str = z.string().nullish();
 
@@ -21,7 +25,10 @@ export const GjirafaResultInfoSchema = z.looseObject({
 });
 export type GjirafaResultInfo = z.infer<typeof GjirafaResultInfoSchema>;
 
-/** `{success, errors: [string], messages: [string], result, resultInfo}` (domain.md: errors are strings). */
+/**
+ * `{success, errors: [string], messages: [string], result, resultInfo}`: errors are strings.
+ * Non-empty `errors`/`messages` on a success (the documentation's examples show both) are still a success.
+ */
 export function gjirafaEnvelope<T extends z.ZodType>(result: T) {
   return z.looseObject({
     success: z.literal(true),
@@ -35,8 +42,8 @@ export function gjirafaEnvelope<T extends z.ZodType>(result: T) {
 export const DnsRecordSchema = z.looseObject({ key: str, value: str });
 
 export const GjirafaCertificateSchema = z.looseObject({
-  id: z.number().int().min(0).max(INT32_MAX),
-  domainName: z.string(),
+  id: WireCertificateIdSchema,
+  domainName: str,
   /** ONE string holding the list (seed 004; domain.md). */
   additionalNames: str,
   certificateType: str,
@@ -62,11 +69,9 @@ export const GjirafaCertificateSchema = z.looseObject({
 });
 export type GjirafaCertificate = z.infer<typeof GjirafaCertificateSchema>;
 
-export const CertificateListEnvelope = gjirafaEnvelope(z.array(GjirafaCertificateSchema));
+/** A list page: items are read one by one (client.ts), so one unusable item never fails the page. */
+export const CertificateListEnvelope = gjirafaEnvelope(z.array(z.unknown()));
 export const CertificateEnvelope = gjirafaEnvelope(GjirafaCertificateSchema);
-/** Delete answers with the deleted certificate in seed 004; a null result is still a success. */
-export const DeleteEnvelope = gjirafaEnvelope(z.unknown());
 
 export type CertificateListResponse = z.infer<typeof CertificateListEnvelope>;
 export type CertificateResponse = z.infer<typeof CertificateEnvelope>;
-export type DeleteResponse = z.infer<typeof DeleteEnvelope>;
