@@ -125,6 +125,7 @@ describe("a key limited to one zone", () => {
     );
     const quotas = await gw.json<V4Envelope<Quota[]>>("GET", "/v1/quotas", { key: limited });
     expect(quotas.body.result.map((q) => q.scope.id)).toEqual([EXAMPLE]);
+    expect(gw.sims.cloudflare.calls().length).toBeGreaterThan(0);
     expect(gw.sims.cloudflare.calls().every((c) => c.path.includes(EXAMPLE))).toBe(true);
     expect(gw.sims.gjirafa.count()).toBe(0);
   });

@@ -62,6 +62,7 @@ describe("OpenAPI document and docs page", () => {
     expect(names).toEqual(
       expect.arrayContaining(["Certificate", "Quota", "Error", "ResultInfo", "CreateCertificate"]),
     );
+    expect(refsOf(doc).length).toBeGreaterThan(0);
     for (const ref of refsOf(doc)) {
       expect(ref.startsWith("#/components/schemas/"), ref).toBe(true);
       expect(names, ref).toContain(ref.slice("#/components/schemas/".length));
