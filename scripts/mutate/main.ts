@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { applyMutation, selectMutations, tableProblems } from "./apply";
 import { MUTATIONS } from "./mutations";
 import type { Mutation } from "./types";
-import { type RunResult, runVitest } from "./vitest";
+import { killGroup, type RunResult, runVitest } from "./vitest";
 import { createWorkspace } from "./workspace";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -136,15 +136,18 @@ async function main(): Promise<number> {
   const runnable = selected.filter((m) => !outcomes.has(m));
   const jobs = Math.max(1, Math.min(options.jobs, runnable.length));
   const temp = mkdtempSync(join(tmpdir(), "certgate-mutate-"));
-  let interrupted = false;
+  // Test runs in progress (process group ids): stopped with the tool on Ctrl-C.
+  const running = new Set<number>();
   const cleanup = () => {
     if (!options.keep) rmSync(temp, { recursive: true, force: true });
   };
-  process.on("SIGINT", () => {
-    interrupted = true;
-    cleanup();
-    process.exit(130);
-  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      for (const pid of running) killGroup(pid);
+      cleanup();
+      process.exit(130);
+    });
+  }
   try {
     console.log(
       `mutate: ${selected.length} mutations (${runnable.length} runnable), ${jobs} at a time, copies in ${temp}`,
@@ -163,6 +166,7 @@ async function main(): Promise<number> {
           : runVitest(ws, shares[i] ?? [], {
               timeoutMs: options.timeoutMs * 2,
               reportName: ".mutate-report.json",
+              running,
             }),
       ),
     );
@@ -191,7 +195,7 @@ async function main(): Promise<number> {
       for (;;) {
         const m = runnable[next];
         next += 1;
-        if (!m || interrupted) return;
+        if (!m) return;
         const p = prepared.get(m);
         if (!p || typeof p === "string") continue;
         const path = join(workspace, m.file);
@@ -201,6 +205,7 @@ async function main(): Promise<number> {
           run = await runVitest(workspace, m.tests, {
             timeoutMs: options.timeoutMs,
             reportName: ".mutate-report.json",
+            running,
           });
         } finally {
           writeFileSync(path, p.original);

@@ -36,7 +36,7 @@ interface JsonReport {
 export async function runVitest(
   workspace: string,
   files: readonly string[],
-  options: { timeoutMs: number; reportName: string },
+  options: { timeoutMs: number; reportName: string; running?: Set<number> },
 ): Promise<RunResult> {
   const started = Date.now();
   const report = join(workspace, options.reportName);
@@ -49,6 +49,7 @@ export async function runVitest(
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
   });
+  if (child.pid !== undefined) options.running?.add(child.pid);
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8_000);
@@ -62,6 +63,7 @@ export async function runVitest(
   }, options.timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
   clearTimeout(timer);
+  if (child.pid !== undefined) options.running?.delete(child.pid);
   const durationMs = Date.now() - started;
   const tail = output.split("\n").slice(-15).join("\n");
   if (timedOut) return { passed: false, timedOut, failure: null, durationMs, tail };
