@@ -179,11 +179,11 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   {
     name: "authz.allowlist-case-sensitive",
-    breaks: "A zone or project id in upper case escapes or fails the allowlist (ids are compared as given).",
-    file: "src/auth/authorize.ts",
-    anchor: `  return p.zones === "*" || p.zones.has(zoneId.toLowerCase());`,
-    replacement: `  return p.zones === "*" || p.zones.has(zoneId);`,
-    tests: [T.authorization, T.apiKeys, T.v1List],
+    breaks: "A key whose API_KEYS entry names a project uuid in upper case is refused its own project.",
+    file: "src/auth/principal.ts",
+    anchor: "      all.add(id.toLowerCase());",
+    replacement: "      all.add(id);",
+    tests: [T.authorization],
   },
   {
     name: "authz.404-before-403",
@@ -485,7 +485,7 @@ export const MUTATIONS: readonly Mutation[] = [
     file: "src/logger.ts",
     anchor: "      deps.log(redactValue(record, secrets) as Record<string, unknown>);",
     replacement: "      deps.log(record);",
-    tests: [T.upstreamLogging, T.apiKeys, T.accessJwt],
+    tests: [T.secrets, T.upstreamLogging],
   },
   {
     name: "redact.upstream-body-unredacted",
@@ -515,12 +515,13 @@ export const MUTATIONS: readonly Mutation[] = [
     tests: [T.alerts],
   },
   {
-    name: "pem.encrypted-key-accepted",
-    breaks: "An encrypted private key is accepted for import and sent upstream, which cannot use it.",
+    name: "pem.encrypted-key-unexplained",
+    breaks:
+      "An encrypted private key is refused without saying why (it must be unencrypted): the caller cannot fix it.",
     file: "src/providers/gjirafa/pem.ts",
     anchor: `    if (first.label === "ENCRYPTED PRIVATE KEY") return "must be an unencrypted private key";`,
     replacement: "",
-    tests: [T.gjirafaPem, T.gjirafaImport],
+    tests: [T.v1Certificates, T.gjirafaPem],
   },
   {
     name: "pem.two-keys-accepted",
