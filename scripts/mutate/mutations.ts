@@ -45,6 +45,9 @@ const T = {
   v1Certificates: "test/routes/v1-certificates.test.ts",
   gjirafaEnrich: "test/providers/gjirafa-enrich.test.ts",
   cloudflareProvider: "test/providers/cloudflare-provider.test.ts",
+  noDoubleOrder: "test/routes/no-double-order.test.ts",
+  cloudflareSdk: "test/routes/cloudflare-sdk.test.ts",
+  validation: "test/routes/validation.test.ts",
 } as const;
 
 export const MUTATIONS: readonly Mutation[] = [
@@ -732,6 +735,117 @@ export const MUTATIONS: readonly Mutation[] = [
     replacement:
       "    if (active >= Number.POSITIVE_INFINITY) await new Promise<void>((resolve) => waiting.push(resolve));",
     tests: [T.budget],
+  },
+  // --- writes: sent once, idempotent deletes, what the SDK is told
+  {
+    name: "writes.sdk-told-to-retry",
+    breaks:
+      "A native order that failed with its outcome unknown (5xx) no longer says X-Should-Retry: false: the official SDK orders again.",
+    file: "src/routes/native-cloudflare.ts",
+    anchor: `    if (!(err instanceof AppError) || err.status >= 500) c.header("X-Should-Retry", "false");`,
+    replacement: "",
+    tests: [T.noDoubleOrder, T.cloudflareSdk],
+  },
+  {
+    name: "writes.delete-of-deleted-pack-sent",
+    breaks:
+      "Deleting a pack that is already deleted or being deleted is sent upstream again (Cloudflare answers 1406).",
+    file: "src/providers/cloudflare/provider.ts",
+    anchor: "  if (ALREADY_DELETED.has(pack.status)) return { id, already_deleted: true };",
+    replacement: "",
+    tests: [T.v1Certificates, T.cloudflareProvider],
+  },
+  {
+    name: "writes.repeat-delete-404",
+    breaks:
+      "Repeating a DELETE of a certificate certgate already deleted answers 404 instead of already_deleted.",
+    file: "src/service/certificates.ts",
+    anchor: `        if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id))) {`,
+    replacement: `        if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id)) && false) {`,
+    tests: [T.v1Certificates],
+  },
+  {
+    name: "writes.body-limit-unchecked",
+    breaks: "A request body above MAX_BODY_BYTES is read in full and processed instead of answering 413.",
+    file: "src/validation.ts",
+    anchor: "    if (size > maxBytes) {",
+    replacement: "    if (size > Number.MAX_SAFE_INTEGER) {",
+    tests: [T.validation, "test/reliability/fuzz-bodies.test.ts"],
+  },
+  // --- providers: complete lists, reused details
+  {
+    name: "provider.cloudflare-lists-active-only",
+    breaks:
+      "Certgate lists a zone without status=all: pending, failed and expired packs vanish from lists and the monitor.",
+    file: "src/providers/cloudflare/client.ts",
+    anchor: `    const answer = await listCertificatePacks(ctx, zone, { status: "all", page, per_page: LIST_PAGE_SIZE });`,
+    replacement:
+      "    const answer = await listCertificatePacks(ctx, zone, { page, per_page: LIST_PAGE_SIZE });",
+    tests: [T.cloudflareProvider, T.v1List],
+  },
+  {
+    name: "provider.cloudflare-first-page-only",
+    breaks: "A zone with more than 50 packs is listed from its first page only.",
+    file: "src/providers/cloudflare/client.ts",
+    anchor: "      if (page >= totalPages) return packs;",
+    replacement: "      if (page >= 1) return packs;",
+    tests: [T.cloudflareProvider],
+  },
+  {
+    name: "provider.gjirafa-stale-detail-reused",
+    breaks:
+      "A Gjirafa certificate's detail is reused after its lastModified changed: a renewed expiry is never seen.",
+    file: "src/providers/gjirafa/enrich.ts",
+    anchor:
+      "  if (before.lastModified !== item.lastModified || before.certificateStatus !== item.certificateStatus)",
+    replacement: "  if (before.certificateStatus !== item.certificateStatus)",
+    tests: [T.gjirafaEnrich],
+  },
+  {
+    name: "provider.gjirafa-detail-failure-hidden",
+    breaks:
+      "A Gjirafa detail that fails (5xx) drops the certificate from the list instead of failing the load.",
+    file: "src/providers/gjirafa/enrich.ts",
+    anchor: `      if (isAppError(error) && error.code === "not_found") return { kept: false };`,
+    replacement: "      return { kept: false };",
+    tests: [T.gjirafaEnrich],
+  },
+  {
+    name: "lists.all-scopes-failing-is-200",
+    breaks: "When every scope of a unified list fails, the answer is an empty 200 instead of the failure.",
+    file: "src/routes/v1-lists.ts",
+    anchor:
+      "      if (answers.length > 0 && errors.length === answers.length && firstFailure && !firstFailure.ok) {",
+    replacement: "      if (answers.length < 0 && firstFailure && !firstFailure.ok) {",
+    tests: [T.v1List],
+  },
+  // --- monitor: report and alert delivery
+  {
+    name: "report.never-stale",
+    breaks:
+      "GET /v1/report never says stale, even when the monitor has not run for hours (a dead monitor looks healthy).",
+    file: "src/monitor/report-view.ts",
+    anchor: "  return now - Date.parse(finishedAt) > 2 * intervalMinutes * 60_000;",
+    replacement: "  return now - Date.parse(finishedAt) > 2 * intervalMinutes * 60_000 * 1_000;",
+    tests: [T.reportRoute],
+  },
+  {
+    name: "alerts.failed-delivery-dropped",
+    breaks:
+      "A digest that failed to deliver is dropped instead of kept for the next run: those alerts are lost.",
+    file: "src/monitor/alerts/digest.ts",
+    anchor: "      if (result.ok) {\n        report.delivered = true;",
+    replacement: "      if (result.ok || true) {\n        report.delivered = true;",
+    tests: [T.alerts],
+  },
+  {
+    name: "alerts.outbox-not-cleared",
+    breaks:
+      "The outbox is not cleared after a delivered digest: every later run sends the same alerts again.",
+    file: "src/monitor/alerts/digest.ts",
+    anchor: "        report.pending = 0;\n        queue = [];",
+    replacement: "        report.pending = 0;",
+    tests: [T.alerts],
   },
   // --- the native doors' filtering and paging
   {
