@@ -47,6 +47,7 @@ const T = {
   cloudflareProvider: "test/providers/cloudflare-provider.test.ts",
   noDoubleOrder: "test/routes/no-double-order.test.ts",
   cloudflareSdk: "test/routes/cloudflare-sdk.test.ts",
+  deletionsThroughDoors: "test/monitor/deletions-through-doors.test.ts",
   validation: "test/routes/validation.test.ts",
 } as const;
 
@@ -763,6 +764,24 @@ export const MUTATIONS: readonly Mutation[] = [
     anchor: `        if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id))) {`,
     replacement: `        if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id)) && false) {`,
     tests: [T.v1Certificates],
+  },
+  {
+    name: "writes.native-delete-unrecorded",
+    breaks:
+      "A delete through a native door is not recorded: the monitor reports it as a deletion made outside certgate.",
+    file: "src/service/certificates.ts",
+    anchor: "        if (deletedId) await recordDeletionSafely(ctx, target, deletedId);",
+    replacement: "",
+    tests: [T.deletionsThroughDoors],
+  },
+  {
+    name: "writes.unified-delete-unrecorded",
+    breaks:
+      "A delete through /v1 is not recorded: the monitor reports it as made outside certgate, and a repeat DELETE is a 404.",
+    file: "src/service/certificates.ts",
+    anchor: "      await recordDeletionSafely(ctx, target, id);\n      await afterWrite(ctx, target);",
+    replacement: "      await afterWrite(ctx, target);",
+    tests: [T.v1Certificates, T.deletionsThroughDoors],
   },
   {
     name: "writes.body-limit-unchecked",
