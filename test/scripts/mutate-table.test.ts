@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The mutation check's own rules (scripts/mutate): a mutation applies only where its anchor occurs
  * exactly once, and the table is well formed: unique names, a sentence of what breaks, test files
