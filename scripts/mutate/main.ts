@@ -14,7 +14,7 @@
  *   --keep     keep the temporary copies (their path is printed)
  *   --timeout  seconds per test run before it is stopped and counted as killed (default 600)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,25 +69,16 @@ const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min ${Math.round((ms
 function prepare(mutations: readonly Mutation[]): Map<Mutation, { text: string; original: string } | string> {
   const out = new Map<Mutation, { text: string; original: string } | string>();
   for (const m of mutations) {
-    let original: string;
-    try {
-      original = readFileSync(join(root, m.file), "utf8");
-    } catch {
+    if (!existsSync(join(root, m.file))) {
       out.set(m, `${m.file} does not exist`);
       continue;
     }
-    const missing = m.tests.filter((t) => {
-      try {
-        readFileSync(join(root, t));
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    const missing = m.tests.filter((t) => !existsSync(join(root, t)));
     if (missing.length > 0) {
       out.set(m, `test file missing: ${missing.join(", ")}`);
       continue;
     }
+    const original = readFileSync(join(root, m.file), "utf8");
     const applied = applyMutation(original, m);
     out.set(m, applied.ok ? { text: applied.text, original } : applied.reason);
   }
