@@ -35,6 +35,7 @@ describe("monitor budget, rotation and rate limits", () => {
     expect([...checkedAt.keys()].sort()).toEqual([...zones].sort());
     // The report tells each zone's coverage.
     const last = await h.run();
+    expect(last.scopes).toHaveLength(zones.length);
     expect(last.scopes.every((s) => s.last_checked_at !== null)).toBe(true);
     expect(last.scopes.filter((s) => s.outcome === "skipped_budget").length).toBeGreaterThan(0);
   });

@@ -43,6 +43,7 @@ describe("upstream faults through the provider", () => {
     const short = cloudflareSetup();
     short.sim.faults.once({ kind: "rate_limited", retryAfter: 2 });
     await expect(cf.quota(short.ctx, ZONE_A)).resolves.toMatchObject({ supported: true });
+    expect(short.sim.count(), "the 429, then the retry").toBe(2);
     const long = cloudflareSetup();
     long.sim.faults.add({ fault: { kind: "rate_limited", retryAfter: 300 } });
     const err = await failure(cf.quota(long.ctx, ZONE_A));

@@ -319,6 +319,7 @@ describe("reusing known details (previous list)", () => {
     const before = sim.count("GET", "/certificates/*");
     const { items: certs } = await gj.listAll(ctx, PROJECT_P, { previous: plain });
     expect(sim.count("GET", "/certificates/*") - before).toBe(3);
+    expect(certs).toHaveLength(3);
     expect(certs.every((c) => typeof c.notAfter === "string")).toBe(true);
   });
 });

@@ -12,12 +12,20 @@ import { createReliabilityGateway, type GatewayOptions, resetStorage } from "./h
 import { fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
 import { createTally } from "./tally";
 
-/** A KV namespace whose every call rejects, as in the 2025 KV outage (domain.md). */
-function failingKv(): KVNamespace {
+/** A KV namespace whose every call rejects, as in the 2025 KV outage; `calls` counts what it refused. */
+function failingKv(): KVNamespace & { calls: number } {
+  const kv = { calls: 0 };
   const fail = async () => {
+    kv.calls += 1;
     throw new Error("KV GET failed: 503 Service Unavailable");
   };
-  return { get: fail, put: fail, delete: fail, list: fail, getWithMetadata: fail } as unknown as KVNamespace;
+  return Object.assign(kv, {
+    get: fail,
+    put: fail,
+    delete: fail,
+    list: fail,
+    getWithMetadata: fail,
+  }) as unknown as KVNamespace & { calls: number };
 }
 
 /** A KV namespace whose calls never settle. */
@@ -48,27 +56,34 @@ describe("anomalies: storage failures, bursts, wrong-but-well-formed upstream an
   it.each(everyOperation)(
     "CACHE failing on every call: %s still answers from the upstream",
     async (_l, c) => {
-      const gw = createReliabilityGateway({ kv: { CACHE: failingKv() } });
+      const cache = failingKv();
+      const gw = createReliabilityGateway({ kv: { CACHE: cache } });
       const f = fixtureOf(gw, privateKey);
       const res = await gw.json(c.method, c.path(f), { key: KEYS.admin, body: c.body?.(f) });
       tally.counts.cases += 1;
       tally.counts.requests += 1;
       expect(res.status, res.text.slice(0, 300)).toBe(200);
       if (c.cachedList) expect(res.headers.get("x-cache")).toBe("MISS");
+      // Lists read and store, writes invalidate: each of those met the failing CACHE.
+      if (c.cachedList || !c.idempotent) expect(cache.calls, "CACHE was asked and failed").toBeGreaterThan(0);
     },
   );
 
   it.each(everyOperation)("STATE failing on every call: %s still answers", async (_l, c) => {
-    const gw = createReliabilityGateway({ kv: { STATE: failingKv() } });
+    const state = failingKv();
+    const gw = createReliabilityGateway({ kv: { STATE: state } });
     const f = fixtureOf(gw, privateKey);
     const res = await gw.json(c.method, c.path(f), { key: KEYS.admin, body: c.body?.(f) });
     tally.counts.cases += 1;
     tally.counts.requests += 1;
     expect(res.status, res.text.slice(0, 300)).toBe(200);
+    // A delete records itself for the monitor: that write met the failing STATE.
+    if (c.op.endsWith(".delete")) expect(state.calls, "STATE was asked and failed").toBeGreaterThan(0);
   });
 
   it("STATE failing: the report routes answer with the envelope, not a crash", async () => {
-    const gw = createReliabilityGateway({ kv: { STATE: failingKv() } });
+    const state = failingKv();
+    const gw = createReliabilityGateway({ kv: { STATE: state } });
     for (const [method, path] of [
       ["GET", "/v1/report"],
       ["POST", "/v1/report/run"],
@@ -81,6 +96,7 @@ describe("anomalies: storage failures, bursts, wrong-but-well-formed upstream an
       expect(`${method} ${res.status}`).toBe(`${method} 502`);
       expect(seen.code).toBe("upstream_unavailable");
     }
+    expect(state.calls).toBeGreaterThan(0);
   });
 
   it("CACHE hanging: a list answers once the KV timeout gives up, from the upstream", async () => {

@@ -19,6 +19,7 @@ import type { Scope } from "../../src/config";
 import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM } from "../auth/jwt";
 import { KEYS, type TestKey } from "../helpers/keys";
 import { familyOf, inspect } from "./envelope";
+import { reachedHandler } from "./fuzz-check";
 import { createReliabilityGateway, ORIGIN, REL_KEYS, type ReliabilityGateway, resetStorage } from "./harness";
 import { type Fixture, fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
 import { createTally } from "./tally";
@@ -258,6 +259,7 @@ describe("auth sweep: every route x every kind of credential", () => {
   });
 
   it.each(routes.map((r) => [r.method, r.pattern, r] as const))("%s %s", async (_m, _p, route) => {
+    let allowed = 0;
     for (const cred of CREDENTIALS) {
       const gw = createReliabilityGateway(
         cred.access
@@ -279,6 +281,9 @@ describe("auth sweep: every route x every kind of credential", () => {
       if (want === "allowed") {
         expect(res.status, label).not.toBe(401);
         expect(res.status, label).not.toBe(403);
+        // ... and the route's handler answered (the sweep's path reached the route it is about).
+        expect(reachedHandler(res.status, seen.code, seen.message), label).toBe(true);
+        allowed += 1;
         continue;
       }
       expect(res.status, label).toBe(want);
@@ -286,5 +291,7 @@ describe("auth sweep: every route x every kind of credential", () => {
       if (want === 401) expect(res.headers.get("www-authenticate"), label).toBe('Bearer realm="certgate"');
       expect(gw.upstreamCalls() - before, `${label}: no upstream call`).toBe(0);
     }
+    // Every route has credentials that get through (at least the admin key, the least key and Access admin).
+    expect(allowed).toBeGreaterThanOrEqual(3);
   });
 });

@@ -163,7 +163,7 @@ async function runFaultCase(scenario: FaultScenario, c: OperationCase, privateKe
   const gw = createReliabilityGateway(scenario.gateway);
   const f = fixtureOf(gw, privateKey);
   const sim = c.op.startsWith("cloudflare") ? gw.sims.cloudflare : gw.sims.gjirafa;
-  sim.faults.add({
+  const rule = sim.faults.add({
     method: c.upstream.method,
     path: c.upstream.path(f),
     fault: scenario.fault,
@@ -182,6 +182,12 @@ async function runFaultCase(scenario: FaultScenario, c: OperationCase, privateKe
   if (want.retryAfter) expect(res.headers.get("retry-after")).toBe(want.retryAfter);
   // Writes are sent exactly once, whatever happened to the answer: no second order or import.
   expect(upstreamCount(gw, c, f)).toBe(want.calls);
+  // The fault fired on every one of those requests (up to its `times`): a case whose fault never fired
+  // (a path that no longer matches, a request served elsewhere) would test the happy path instead.
+  const fired = sim.faults.rules().find((r) => r.id === rule)?.fired ?? 0;
+  expect(fired, `${scenario.name} fired on ${c.label}`).toBe(
+    Math.min(want.calls, scenario.times ?? Infinity),
+  );
   await assertStillServing(gw, c, f);
 }
 
@@ -262,15 +268,23 @@ describe("fault injection: every upstream operation, every front door", () => {
       expect(warm.status).toBe(200);
       expect(warm.headers.get("x-cache")).toBe("MISS");
       const sim = c.op.startsWith("cloudflare") ? gw.sims.cloudflare : gw.sims.gjirafa;
-      sim.faults.add({ method: "GET", path: c.upstream.path(f), fault: { kind: "status", status: 503 } });
+      const rule = sim.faults.add({
+        method: "GET",
+        path: c.upstream.path(f),
+        fault: { kind: "status", status: 503 },
+      });
+      const fired = () => sim.faults.rules().find((r) => r.id === rule)?.fired ?? 0;
       gw.clock.advance(120_000); // past CACHE_FRESH_SECONDS (60), inside CACHE_STALE_SECONDS (3600)
 
       const swr = await gw.json<{ result: unknown[] }>("GET", path, { key: KEYS.reader });
       expect(swr.status).toBe(200);
       expect(swr.headers.get("x-cache")).toBe("STALE");
+      expect(fired(), "the background refresh met the fault").toBeGreaterThan(0);
       const ids = (r: { result: unknown[] }) => r.result.map((x) => (x as { id: unknown }).id);
       expect(ids(swr.body)).toEqual(ids(warm.body));
+      expect(swr.body.result.length, "the stale copy has items").toBeGreaterThan(0);
 
+      const forcedBefore = fired();
       const forced = await gw.json<{ result: unknown[]; messages: string[] }>("GET", path, {
         key: KEYS.reader,
         headers: { "Cache-Control": "no-cache" },
@@ -278,6 +292,7 @@ describe("fault injection: every upstream operation, every front door", () => {
       expect(forced.status).toBe(200);
       expect(forced.headers.get("x-cache")).toBe("STALE");
       expect(ids(forced.body)).toEqual(ids(warm.body));
+      expect(fired(), "the no-cache read met the fault").toBeGreaterThan(forcedBefore);
       if (c.door === "unified") expect(forced.body.messages.join(" ")).toMatch(/served a cached copy/);
 
       gw.clock.advance(3_600_000); // past the stale window: the failure is the answer
@@ -300,7 +315,11 @@ describe("fault injection: every upstream operation, every front door", () => {
         provider === "cloudflare"
           ? `/zones/${f.zone}/ssl/certificate_packs`
           : `/projects/${f.project}/certificates`;
-      sim.faults.add({ method: "GET", path: upstreamPath, fault: { kind: "status", status: 500 } });
+      const rule = sim.faults.add({
+        method: "GET",
+        path: upstreamPath,
+        fault: { kind: "status", status: 500 },
+      });
       const res = await gw.json<{
         result: Array<{ provider: string }>;
         errors: Array<Record<string, unknown>>;
@@ -308,6 +327,7 @@ describe("fault injection: every upstream operation, every front door", () => {
       tally.counts.cases += 1;
       tally.counts.requests += 1;
       tally.counts.faults += gw.firedFaults();
+      expect(sim.faults.rules().find((r) => r.id === rule)?.fired, "the fault fired").toBeGreaterThan(0);
       expect(res.status).toBe(200);
       expect(res.body.errors).toHaveLength(1);
       expect(res.body.errors[0]).toMatchObject({

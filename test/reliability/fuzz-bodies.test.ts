@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bearer, KEYS } from "../helpers/keys";
-import { assertLogsClean, NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
+import { assertLogsClean, createReach, NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
 import { createReliabilityGateway, resetStorage } from "./harness";
 import { baseSecrets, createLeakDetector, type LeakDetector } from "./leaks";
 import {
@@ -155,17 +155,21 @@ describe("fuzz: JSON bodies, content types, hostile payloads", () => {
 
   it(`mutated bodies of every write route (seed ${SEED})`, async () => {
     const { gw, f } = setup();
+    const reach = createReach("mutated bodies");
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...bodyCases), mutation, async (c, m) => {
-        await send(gw, c, f, apply(c.body?.(f), m, key.pem));
+        reach.add(await send(gw, c, f, apply(c.body?.(f), m, key.pem)));
       }),
       { seed: SEED, numRuns: NUM_RUNS * 3 },
     );
     assertLogsClean(gw, leaks);
+    // Measured with SEED: every input reaches a handler, 15% pass validation and go upstream.
+    reach.expectAtLeast(0.9, 0.05);
   });
 
   it(`content types: anything but JSON is 415 where a body is read (seed ${SEED})`, async () => {
     const { gw, f } = setup();
+    const reach = createReach("content types");
     const type = fc.oneof(
       fc.constantFrom(
         "application/json",
@@ -192,16 +196,20 @@ describe("fuzz: JSON bodies, content types, hostile payloads", () => {
         async (c, t) => {
           const body = JSON.stringify(c.body?.(f) ?? { x: 1 });
           const answer = await send(gw, c, f, body, t);
+          reach.add(answer);
           if (readsBody(c) && !JSON_TYPE.test(t.trim())) expect(answer.status, `Content-Type ${t}`).toBe(415);
         },
       ),
       { seed: SEED, numRuns: NUM_RUNS },
     );
     assertLogsClean(gw, leaks);
+    // Measured with SEED: every input reaches a handler, half are JSON and go upstream.
+    reach.expectAtLeast(0.9, 0.2);
   });
 
   it(`raw bytes and broken JSON (seed ${SEED})`, async () => {
     const { gw, f } = setup();
+    const reach = createReach("raw bytes");
     const raw = fc.oneof(
       fc.uint8Array({ maxLength: 200 }),
       fc.string({ maxLength: 200 }),
@@ -210,11 +218,13 @@ describe("fuzz: JSON bodies, content types, hostile payloads", () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...bodyCases), raw, async (c, body) => {
-        await send(gw, c, f, body);
+        reach.add(await send(gw, c, f, body));
       }),
       { seed: SEED, numRuns: NUM_RUNS },
     );
     assertLogsClean(gw, leaks);
+    // Measured with SEED: every input reaches a handler, 5 of 200 are valid bodies that go upstream.
+    reach.expectAtLeast(0.9, 0.01);
   });
 
   // Hostile by construction: one of each, at the configured limit and beyond it.

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLOUDFLARE_TOKEN, SAMPLE_CERTIFICATE, SAMPLE_CHAIN } from "../../sandbox";
+import { LOG_BODY_LIMIT } from "../../src/upstream/request";
 import { KEYS } from "../helpers/keys";
 import { createReliabilityGateway, dumpKv, resetStorage, runtimeEnv } from "./harness";
 import { baseSecrets, createLeakDetector, headerText } from "./leaks";
@@ -185,9 +186,30 @@ describe("secret leak sweep after a full scenario", () => {
         `${kv.length} KV values, ${alerts.length} alert deliveries`,
     );
 
-    // The sweep looked at real material: KV holds lists and monitor state, and the detector finds the
-    // secrets where they legitimately are (what the simulators received).
-    expect(kv.length).toBeGreaterThan(0);
+    // The sweep looked at real material in every place it scans: a sweep of empty lists passes anything.
+    expect(answers.length, "answers swept").toBeGreaterThanOrEqual(OPERATION_CASES.length + misplaced.length);
+    const events = new Set(gw.deps.logs.map((r) => String(r.event)));
+    for (const event of ["request", "upstream_call", "monitor_run"]) {
+      expect(events.has(event), `log records of ${event} swept`).toBe(true);
+    }
+    // Upstream failures logged with their (redacted) bodies: where an echoed secret would land.
+    expect(
+      gw.deps.logs.filter((r) => r.event === "upstream_call" && typeof r.body === "string").length,
+      "failed upstream calls logged with a body",
+    ).toBeGreaterThan(0);
+    expect(gw.firedFaults(), "the injected faults fired").toBeGreaterThanOrEqual(7);
+    const cache = await dumpKv(runtimeEnv.CACHE);
+    const state = await dumpKv(runtimeEnv.STATE);
+    expect(cache.length, "CACHE values swept").toBeGreaterThan(0);
+    expect(state.length, "STATE values swept").toBeGreaterThan(0);
+    for (const channel of ["/hook", "/slack"]) {
+      expect(
+        alerts.filter((a) => a.url.endsWith(channel)).length,
+        `alert deliveries to ${channel} swept`,
+      ).toBeGreaterThan(0);
+    }
+    expect(alerts.every((a) => a.body.length > 0)).toBe(true);
+    // And the detector finds the secrets where they legitimately are (what the simulators received).
     expect(leaks.find(JSON.stringify(gw.sims.cloudflare.calls()))).not.toBeNull();
     expect(leaks.find(JSON.stringify(gw.sims.gjirafa.calls().map((c) => c.body)))).toMatch(/private key/);
     // Callers' credentials stop at certgate: no API key ever reaches an upstream.
@@ -195,5 +217,44 @@ describe("secret leak sweep after a full scenario", () => {
       [...gw.sims.cloudflare.calls(), ...gw.sims.gjirafa.calls()].map((c) => c.headers),
     );
     for (const k of Object.values(KEYS)) expect(upstreamHeaders).not.toContain(k.key);
+  });
+
+  it("a secret cut by the log's 2 KiB body excerpt leaves no piece of itself in the log", async () => {
+    // An upstream error page that echoes certgate's token right where the excerpt ends.
+    const gw = createReliabilityGateway({
+      upstream: async (provider, _request, next) => {
+        if (provider !== "cloudflare") return next();
+        // "<html>" and filler end 12 characters before the limit: the token starts inside the excerpt.
+        const page = `<html>${"x".repeat(LOG_BODY_LIMIT - 6 - 12)}${DEMO_CLOUDFLARE_TOKEN} refused</html>`;
+        return new Response(page, { status: 503, headers: { "content-type": "text/html" } });
+      },
+    });
+    const f = fixtureOf(gw, keys.rsa.pem);
+    const res = await gw.json("GET", `/v1/certificates/cloudflare:${f.zone}:${f.activePack}`, {
+      key: KEYS.reader,
+    });
+    expect(res.status).toBe(502);
+    const bodies = gw.deps.logs.filter((r) => r.event === "upstream_call" && typeof r.body === "string");
+    expect(bodies.length, "the failures were logged with their bodies").toBeGreaterThan(0);
+    const logged = JSON.stringify(gw.deps.logs);
+    expect(logged).not.toContain(DEMO_CLOUDFLARE_TOKEN.slice(0, 12));
+    expect(res.text).not.toContain(DEMO_CLOUDFLARE_TOKEN.slice(0, 12));
+  });
+
+  // (The 404 for an unknown route repeats the path to the caller who sent it; the log is what others read.)
+  it("an API key pasted into a URL path never reaches the log", async () => {
+    const gw = createReliabilityGateway();
+    const paths = [
+      `/v1/certificates/${KEYS.admin.key}`,
+      `/v1/no-such-route/${KEYS.admin.key}`,
+      `/gjirafa/api/v1/projects/${KEYS.admin.key}/certificates`,
+    ];
+    for (const path of paths) {
+      const res = await gw.json("GET", path, { key: KEYS.reader });
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+    }
+    const requests = gw.deps.logs.filter((r) => r.event === "request");
+    expect(requests).toHaveLength(paths.length);
+    expect(JSON.stringify(gw.deps.logs)).not.toContain(KEYS.admin.key);
   });
 });

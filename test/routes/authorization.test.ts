@@ -3,6 +3,7 @@
  * zone's packs, and gets 403 (never 404) for other zones, unmanaged zones and the project, with one
  * message whether the pack exists or not, before anything goes upstream. Scopes and keys checked too.
  */
+import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SAMPLE_CERTIFICATE, SAMPLE_CHAIN, SAMPLE_PRIVATE_KEY } from "../../sandbox";
 import { FORBIDDEN_RESOURCE_MESSAGE } from "../../src/auth/authorize";
@@ -125,6 +126,7 @@ describe("a key limited to one zone", () => {
     );
     const quotas = await gw.json<V4Envelope<Quota[]>>("GET", "/v1/quotas", { key: limited });
     expect(quotas.body.result.map((q) => q.scope.id)).toEqual([EXAMPLE]);
+    expect(gw.sims.cloudflare.calls().length).toBeGreaterThan(0);
     expect(gw.sims.cloudflare.calls().every((c) => c.path.includes(EXAMPLE))).toBe(true);
     expect(gw.sims.gjirafa.count()).toBe(0);
   });
@@ -220,5 +222,30 @@ describe("scopes and keys", () => {
       }
     }
     expect(upstreamCalls(gw)).toBe(0);
+  });
+});
+
+describe("allowlists compare ids case-insensitively", () => {
+  it("a key whose entry names its project in upper case reaches that project, and only it", async () => {
+    const plain = `cg_test_upper_case_project_${"u".repeat(24)}`;
+    const entry = {
+      name: "upper-case-project",
+      sha256: createHash("sha256").update(plain).digest("hex"),
+      scopes: ["certificates:read"],
+      zones: [],
+      projects: [PROJECT.toUpperCase()],
+    };
+    const gw = gateway({
+      API_KEYS: JSON.stringify([...Object.values(ROUTE_KEYS).map((k) => k.entry), entry]),
+    });
+    const key = { key: plain, entry };
+    const list = await gw.json<V4Envelope<Certificate[]>>("GET", "/v1/certificates", { key });
+    expect(list.status).toBe(200);
+    expect(list.body.errors).toEqual([]);
+    const ids = list.body.result.map((c) => c.id);
+    expect(ids.length).toBe(gw.sims.gjirafa.certificates(PROJECT).length);
+    expect(ids.every((id) => id.startsWith(`gjirafa:${PROJECT}:`))).toBe(true);
+    expect((await gw.call("GET", gjCerts(), { key })).status).toBe(200);
+    expect((await gw.call("GET", `${cfPacks()}?status=all`, { key })).status).toBe(403);
   });
 });

@@ -67,6 +67,7 @@ describe("the official cloudflare SDK against certgate", () => {
       // Its extra headers reached certgate and broke nothing; certgate's own token went upstream.
       expect(seen[0]?.headers["x-stainless-lang"]).toBe("js");
       expect(seen[0]?.headers["api-version"]).toBeDefined();
+      expect(gw.sims.cloudflare.calls().length).toBeGreaterThan(0);
       for (const call of gw.sims.cloudflare.calls()) {
         expect(call.headers.authorization).toBe(`Bearer ${DEMO_CLOUDFLARE_TOKEN}`);
         expect(Object.keys(call.headers).filter((h) => h.startsWith("x-stainless"))).toEqual([]);

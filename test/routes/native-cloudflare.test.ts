@@ -35,6 +35,7 @@ describe("native Cloudflare: list", () => {
         .map((p) => p.id)
         .sort(),
     );
+    expect(active.body.result.length).toBeGreaterThan(0);
     expect(active.body.result.every((p) => p.status === "active")).toBe(true);
     const everything = await gw.json<V4Envelope<Wire[]>>("GET", `${cfPacks()}?status=all`, { key: writer });
     expect(everything.body.result.map((p) => p.id).sort()).toEqual(all.map((p) => p.id).sort());

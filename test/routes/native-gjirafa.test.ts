@@ -195,6 +195,7 @@ describe("native Gjirafa: credentials and routing", () => {
     ] as const) {
       expect((await gw.call(method, path, { headers, body })).status, `${method} ${path}`).toBe(200);
     }
+    expect(gw.sims.gjirafa.calls().length).toBeGreaterThanOrEqual(3);
     for (const call of gw.sims.gjirafa.calls()) {
       expect(call.headers["x-api-key"]).toBe(DEMO_GJIRAFA_API_KEY);
       expect(call.headers.authorization).toBeUndefined();
@@ -241,6 +242,7 @@ describe("native Gjirafa: credentials and routing", () => {
       const gw = gateway();
       const res = await gw.json<GjEnvelope>("GET", path, { key: writer });
       expect(res.status).toBe(404);
+      expect(res.body.errors.length).toBeGreaterThan(0);
       expect(res.body.errors.every((e) => typeof e === "string")).toBe(true);
       expect(upstreamCalls(gw)).toBe(0);
     },

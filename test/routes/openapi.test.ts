@@ -70,6 +70,7 @@ describe("OpenAPI document and docs page", () => {
         "CreateCertificate",
       ]),
     );
+    expect(refsOf(doc).length).toBeGreaterThan(0);
     for (const ref of refsOf(doc)) {
       expect(ref.startsWith("#/components/schemas/"), ref).toBe(true);
       expect(names, ref).toContain(ref.slice("#/components/schemas/".length));

@@ -127,6 +127,29 @@ describe("POST /v1/certificates and /import", () => {
     expect(text).not.toContain("PRIVATE KEY");
   });
 
+  it.each([
+    ["an encrypted key", "ENCRYPTED PRIVATE KEY", "must be an unencrypted private key"],
+    ["a public key", "PUBLIC KEY", "must be a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block"],
+  ])(
+    "refuses %s as private_key with a 400 that says why, before any upstream call",
+    async (_n, label, why) => {
+      const gw = gateway();
+      const body = SAMPLE_PRIVATE_KEY.replace(/-----(BEGIN|END) [A-Z ]+-----/g, "").trim();
+      const key = `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+      const res = await gw.json<V4Envelope>("POST", "/v1/certificates/import", {
+        key: writer,
+        body: { ...IMPORT, private_key: key },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0]).toMatchObject({
+        code: "validation_failed",
+        fields: [{ path: "body.private_key", message: why }],
+      });
+      expect(JSON.stringify(res.body)).not.toContain(body.slice(0, 40));
+      expect(upstreamCalls(gw)).toBe(0);
+    },
+  );
+
   it("refuses to import into Cloudflare with 422 not_supported_by_provider, before any upstream call", async () => {
     const gw = gateway();
     const { project: _p, ...rest } = IMPORT;

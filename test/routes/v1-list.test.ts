@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Certificate, Quota } from "../../src/model/certificate";
-import { clearKv, EXAMPLE, gateway, LAB, PROJECT, ROUTE_KEYS, SHOP, type V4Envelope } from "./helpers";
+import { BASIC, clearKv, EXAMPLE, gateway, LAB, PROJECT, ROUTE_KEYS, SHOP, type V4Envelope } from "./helpers";
 
 const reader = ROUTE_KEYS.reader;
 beforeEach(clearKv);
@@ -94,6 +94,7 @@ describe("GET /v1/certificates", () => {
     const total = whole.body.result.length;
     const seen: string[] = [];
     const pages = Math.ceil(total / 4);
+    expect(pages, "enough certificates for several pages").toBeGreaterThan(2);
     for (let page = 1; page <= pages + 1; page++) {
       const res = await gw.json<List>("GET", `/v1/certificates?per_page=4&page=${page}`, { key: reader });
       expect(res.body.result_info).toEqual({
@@ -111,11 +112,14 @@ describe("GET /v1/certificates", () => {
   it("include=raw adds the provider's own object; without it there is none", async () => {
     const gw = gateway();
     const raw = await gw.json<List>("GET", "/v1/certificates?per_page=200&include=raw", { key: reader });
+    const { packs, certs } = demoTotals(gw);
+    expect(raw.body.result).toHaveLength(packs + certs);
     for (const cert of raw.body.result) {
       const wire = cert.raw as { id: string | number };
       expect(cert.id.endsWith(`:${wire.id}`)).toBe(true);
     }
     const plain = await gw.json<List>("GET", "/v1/certificates?per_page=5", { key: reader });
+    expect(plain.body.result).toHaveLength(5);
     expect(plain.body.result.every((c) => !("raw" in c))).toBe(true);
   });
 
@@ -197,6 +201,8 @@ describe("GET /v1/quotas", () => {
     const partial = await gw.json<V4Envelope<Quota[]>>("GET", "/v1/quotas", { key: reader });
     expect(partial.status).toBe(200);
     expect(partial.body.errors).toEqual([expect.objectContaining({ provider: "cloudflare", scope: LAB })]);
-    expect(partial.body.result.some((q) => q.scope.id === LAB)).toBe(false);
+    expect(partial.body.result.map((q) => q.scope.id).sort()).toEqual(
+      [EXAMPLE, SHOP, BASIC, PROJECT].filter((id) => id !== LAB).sort(),
+    );
   });
 });

@@ -256,6 +256,7 @@ describe("normalized Gjirafa certificates", () => {
     const list = await gw.json<V4Envelope<Certificate[]>>("GET", "/v1/certificates?provider=gjirafa", {
       key: reader,
     });
+    expect(list.body.result.length).toBeGreaterThan(0);
     for (const item of list.body.result) {
       const one = await getCert(gw, item.id);
       expect([item.hosts, item.status, item.provider_status, item.type]).toEqual([

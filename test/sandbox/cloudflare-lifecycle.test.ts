@@ -71,6 +71,7 @@ describe("pack lifecycle on the clock", () => {
     h.clock.advance(30 * DAY);
     const expired = await statusAfter(h, ordered.id);
     expect(expired.status).toBe("expired");
+    expect(expired.certificates).toHaveLength(2);
     expect(expired.certificates.every((c) => c.status === "expired")).toBe(true);
   });
 

@@ -1,0 +1,912 @@
+/**
+ * The mutation table of `npm run mutate` (main.ts): small, realistic bugs, each with the test files
+ * that must catch it. Every entry must be KILLED: a survivor means a missing test (write it), never an
+ * entry to delete. A STALE entry (anchor not found exactly once) means the code moved: update the anchor.
+ *
+ * Adding one: copy an entry, say what it breaks, pick an anchor that occurs once in the file (include
+ * enough of the line), give the replacement and the test files that should fail. `npm run mutate --
+ * <name>` runs just that one; `npm run mutate -- --check` verifies every anchor in seconds.
+ * Entries are grouped by area; the name's first part is the area, so `npm run mutate -- cache.` runs one.
+ */
+import type { Mutation } from "./types";
+
+/** Test files several areas rely on. */
+const T = {
+  readAfterWrite: "test/routes/read-after-write.test.ts",
+  apiKeys: "test/auth/api-keys.test.ts",
+  accessJwt: "test/auth/access-jwt.test.ts",
+  accessJwks: "test/auth/access-jwks.test.ts",
+  authRoutes: "test/auth/routes.test.ts",
+  authorization: "test/routes/authorization.test.ts",
+  authSweep: "test/reliability/auth-sweep.test.ts",
+  cacheRead: "test/cache/read.test.ts",
+  cacheCoalesce: "test/cache/coalesce.test.ts",
+  cacheInvalidate: "test/cache/invalidate.test.ts",
+  cacheHeaders: "test/cache/headers.test.ts",
+  retries: "test/upstream/retries.test.ts",
+  errorTable: "test/upstream/error-table.test.ts",
+  upstreamLogging: "test/upstream/logging.test.ts",
+  faults: "test/reliability/faults.test.ts",
+  redact: "test/redact.test.ts",
+  secrets: "test/reliability/secrets.test.ts",
+  gjirafaImport: "test/providers/gjirafa-import.test.ts",
+  gjirafaPem: "test/providers/gjirafa-pem.test.ts",
+  alerts: "test/monitor/alerts.test.ts",
+  checks: "test/monitor/checks.test.ts",
+  budget: "test/monitor/budget.test.ts",
+  budgetLarge: "test/monitor/budget-large-scope.test.ts",
+  monitorSandbox: "test/monitor/sandbox.test.ts",
+  plan: "test/monitor/plan.test.ts",
+  remediation: "test/monitor/remediation.test.ts",
+  reportRoute: "test/monitor/report-route.test.ts",
+  nativeCloudflare: "test/routes/native-cloudflare.test.ts",
+  nativeGjirafa: "test/routes/native-gjirafa.test.ts",
+  v1List: "test/routes/v1-list.test.ts",
+  v1Certificates: "test/routes/v1-certificates.test.ts",
+  gjirafaEnrich: "test/providers/gjirafa-enrich.test.ts",
+  cloudflareProvider: "test/providers/cloudflare-provider.test.ts",
+  noDoubleOrder: "test/routes/no-double-order.test.ts",
+  cloudflareSdk: "test/routes/cloudflare-sdk.test.ts",
+  deletionsThroughDoors: "test/monitor/deletions-through-doors.test.ts",
+  validation: "test/routes/validation.test.ts",
+} as const;
+
+export const MUTATIONS: readonly Mutation[] = [
+  // --- authentication: API keys
+  {
+    name: "auth.any-key-matches",
+    breaks:
+      "Every well-formed certgate key authenticates as the first configured entry: unknown keys get in.",
+    file: "src/auth/api-keys.ts",
+    anchor: "    if (same && found === undefined) found = entry;",
+    replacement: "    if (found === undefined) found = entry;",
+    tests: [T.apiKeys, T.authRoutes],
+  },
+  {
+    name: "auth.digest-compare-short",
+    breaks: "The key digest comparison skips its last byte: a key whose digest differs only there gets in.",
+    file: "src/auth/api-keys.ts",
+    anchor: "  for (let i = 0; i < n; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);",
+    replacement: "  for (let i = 0; i < n - 1; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);",
+    tests: [T.apiKeys],
+  },
+  {
+    name: "auth.bearer-scheme-unchecked",
+    breaks:
+      "Any Authorization scheme (Basic, Token, ...) is read as a certgate key instead of being refused.",
+    file: "src/auth/api-keys.ts",
+    anchor: "const BEARER = /^Bearer +(\\S+) *$/i;",
+    replacement: "const BEARER = /^\\S+ +(\\S+) *$/i;",
+    tests: [T.apiKeys],
+  },
+  {
+    name: "auth.conflicting-key-headers-accepted",
+    breaks:
+      "Authorization and X-API-Key carrying different keys are accepted (the Bearer one wins) instead of a 401.",
+    file: "src/auth/api-keys.ts",
+    anchor: "fromAuthorization !== undefined && fromHeader !== undefined && fromAuthorization !== fromHeader",
+    replacement:
+      "fromAuthorization !== undefined && fromHeader !== undefined && fromAuthorization === fromHeader && false",
+    tests: [T.apiKeys, T.authSweep],
+  },
+  // --- authentication: Cloudflare Access tokens
+  {
+    name: "access.expiry-unchecked",
+    breaks: "An expired Cloudflare Access token is accepted.",
+    file: "src/auth/access-jwt.ts",
+    anchor: `  if (now > c.exp + CLOCK_SKEW_SECONDS) throw invalid("expired");`,
+    replacement: "",
+    tests: [T.accessJwt],
+  },
+  {
+    name: "access.audience-unchecked",
+    breaks: "An Access token minted for another application (wrong aud) is accepted.",
+    file: "src/auth/access-jwt.ts",
+    anchor: `  if (!audiences.includes(settings.audience)) throw invalid("wrong audience");`,
+    replacement: "",
+    tests: [T.accessJwt],
+  },
+  {
+    name: "access.issuer-unchecked",
+    breaks: "An Access token issued by another team domain is accepted.",
+    file: "src/auth/access-jwt.ts",
+    anchor: `  if (c.iss !== settings.teamDomain) throw invalid("wrong issuer");`,
+    replacement: "",
+    tests: [T.accessJwt],
+  },
+  {
+    name: "access.signature-unchecked",
+    breaks: "An Access token with a forged signature is accepted (the signature check result is ignored).",
+    file: "src/auth/access-jwt.ts",
+    anchor: `  if (!valid) throw invalid("bad signature");`,
+    replacement: "",
+    tests: [T.accessJwt],
+  },
+  {
+    name: "access.not-before-unchecked",
+    breaks: "An Access token that is not valid yet (nbf in the future) is accepted.",
+    file: "src/auth/access-jwt.ts",
+    anchor: `  if (c.nbf !== undefined && now < c.nbf - CLOCK_SKEW_SECONDS) throw invalid("not yet valid");`,
+    replacement: "",
+    tests: [T.accessJwt],
+  },
+  {
+    name: "access.rule-fields-ored",
+    breaks:
+      "An Access rule naming an email AND a group matches on the email alone (rules get wider, not narrower).",
+    file: "src/auth/access-rules.ts",
+    anchor: "  if (rule.group !== undefined && !id.groups.includes(rule.group)) return false;",
+    replacement: "",
+    tests: [T.accessJwt],
+  },
+  {
+    name: "access.jwks-refetch-unthrottled",
+    breaks:
+      "Every token with an unknown kid fetches the team's JWKS again: forged kids become a fetch storm.",
+    file: "src/auth/jwks.ts",
+    anchor: "    if (entry.lastAttemptAt !== null && now - entry.lastAttemptAt < minRefetchMs) {",
+    replacement: "    if (entry.lastAttemptAt !== null && now - entry.lastAttemptAt < 0) {",
+    tests: [T.accessJwks],
+  },
+  // --- authorization: scopes, zone/project allowlists, 403 before 404
+  {
+    name: "authz.admin-not-implied",
+    breaks: "The admin scope no longer implies the other scopes: an admin key gets 403 on reads and writes.",
+    file: "src/auth/authorize.ts",
+    anchor: `  return p.scopes.has(scope) || p.scopes.has("admin");`,
+    replacement: "  return p.scopes.has(scope);",
+    tests: ["test/auth/authorize.test.ts", T.authRoutes],
+  },
+  {
+    name: "authz.scope-check-skipped",
+    breaks: "Routes stop checking the key's scope: a read-only key can order, delete and run the monitor.",
+    file: "src/auth/authorize.ts",
+    anchor: "    assertScope(currentPrincipal(c), scope);\n",
+    replacement: "    currentPrincipal(c);\n",
+    tests: [T.authorization, T.authRoutes],
+  },
+  {
+    name: "authz.zone-allowlist-ignored",
+    breaks: "A key limited to some zones may read and write every zone.",
+    file: "src/auth/authorize.ts",
+    anchor: `  return p.zones === "*" || p.zones.has(zoneId.toLowerCase());`,
+    replacement: "  return true;",
+    tests: [T.authorization, T.apiKeys],
+  },
+  {
+    name: "authz.project-allowlist-ignored",
+    breaks: "A key limited to some Gjirafa projects may read and write every project.",
+    file: "src/auth/authorize.ts",
+    anchor: `  return p.projects === "*" || p.projects.has(projectId.toLowerCase());`,
+    replacement: "  return true;",
+    tests: [T.authorization, T.apiKeys],
+  },
+  {
+    name: "authz.allowlist-case-sensitive",
+    breaks: "A key whose API_KEYS entry names a project uuid in upper case is refused its own project.",
+    file: "src/auth/principal.ts",
+    anchor: "      all.add(id.toLowerCase());",
+    replacement: "      all.add(id);",
+    tests: [T.authorization],
+  },
+  {
+    name: "authz.404-before-403",
+    breaks:
+      "An unmanaged zone answers 404 before the caller's allowlist is checked: a 403 starts revealing which zones exist.",
+    file: "src/service/certificates.ts",
+    anchor:
+      "    assertAllowed(ctx.principal, { kind: provider.scopeKind, id: target.scope });\n    const managed =\n      provider.isConfigured(ctx.config) && provider.configuredScopes(ctx.config).includes(target.scope);\n    if (!managed) {",
+    replacement:
+      "    const managed =\n      provider.isConfigured(ctx.config) && provider.configuredScopes(ctx.config).includes(target.scope);\n    if (managed) assertAllowed(ctx.principal, { kind: provider.scopeKind, id: target.scope });\n    if (!managed) {",
+    tests: [T.apiKeys, T.authorization],
+  },
+  {
+    name: "authz.unmanaged-zone-served",
+    breaks: "A zone the key may see but certgate does not manage is sent upstream instead of answering 404.",
+    file: "src/service/certificates.ts",
+    anchor: '    if (!managed) {\n      throw new AppError(\n        "not_found",',
+    replacement: '    if (!managed && false) {\n      throw new AppError(\n        "not_found",',
+    tests: [T.v1Certificates, T.authorization],
+  },
+  {
+    name: "authz.list-shows-other-zones",
+    breaks: "The unified list includes zones and projects outside the caller's allowlist.",
+    file: "src/service/certificates.ts",
+    anchor: "        if (allowsScopeRef(ctx.principal, { kind: provider.scopeKind, id: scope })) {",
+    replacement:
+      "        if (allowsScopeRef(ctx.principal, { kind: provider.scopeKind, id: scope }) || true) {",
+    tests: [T.authorization],
+  },
+  {
+    name: "authz.report-not-filtered",
+    breaks: "GET /v1/report shows a zone-limited caller the scopes and problems of every zone.",
+    file: "src/monitor/report-view.ts",
+    anchor:
+      '  const sees = (ref: { kind: "zone" | "project"; id: string }) => allowsScopeRef(principal, ref);',
+    replacement: '  const sees = (_ref: { kind: "zone" | "project"; id: string }) => true;',
+    tests: [T.reportRoute],
+  },
+  // --- cache freshness, stale-while-revalidate, stale-if-error, bypass, coalescing
+  {
+    name: "cache.fresh-window-off-by-one",
+    breaks:
+      "An entry exactly at the end of its fresh window is still a HIT (the boundary moves by a second).",
+    file: "src/cache/list-cache.ts",
+    anchor: '        if (age < ctx.windows.freshSeconds * 1000) return result(ctx, entry, "HIT");',
+    replacement: '        if (age <= ctx.windows.freshSeconds * 1000) return result(ctx, entry, "HIT");',
+    tests: [T.cacheRead],
+  },
+  {
+    name: "cache.stale-served-as-hit",
+    breaks: "A list past its fresh window is served as HIT, without a background refresh.",
+    file: "src/cache/list-cache.ts",
+    anchor: '        if (age < ctx.windows.freshSeconds * 1000) return result(ctx, entry, "HIT");',
+    replacement: '        if (age < ctx.windows.staleSeconds * 1000) return result(ctx, entry, "HIT");',
+    tests: [T.cacheRead, T.nativeCloudflare],
+  },
+  {
+    name: "cache.stale-window-unbounded",
+    breaks: "A cached list of any age is served STALE; the stale window never ends.",
+    file: "src/cache/list-cache.ts",
+    anchor:
+      '        if (age < ctx.windows.staleSeconds * 1000) {\n          return result(ctx, entry, "STALE", refreshInBackground(ctx, k, request));',
+    replacement:
+      '        if (age >= 0) {\n          return result(ctx, entry, "STALE", refreshInBackground(ctx, k, request));',
+    tests: [T.cacheRead],
+  },
+  {
+    name: "cache.no-background-refresh",
+    breaks: "A STALE read never refreshes the list: it stays stale until the stale window ends.",
+    file: "src/cache/list-cache.ts",
+    anchor: "    if (!failure || ctx.deps.now() >= failure.retryAt) {",
+    replacement: "    if (false) {",
+    tests: [T.cacheRead, T.cacheCoalesce],
+  },
+  {
+    name: "cache.stale-if-error-off",
+    breaks:
+      "When the upstream fails, the stale copy is not served: the caller gets the error although a copy exists.",
+    file: "src/cache/list-cache.ts",
+    anchor: "    if (entry && ageMs(ctx, entry) < ctx.windows.staleSeconds * 1000) {",
+    replacement: "    if (entry && ageMs(ctx, entry) < 0) {",
+    tests: [T.cacheRead, T.faults],
+  },
+  {
+    name: "cache.stale-if-error-unbounded",
+    breaks: "When the upstream fails, a copy older than the stale window is served instead of the error.",
+    file: "src/cache/list-cache.ts",
+    anchor: "    if (entry && ageMs(ctx, entry) < ctx.windows.staleSeconds * 1000) {",
+    replacement: "    if (entry) {",
+    tests: [T.cacheRead, T.faults],
+  },
+  {
+    name: "cache.bypass-ignored",
+    breaks: "Cache-Control: no-cache is ignored: the caller gets the cached list instead of the origin's.",
+    file: "src/cache/list-cache.ts",
+    anchor: "      if (request.bypass) {\n        try {",
+    replacement: "      if (request.bypass && false) {\n        try {",
+    tests: [T.cacheRead, T.nativeCloudflare],
+  },
+  {
+    name: "cache.no-coalescing",
+    breaks: "Concurrent misses of one scope each go upstream instead of sharing one load.",
+    file: "src/cache/list-cache.ts",
+    anchor: "    if (current && current.generation === generation && !(request.bypass && current.loaded)) {",
+    replacement: "    if (false) {",
+    tests: [T.cacheCoalesce],
+  },
+  {
+    name: "cache.errors-cached",
+    breaks:
+      "A failed load is remembered: later reads get the old failure instead of trying the upstream again.",
+    file: "src/cache/list-cache.ts",
+    anchor: "        if (inflight.get(k) === flight) inflight.delete(k);",
+    replacement: "        if (inflight.get(k) === flight && flight.loaded) inflight.delete(k);",
+    tests: [T.cacheCoalesce, T.cacheRead],
+  },
+  {
+    name: "cache.no-cache-header-parsing",
+    breaks:
+      "Pragma: no-cache is honoured even when Cache-Control is present (RFC 9111 §5.4 says it must not be).",
+    file: "src/cache/headers.ts",
+    anchor: '  if (cacheControl !== null) return directives(cacheControl).has("no-cache");',
+    replacement: '  if (cacheControl !== null && directives(cacheControl).has("no-cache")) return true;',
+    tests: [T.cacheHeaders],
+  },
+  // --- invalidation after every kind of write
+  {
+    name: "invalidation.quota-kept-after-write",
+    breaks:
+      "A write leaves the zone's cached quota in place: `used` is stale (a cache hit) after an order or delete.",
+    file: "src/service/certificates.ts",
+    anchor: `      cache.invalidate(cacheContext(ctx), { ...target, kind: "quota" }),\n`,
+    replacement: "",
+    tests: [T.readAfterWrite],
+  },
+  {
+    name: "invalidation.list-kept-after-write",
+    breaks: "Orders, creates, imports, updates and validations leave the scope's cached list in place.",
+    file: "src/service/certificates.ts",
+    anchor: `      cache.invalidate(cacheContext(ctx), { ...target, kind: "list" }),\n`,
+    replacement: "",
+    tests: [T.readAfterWrite],
+  },
+  {
+    name: "invalidation.unified-delete-skips-invalidation",
+    breaks:
+      "DELETE /v1/certificates/{id} does not invalidate: the deleted certificate is still listed from the cache.",
+    file: "src/service/certificates.ts",
+    anchor: "      await recordDeletionSafely(ctx, target, id);\n      await afterWrite(ctx, target);\n",
+    replacement: "      await recordDeletionSafely(ctx, target, id);\n",
+    tests: [T.readAfterWrite],
+  },
+  {
+    name: "invalidation.native-writes-skip-invalidation",
+    breaks:
+      "Writes through the native doors (order, PATCH, DELETE, Gjirafa writes) do not invalidate the list or quota.",
+    file: "src/service/certificates.ts",
+    anchor: "      if (!effect.write) {",
+    replacement: "      if (true) {",
+    tests: [T.readAfterWrite],
+  },
+  {
+    name: "invalidation.in-flight-load-survives",
+    breaks:
+      "A list load that started before a write is shared with reads after the write and stored over the invalidation.",
+    file: "src/cache/list-cache.ts",
+    anchor: "      generations.set(k, generationOf(k) + 1);",
+    replacement: "      generations.set(k, generationOf(k));",
+    tests: [T.cacheInvalidate],
+  },
+  {
+    name: "invalidation.isolate-serves-old-entry",
+    breaks:
+      "After a failed KV delete (or another isolate's late store), this isolate serves the pre-write list again.",
+    file: "src/cache/list-cache.ts",
+    anchor:
+      "  const isInvalidated = (k: string, fetchedAt: number) => fetchedAt < (invalidatedAt.get(k) ?? -1);",
+    replacement: "  const isInvalidated = (_k: string, _fetchedAt: number) => false;",
+    tests: [T.cacheInvalidate],
+  },
+  // --- retries, Retry-After, deadlines
+  {
+    name: "retry.post-retried",
+    breaks: "A POST marked idempotent is retried after a 5xx: a lost answer can order or import twice.",
+    file: "src/upstream/request.ts",
+    anchor: `  const retryable = req.idempotent && req.method !== "POST";`,
+    replacement: "  const retryable = req.idempotent;",
+    tests: [T.retries],
+  },
+  {
+    name: "retry.writes-marked-idempotent",
+    breaks:
+      "The Cloudflare client marks PATCH and DELETE (and POST) retryable: a write is sent again on a 5xx.",
+    file: "src/providers/cloudflare/client.ts",
+    anchor: `    idempotent: method === "GET",`,
+    replacement: "    idempotent: true,",
+    tests: [T.faults, T.retries],
+  },
+  {
+    name: "retry.gjirafa-writes-marked-idempotent",
+    breaks:
+      "The Gjirafa client marks PUT and DELETE retryable: a validation or delete is sent again on a 5xx.",
+    file: "src/providers/gjirafa/client.ts",
+    anchor: `    idempotent: method === "GET",`,
+    replacement: "    idempotent: true,",
+    tests: [T.faults],
+  },
+  {
+    name: "retry.gets-not-retried",
+    breaks: "Reads are no longer retried: one upstream 5xx or dropped connection fails the caller's GET.",
+    file: "src/upstream/request.ts",
+    anchor: "  const maxRetries = retryable ? ctx.config.upstream.maxRetries : 0;",
+    replacement: "  const maxRetries = 0;",
+    tests: [T.retries, T.errorTable],
+  },
+  {
+    name: "retry.one-retry-too-many",
+    breaks: "UPSTREAM_MAX_RETRIES is off by one: a failing GET is tried once more than configured.",
+    file: "src/upstream/request.ts",
+    anchor:
+      "    if (outcome.final || attempt >= maxRetries || !UPSTREAM_ERROR_TABLE[outcome.kind].retried) {",
+    replacement:
+      "    if (outcome.final || attempt > maxRetries || !UPSTREAM_ERROR_TABLE[outcome.kind].retried) {",
+    tests: [T.retries, T.faults],
+  },
+  {
+    name: "retry.retry-after-ignored",
+    breaks:
+      "Retry-After is ignored: certgate retries a 429 after its own short backoff instead of the upstream's wait.",
+    file: "src/upstream/request.ts",
+    anchor: "    const waitMs = outcome.waitMs ?? fullJitterDelay(attempt, ctx.deps.random);",
+    replacement: "    const waitMs = fullJitterDelay(attempt, ctx.deps.random);",
+    tests: [T.retries, T.faults],
+  },
+  {
+    name: "retry.wait-past-deadline",
+    breaks:
+      "A Retry-After longer than the deadline is slept through instead of failing fast with 429 and retry_after.",
+    file: "src/upstream/request.ts",
+    anchor: "    if (ctx.deps.now() + waitMs >= ctx.deadline) throw outcome.error;",
+    replacement: "",
+    tests: [T.retries],
+  },
+  {
+    name: "retry.deadline-ignored-per-attempt",
+    breaks: "Each attempt gets the full per-request timeout even when the overall deadline is closer.",
+    file: "src/upstream/request.ts",
+    anchor: "  const budget = Math.min(config.upstream.timeoutMs, remaining);",
+    replacement: "  const budget = config.upstream.timeoutMs;",
+    tests: [T.retries, T.faults],
+  },
+  {
+    name: "retry.no-jitter",
+    breaks: "Backoff drops its jitter: every client retries at the same instants (thundering herd).",
+    file: "src/upstream/backoff.ts",
+    anchor: "  return Math.floor(random() * ceiling);",
+    replacement: "  return Math.floor(ceiling);",
+    tests: [T.retries],
+  },
+  {
+    name: "retry.4xx-retried",
+    breaks: "A 400 from the upstream is retried like a 5xx (the table says the request itself is wrong).",
+    file: "src/upstream/error-map.ts",
+    anchor: '    code: "upstream_rejected",\n    status: 400,\n    retried: false,',
+    replacement: '    code: "upstream_rejected",\n    status: 400,\n    retried: true,',
+    tests: [T.retries, T.errorTable],
+  },
+  // --- redaction: upstream secrets, API keys, private keys
+  {
+    name: "redact.secrets-by-value-kept",
+    breaks: "Configured secrets (the upstream tokens) are no longer removed from log lines and error text.",
+    file: "src/redact.ts",
+    anchor: "    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);",
+    replacement: "",
+    tests: [T.redact, T.upstreamLogging, T.secrets],
+  },
+  {
+    name: "redact.private-key-kept",
+    breaks: "A PEM private key in a logged text (an upstream echo) is no longer redacted.",
+    file: "src/redact.ts",
+    anchor: `  if (out.includes("PRIVATE KEY-----")) out = out.replace(PRIVATE_KEY_PEM, "[REDACTED PRIVATE KEY]");`,
+    replacement: "",
+    tests: [T.redact, T.secrets],
+  },
+  {
+    name: "redact.sensitive-fields-kept",
+    breaks:
+      "Structured log fields named like secrets (authorization, private_key, token, ...) are logged as they are.",
+    file: "src/redact.ts",
+    anchor:
+      '        SENSITIVE_FIELD.test(k) && v != null && v !== "" ? REDACTED : redactValue(v, secrets, depth + 1);',
+    replacement: "        redactValue(v, secrets, depth + 1);",
+    tests: [T.redact],
+  },
+  {
+    name: "redact.logger-unredacted",
+    breaks:
+      "The logger writes records without redacting them: every secret a record carries reaches the log.",
+    file: "src/logger.ts",
+    anchor: "      deps.log(redactValue(record, secrets) as Record<string, unknown>);",
+    replacement: "      deps.log(record);",
+    tests: [T.secrets, T.upstreamLogging],
+  },
+  {
+    name: "redact.upstream-body-unredacted",
+    breaks:
+      "A failed upstream answer is logged verbatim: a token or key the upstream echoed lands in the log.",
+    file: "src/upstream/request.ts",
+    anchor: "  const bodyExcerpt = () => redactText(text, secrets).slice(0, LOG_BODY_LIMIT);",
+    replacement: "  const bodyExcerpt = () => text.slice(0, LOG_BODY_LIMIT);",
+    tests: [T.upstreamLogging, T.secrets],
+  },
+  {
+    name: "redact.upstream-message-unredacted",
+    breaks:
+      "The provider's error message is quoted to the caller without redaction: an echoed token reaches the answer.",
+    file: "src/upstream/request.ts",
+    anchor:
+      "  const message = info.message ? redactText(info.message, secrets).slice(0, MESSAGE_LIMIT) : undefined;",
+    replacement: "  const message = info.message ? info.message.slice(0, MESSAGE_LIMIT) : undefined;",
+    tests: [T.upstreamLogging, T.secrets],
+  },
+  {
+    name: "redact.alert-payload-unredacted",
+    breaks: "Alert payloads leave without redaction against the configured secrets.",
+    file: "src/monitor/alerts/digest.ts",
+    anchor: 'import { redactValue } from "../../redact";',
+    replacement: "const redactValue = (value: unknown, _secrets?: readonly string[]): unknown => value;",
+    tests: [T.alerts],
+  },
+  {
+    name: "pem.encrypted-key-unexplained",
+    breaks:
+      "An encrypted private key is refused without saying why (it must be unencrypted): the caller cannot fix it.",
+    file: "src/providers/gjirafa/pem.ts",
+    anchor: `    if (first.label === "ENCRYPTED PRIVATE KEY") return "must be an unencrypted private key";`,
+    replacement: "",
+    tests: [T.v1Certificates, T.gjirafaPem],
+  },
+  {
+    name: "pem.two-keys-accepted",
+    breaks: "A private_key field holding two key blocks is accepted and forwarded.",
+    file: "src/providers/gjirafa/pem.ts",
+    anchor: `    if (blocks.length !== 1 || !first) return "must be exactly one private key block";`,
+    replacement: `    if (!first) return "must be exactly one private key block";`,
+    tests: [T.gjirafaPem, T.gjirafaImport],
+  },
+  // --- monitor: dedupe and reconcile
+  {
+    name: "dedupe.realert-every-run",
+    breaks: "Every open problem is announced again on every run: alerts become repetitions, not transitions.",
+    file: "src/monitor/dedupe.ts",
+    anchor: '    if (!prev) notify("opened", next);',
+    replacement: '    if (!prev || prev) notify("opened", next);',
+    tests: [T.alerts],
+  },
+  {
+    name: "dedupe.no-recovery-notice",
+    breaks: "A condition that clears is dropped silently: no recovery notice is sent.",
+    file: "src/monitor/dedupe.ts",
+    anchor: '    if (settled) notify("resolved", { ...prev, last_seen: now });',
+    replacement: "    if (settled) continue;",
+    tests: [T.alerts],
+  },
+  {
+    name: "dedupe.unchecked-scope-resolves",
+    breaks: "Problems of a scope that was not checked this run (budget, failure) are reported resolved.",
+    file: "src/monitor/dedupe.ts",
+    anchor:
+      "    const settled = SOURCE_KINDS.has(prev.kind) ? input.attempted.has(scope) : input.evaluated.has(scope);",
+    replacement: "    const settled = true;",
+    tests: [T.alerts, T.checks, T.budget],
+  },
+  {
+    name: "dedupe.level-change-silent",
+    breaks:
+      "An expiry threshold tightening (30 -> 14 -> 7 days) or a quota turning critical sends no escalation.",
+    file: "src/monitor/dedupe.ts",
+    anchor: "    else if (prev.level !== cur.level) notify(levelChange(prev, cur), next);",
+    replacement: "",
+    tests: [T.alerts],
+  },
+  // --- monitor: checks
+  {
+    name: "checks.expiry-ladder-loosest",
+    breaks:
+      "The expiry ladder reports the loosest threshold crossed instead of the tightest (7 days reads as 30).",
+    file: "src/monitor/checks/expiry.ts",
+    anchor:
+      "  for (const t of thresholds) if (days <= t && (tightest === null || t < tightest)) tightest = t;",
+    replacement:
+      "  for (const t of thresholds) if (days <= t && (tightest === null || t > tightest)) tightest = t;",
+    tests: [T.checks, T.alerts],
+  },
+  {
+    name: "checks.expiry-critical-threshold",
+    breaks: "A certificate 7 days from expiry is only a warning (critical starts below 7 days).",
+    file: "src/monitor/checks/expiry.ts",
+    anchor: '    const severity = threshold <= CRITICAL_AT_DAYS ? "critical" : "warning";',
+    replacement: '    const severity = threshold < CRITICAL_AT_DAYS ? "critical" : "warning";',
+    tests: [T.checks],
+  },
+  {
+    name: "checks.expired-not-reported",
+    breaks: "A certificate past its expiry (still listed active) is not reported as expired.",
+    file: "src/monitor/checks/expiry.ts",
+    anchor: "  if (days <= 0) {",
+    replacement: "  if (days <= -1_000_000) {",
+    tests: [T.checks, T.monitorSandbox],
+  },
+  {
+    name: "checks.late-renewal-never",
+    breaks: "A certificate inside its provider's renewal window and not renewed is never reported late.",
+    file: "src/monitor/checks/expiry.ts",
+    anchor: "  if (window !== null && days < window - LATE_RENEWAL_GRACE_DAYS) {",
+    replacement: "  if (window !== null && days < -LATE_RENEWAL_GRACE_DAYS) {",
+    tests: [T.checks, T.monitorSandbox],
+  },
+  {
+    name: "checks.stuck-clock-restarts",
+    breaks: "The stuck clock restarts on every run, so a pending validation is never reported stuck.",
+    file: "src/monitor/evaluate.ts",
+    anchor: "    const since = prev && prev.s === cert.provider_status ? prev.since : now;",
+    replacement: "    const since = now;",
+    tests: [T.checks],
+  },
+  {
+    name: "checks.stuck-threshold-ignored",
+    breaks: "A pending certificate is reported stuck at once, whatever MONITOR_STUCK_HOURS says.",
+    file: "src/monitor/checks/status.ts",
+    anchor: "  if (isPending(cert) && input.now - input.statusSince >= input.stuckHours * HOUR) {",
+    replacement: "  if (isPending(cert)) {",
+    tests: [T.checks],
+  },
+  {
+    name: "checks.failed-validation-ignored",
+    breaks: "A pack in validation_timed_out (failed) is not reported as a critical failure.",
+    file: "src/monitor/checks/status.ts",
+    anchor: '  if (cert.status === "failed") {',
+    replacement: '  if (cert.status === "failed" && false) {',
+    tests: [T.checks],
+  },
+  {
+    name: "checks.quota-warning-never",
+    breaks: "A zone's quota nearly used up (over MONITOR_QUOTA_WARN_PERCENT) raises no warning.",
+    file: "src/monitor/checks/quota.ts",
+    anchor: "  if (!critical && percent < warnPercent) return null;",
+    replacement: "  if (!critical) return null;",
+    tests: [T.checks, T.alerts],
+  },
+  {
+    name: "checks.quota-exhausted-not-critical",
+    breaks:
+      "An exhausted quota (used = allocated) is only a warning: new orders fail without a critical alert.",
+    file: "src/monitor/checks/quota.ts",
+    anchor: "  const critical = used >= allocated;",
+    replacement: "  const critical = used > allocated;",
+    tests: [T.checks],
+  },
+  {
+    name: "checks.deletion-marker-ignored",
+    breaks: "A deletion made through certgate is reported as one made outside certgate.",
+    file: "src/monitor/evaluate.ts",
+    anchor:
+      "      if (!viaCertgate.has(c.nativeId.toLowerCase())) problems.push(deletionProblem(target, c));",
+    replacement: "      problems.push(deletionProblem(target, c));",
+    tests: [T.checks, T.monitorSandbox],
+  },
+  {
+    name: "checks.deletion-outside-unnoticed",
+    breaks:
+      "A certificate that disappears from the upstream without a delete through certgate is not reported.",
+    file: "src/monitor/checks/disappeared.ts",
+    anchor: '    if (!cert) out.push({ nativeId, observed: "disappeared", previous: prev, current: null });',
+    replacement: "    if (!cert) continue;",
+    tests: [T.checks, T.monitorSandbox],
+  },
+  {
+    name: "checks.remediation-daily-limit-ignored",
+    breaks: "Remediation restarts a timed-out pack on every run, past MONITOR_REMEDIATE_MAX_PER_DAY.",
+    file: "src/monitor/remediate.ts",
+    anchor: "    if (done.length >= input.maxPerDay) continue;",
+    replacement: "",
+    tests: [T.remediation],
+  },
+  // --- monitor: subrequest budget and rate limits
+  {
+    name: "budget.core-ignores-allowance",
+    breaks:
+      "The shared upstream core sends requests past the run's subrequest cap: a big zone overruns the monitor's budget.",
+    file: "src/upstream/request.ts",
+    anchor: "    if (ctx.allowance.left <= 0) {",
+    replacement: "    if (ctx.allowance.left < -1_000_000) {",
+    tests: [T.budgetLarge],
+  },
+  {
+    name: "budget.enrichment-precheck-skipped",
+    breaks:
+      "Gjirafa enrichment starts fetching details it cannot afford instead of stopping at the budget up front.",
+    file: "src/providers/gjirafa/enrich.ts",
+    anchor: "  if (ctx.allowance && ctx.allowance.left < needed) {",
+    replacement: "  if (ctx.allowance && ctx.allowance.left < -1_000_000) {",
+    tests: [T.gjirafaEnrich, T.budgetLarge],
+  },
+  {
+    name: "budget.planner-overbooks",
+    breaks: "The planner selects scopes past the run's budget (their estimated cost is not counted).",
+    file: "src/monitor/plan.ts",
+    anchor: "    if (full || cost > left || cost > providerLeft[target.provider]) {",
+    replacement: "    if (full || cost > providerLeft[target.provider]) {",
+    tests: [T.plan, T.budget],
+  },
+  {
+    name: "budget.rotation-not-fair",
+    breaks:
+      "Rotation ignores when a scope was last attempted: the same scopes are checked every run, others never.",
+    file: "src/monitor/plan.ts",
+    anchor:
+      "      lastAttempt(a) - lastAttempt(b) || (order.get(scopeKey(a)) ?? 0) - (order.get(scopeKey(b)) ?? 0),",
+    replacement: "      (order.get(scopeKey(a)) ?? 0) - (order.get(scopeKey(b)) ?? 0),",
+    tests: [T.budget, T.plan],
+  },
+  {
+    name: "budget.alert-reserve-dropped",
+    breaks: "Alert deliveries are not reserved in the budget: checks can spend what the digests need.",
+    file: "src/monitor/run.ts",
+    anchor:
+      "  const available = Math.max(0, m.subrequestBudget - channels - (m.remediate ? REMEDIATION_RESERVE : 0));",
+    replacement:
+      "  const available = Math.max(0, m.subrequestBudget - (m.remediate ? REMEDIATION_RESERVE : 0));",
+    tests: [T.budget, T.alerts, T.plan],
+  },
+  {
+    name: "budget.rate-limit-cooldown-forgotten",
+    breaks: "After a 429 with a long Retry-After, the next run calls the rate-limited provider again.",
+    file: "src/monitor/execute.ts",
+    anchor: "      cooldown[source.target.provider] = deps.now() + seconds * 1000;",
+    replacement: "      cooldown[source.target.provider] = deps.now();",
+    tests: [T.budget, T.monitorSandbox],
+  },
+  {
+    name: "budget.concurrency-unbounded",
+    breaks: "The monitor checks every scope at once instead of at most 6 upstream requests in flight.",
+    file: "src/monitor/limiter.ts",
+    anchor: "    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));",
+    replacement:
+      "    if (active >= Number.POSITIVE_INFINITY) await new Promise<void>((resolve) => waiting.push(resolve));",
+    tests: [T.budget],
+  },
+  // --- writes: sent once, idempotent deletes, what the SDK is told
+  {
+    name: "writes.sdk-told-to-retry",
+    breaks:
+      "A native order that failed with its outcome unknown (5xx) no longer says X-Should-Retry: false: the official SDK orders again.",
+    file: "src/routes/native-cloudflare.ts",
+    anchor: `    if (!(err instanceof AppError) || err.status >= 500) c.header("X-Should-Retry", "false");`,
+    replacement: "",
+    tests: [T.noDoubleOrder, T.cloudflareSdk],
+  },
+  {
+    name: "writes.delete-of-deleted-pack-sent",
+    breaks:
+      "Deleting a pack that is already deleted or being deleted is sent upstream again (Cloudflare answers 1406).",
+    file: "src/providers/cloudflare/provider.ts",
+    anchor: "  if (ALREADY_DELETED.has(pack.status)) return { id, already_deleted: true };",
+    replacement: "",
+    tests: [T.v1Certificates, T.cloudflareProvider],
+  },
+  {
+    name: "writes.repeat-delete-404",
+    breaks:
+      "Repeating a DELETE of a certificate certgate already deleted answers 404 instead of already_deleted.",
+    file: "src/service/certificates.ts",
+    anchor: `        if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id))) {`,
+    replacement: `        if (err instanceof AppError && err.code === "not_found" && (await deletedEarlier(ctx, target, id)) && false) {`,
+    tests: [T.v1Certificates],
+  },
+  {
+    name: "writes.native-delete-unrecorded",
+    breaks:
+      "A delete through a native door is not recorded: the monitor reports it as a deletion made outside certgate.",
+    file: "src/service/certificates.ts",
+    anchor: "        if (deletedId) await recordDeletionSafely(ctx, target, deletedId);",
+    replacement: "",
+    tests: [T.deletionsThroughDoors],
+  },
+  {
+    name: "writes.unified-delete-unrecorded",
+    breaks:
+      "A delete through /v1 is not recorded: the monitor reports it as made outside certgate, and a repeat DELETE is a 404.",
+    file: "src/service/certificates.ts",
+    anchor: "      await recordDeletionSafely(ctx, target, id);\n      await afterWrite(ctx, target);",
+    replacement: "      await afterWrite(ctx, target);",
+    tests: [T.v1Certificates, T.deletionsThroughDoors],
+  },
+  {
+    name: "writes.body-limit-unchecked",
+    breaks: "A request body above MAX_BODY_BYTES is read in full and processed instead of answering 413.",
+    file: "src/validation.ts",
+    anchor: "    if (size > maxBytes) {",
+    replacement: "    if (size > Number.MAX_SAFE_INTEGER) {",
+    tests: [T.validation, "test/reliability/fuzz-bodies.test.ts"],
+  },
+  // --- providers: complete lists, reused details
+  {
+    name: "provider.cloudflare-lists-active-only",
+    breaks:
+      "Certgate lists a zone without status=all: pending, failed and expired packs vanish from lists and the monitor.",
+    file: "src/providers/cloudflare/client.ts",
+    anchor: `    const answer = await listCertificatePacks(ctx, zone, { status: "all", page, per_page: LIST_PAGE_SIZE });`,
+    replacement:
+      "    const answer = await listCertificatePacks(ctx, zone, { page, per_page: LIST_PAGE_SIZE });",
+    tests: [T.cloudflareProvider, T.v1List],
+  },
+  {
+    name: "provider.cloudflare-first-page-only",
+    breaks: "A zone with more than 50 packs is listed from its first page only.",
+    file: "src/providers/cloudflare/client.ts",
+    anchor: "      if (page >= totalPages) return packs;",
+    replacement: "      if (page >= 1) return packs;",
+    tests: [T.cloudflareProvider],
+  },
+  {
+    name: "provider.gjirafa-stale-detail-reused",
+    breaks:
+      "A Gjirafa certificate's detail is reused after its lastModified changed: a renewed expiry is never seen.",
+    file: "src/providers/gjirafa/enrich.ts",
+    anchor:
+      "  if (before.lastModified !== item.lastModified || before.certificateStatus !== item.certificateStatus)",
+    replacement: "  if (before.certificateStatus !== item.certificateStatus)",
+    tests: [T.gjirafaEnrich],
+  },
+  {
+    name: "provider.gjirafa-detail-failure-hidden",
+    breaks:
+      "A Gjirafa detail that fails (5xx) drops the certificate from the list instead of failing the load.",
+    file: "src/providers/gjirafa/enrich.ts",
+    anchor: `      if (isAppError(error) && error.code === "not_found") return { kept: false };`,
+    replacement: "      return { kept: false };",
+    tests: [T.gjirafaEnrich],
+  },
+  {
+    name: "lists.all-scopes-failing-is-200",
+    breaks: "When every scope of a unified list fails, the answer is an empty 200 instead of the failure.",
+    file: "src/routes/v1-lists.ts",
+    anchor:
+      "      if (answers.length > 0 && errors.length === answers.length && firstFailure && !firstFailure.ok) {",
+    replacement: "      if (answers.length < 0 && firstFailure && !firstFailure.ok) {",
+    tests: [T.v1List],
+  },
+  // --- monitor: report and alert delivery
+  {
+    name: "report.never-stale",
+    breaks:
+      "GET /v1/report never says stale, even when the monitor has not run for hours (a dead monitor looks healthy).",
+    file: "src/monitor/report-view.ts",
+    anchor: "  return now - Date.parse(finishedAt) > 2 * intervalMinutes * 60_000;",
+    replacement: "  return now - Date.parse(finishedAt) > 2 * intervalMinutes * 60_000 * 1_000;",
+    tests: [T.reportRoute],
+  },
+  {
+    name: "alerts.failed-delivery-dropped",
+    breaks:
+      "A digest that failed to deliver is dropped instead of kept for the next run: those alerts are lost.",
+    file: "src/monitor/alerts/digest.ts",
+    anchor: "      if (result.ok) {\n        report.delivered = true;",
+    replacement: "      if (result.ok || true) {\n        report.delivered = true;",
+    tests: [T.alerts],
+  },
+  {
+    name: "alerts.outbox-not-cleared",
+    breaks:
+      "The outbox is not cleared after a delivered digest: every later run sends the same alerts again.",
+    file: "src/monitor/alerts/digest.ts",
+    anchor: "        report.pending = 0;\n        queue = [];",
+    replacement: "        report.pending = 0;",
+    tests: [T.alerts],
+  },
+  // --- the native doors' filtering and paging
+  {
+    name: "native.cloudflare-status-filter-dropped",
+    breaks:
+      "The native Cloudflare list without status=all returns every pack, not only active ones as Cloudflare does.",
+    file: "src/routes/native-cloudflare.ts",
+    anchor: `        query.status === "all" ? read.items : read.items.filter((p: unknown) => statusOf(p) === "active");`,
+    replacement: "        read.items;",
+    tests: [T.nativeCloudflare],
+  },
+  {
+    name: "native.cloudflare-default-page-size",
+    breaks: "The native Cloudflare list pages by 50 by default instead of Cloudflare's 20.",
+    file: "src/routes/native-cloudflare.ts",
+    anchor: "const DEFAULT_PER_PAGE = 20;",
+    replacement: "const DEFAULT_PER_PAGE = 50;",
+    tests: [T.nativeCloudflare],
+  },
+  {
+    name: "native.paging-off-by-one",
+    breaks: "Page 2 starts one item early: items repeat across pages (every paged list, both doors).",
+    file: "src/service/select.ts",
+    anchor: "  const start = (page - 1) * perPage;",
+    replacement: "  const start = Math.max(0, (page - 1) * perPage - 1);",
+    tests: [T.nativeCloudflare, T.v1List],
+  },
+  {
+    name: "native.unified-filter-host-ignored",
+    breaks: "GET /v1/certificates?host= ignores the host filter and lists everything.",
+    file: "src/service/select.ts",
+    anchor:
+      "    if (!cert.hosts.some((h) => hostMatches(h, wanted) || h.toLowerCase() === wanted)) return false;",
+    replacement: "",
+    tests: [T.v1List],
+  },
+  {
+    name: "native.gjirafa-version-unchecked",
+    breaks: "The native Gjirafa door serves any API version in the path, not only the configured one.",
+    file: "src/routes/native-gjirafa.ts",
+    anchor: "  if (version !== served) {",
+    replacement: "  if (false) {",
+    tests: [T.nativeGjirafa],
+  },
+];
