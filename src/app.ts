@@ -41,7 +41,8 @@ export function createApp(deps: Deps, listCache: ListCache = createListCache()) 
   app.use("*", requestLog(deps));
   app.use("*", async function contextMiddleware(c, next) {
     c.set("deps", deps);
-    const path = c.req.path;
+    // Trailing slashes are not significant (strict: false), so "/cloudflare/" may arrive as "/cloudflare".
+    const path = `${c.req.path}/`;
     c.set(
       "envelopeFamily",
       path.startsWith("/cloudflare/") ? "cloudflare" : path.startsWith("/gjirafa/") ? "gjirafa" : "certgate",

@@ -752,8 +752,8 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "Deleting a pack that is already deleted or being deleted is sent upstream again (Cloudflare answers 1406).",
     file: "src/providers/cloudflare/provider.ts",
-    anchor: "  if (ALREADY_DELETED.has(pack.status)) return { id, already_deleted: true };",
-    replacement: "",
+    anchor: "  if (isDeletingStatus(current.result.status)) {",
+    replacement: "  if (false) {",
     tests: [T.v1Certificates, T.cloudflareProvider],
   },
   {
@@ -797,17 +797,16 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "Certgate lists a zone without status=all: pending, failed and expired packs vanish from lists and the monitor.",
     file: "src/providers/cloudflare/client.ts",
-    anchor: `    const answer = await listCertificatePacks(ctx, zone, { status: "all", page, per_page: LIST_PAGE_SIZE });`,
-    replacement:
-      "    const answer = await listCertificatePacks(ctx, zone, { page, per_page: LIST_PAGE_SIZE });",
+    anchor: `    const query: ListQuery = { status: "all", page, per_page: LIST_PAGE_SIZE };`,
+    replacement: "    const query: ListQuery = { page, per_page: LIST_PAGE_SIZE };",
     tests: [T.cloudflareProvider, T.v1List],
   },
   {
     name: "provider.cloudflare-first-page-only",
     breaks: "A zone with more than 50 packs is listed from its first page only.",
     file: "src/providers/cloudflare/client.ts",
-    anchor: "      if (page >= totalPages) return packs;",
-    replacement: "      if (page >= 1) return packs;",
+    anchor: "      if (page >= totalPages) return { items: packs, notes };",
+    replacement: "      if (page >= 1) return { items: packs, notes };",
     tests: [T.cloudflareProvider],
   },
   {
