@@ -23,7 +23,7 @@
  * Does not guarantee: that the upstream saw the request once when the caller takes over; that records
  * vanish from disk at expiry (an expired record is never answered; the prune runs on the alarm and
  * judges expiry by the newest `now` callers passed, so an object that gets no more calls keeps its last
- * day of records). Responses are limited to MAX_RESPONSE_BYTES.
+ * day of records). Responses are limited to MAX_RESPONSE_BYTES of well-formed text.
  */
 import { DurableObject } from "cloudflare:workers";
 import * as z from "zod";
@@ -51,9 +51,12 @@ const Fingerprint = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex SHA-256"
 const Attempt = z.uuid();
 const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "an HTTP field name");
 
+/** A UTF-16 string with a lone surrogate cannot survive UTF-8 at rest: refused, never replayed altered. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const StoredResponseSchema = z.object({
   status: z.number().int().min(100).max(599),
-  body: z.string(),
+  body: z.string().refine((body) => !LONE_SURROGATE.test(body), "well-formed text (no lone surrogate)"),
   headers: z.record(HeaderName, z.string()),
 });
 export type StoredResponse = z.infer<typeof StoredResponseSchema>;
