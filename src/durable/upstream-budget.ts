@@ -13,7 +13,8 @@
  * - after `block`, nothing is granted to anyone (the monitor included: the upstream refuses everyone)
  *   until the longest block asked for has passed;
  * - a grant is all-or-part: `granted` is the most of `permits` every cap allows at that moment.
- * Each `acquire` is one read statement and at most two upserts, on primary keys (no scan).
+ * Each `acquire` is one read statement and at most two upserts, all on primary keys (no scan); a
+ * refusal adds one or two range reads of the window's buckets to compute its retry time.
  *
  * Does not guarantee: that a granted permit becomes an upstream call (it counts permits granted, not
  * calls sent; a caller that takes a batch and uses part of it wastes the rest), nor anything about

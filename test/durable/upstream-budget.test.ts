@@ -435,6 +435,10 @@ describe("UpstreamBudget: upstream block", () => {
         started: false,
       },
     );
+    expect(await ask(stub, T0 + 150 * SECOND, MONITOR, 1, config)).toMatchObject({
+      granted: 0,
+      refused: { reason: "upstream_blocked", retryAfterMs: 150 * SECOND },
+    });
     expect(await stub.block({ now: T0 + SECOND, untilMs: T0 + 360 * SECOND, source: "retry-after" })).toEqual(
       {
         blockedUntil: T0 + 360 * SECOND,
