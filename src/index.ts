@@ -7,3 +7,9 @@ export default {
   fetch: worker.fetch,
   scheduled: worker.scheduled,
 } satisfies ExportedHandler<Env>;
+
+// Durable Object classes (bound in wrangler.toml): the runtime finds them among the main module's exports.
+export { AuditLog } from "./durable/audit-log";
+export { IdempotencyStore } from "./durable/idempotency-store";
+export { MonitorLease } from "./durable/monitor-lease";
+export { UpstreamBudget } from "./durable/upstream-budget";
