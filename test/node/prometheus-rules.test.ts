@@ -154,6 +154,11 @@ describe("reading docs/prometheus (no promtool needed)", () => {
     expect([...used].filter((name) => !FAMILIES.includes(name))).toEqual([]);
   });
 
+  it("README.md documents every alert and every family", () => {
+    const readme = read("README.md");
+    for (const name of [...ALERTS, ...FAMILIES]) expect(readme, name).toContain(`\`${name}\``);
+  });
+
   it("each mutation anchor occurs exactly once in rules.yml", () => {
     for (const m of MUTATIONS) expect(occurrences(rules, m.anchor), m.anchor).toBe(1);
   });
