@@ -1,8 +1,8 @@
 /// <reference types="node" />
 /**
  * Smoke test of the browser infrastructure (browser.ts) on tiny pages served from Node on loopback, not on
- * certgate: Debian's Chromium starts, requests to other origins are recorded and really blocked (a second
- * loopback server counts what reaches it), axe-core runs and finds a planted violation, also under a strict
+ * certgate: Debian's Chromium starts, requests to other origins (images, a WebSocket) are recorded and really
+ * blocked (a second loopback server counts what reaches it), axe-core runs and finds a planted violation, also under a strict
  * Content-Security-Policy the page keeps, and a screenshot lands in .artifacts/screenshots/.
  */
 import { readFileSync, statSync } from "node:fs";
@@ -94,7 +94,9 @@ describe.skipIf(chromiumTool.skip)(
             // No alt text: axe's image-alt rule (critical) must report it.
             '<img id="outside" src="https://example.com/x.png">',
             `<img id="loopback" src="${other}/pixel.png" alt="pixel from another origin">`,
-            "</main></body></html>",
+            "</main>",
+            `<script>new WebSocket("${other.replace("http:", "ws:")}/socket");</script>`,
+            "</body></html>",
           ].join(""),
         };
       });
@@ -120,9 +122,13 @@ describe.skipIf(chromiumTool.skip)(
 
     it("records every request to another origin as external and blocks it; same-origin requests go through", async () => {
       const page = await open("/");
-      expect(page.external).toEqual([
+      const other = elsewhere?.url ?? "";
+      // The socket opens while the page loads: give it a moment to be attempted.
+      await expect.poll(() => page.external.length).toBe(3);
+      expect([...page.external].sort((a, b) => a.url.localeCompare(b.url))).toEqual([
+        { url: `${other}/pixel.png`, method: "GET", resourceType: "image" },
         { url: "https://example.com/x.png", method: "GET", resourceType: "image" },
-        { url: `${elsewhere?.url}/pixel.png`, method: "GET", resourceType: "image" },
+        { url: `${other.replace("http:", "ws:")}/socket`, method: "GET", resourceType: "websocket" },
       ]);
       // Blocked before it left: the other loopback origin never saw it, and neither image loaded.
       expect(elsewhere?.hits).toEqual([]);

@@ -5,7 +5,7 @@
  *   component traffic, no QUIC, no GPU, no sandbox as root). Playwright gives every launch a fresh, temporary
  *   --user-data-dir of its own and deletes it on close.
  * - `openGuardedPage(browser, url)`: a new context (own cookies) in which every request that is not to the
- *   page's own origin is blocked before it leaves and recorded in `external`, so a test can assert
+ *   page's own origin (WebSockets included) is blocked before it leaves and recorded in `external`, so a test can assert
  *   "no external request"; console errors (CSP violations among them) are recorded in `consoleErrors`.
  * - `guarded.axe()`: axe-core from node_modules, evaluated in the page through the DevTools protocol (the
  *   page's Content-Security-Policy cannot stop it, and the page is not changed to let it in), run on the
@@ -77,6 +77,13 @@ export interface GuardedPage {
   close(): Promise<void>;
 }
 
+/** The http(s) origin a ws(s) URL belongs to (same host and port), for the same-origin rule. */
+function webSocketOrigin(url: string): string {
+  const parsed = new URL(url);
+  parsed.protocol = parsed.protocol === "wss:" ? "https:" : "http:";
+  return parsed.origin;
+}
+
 function axeSource(): string {
   return readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 }
@@ -103,6 +110,18 @@ export async function openGuardedPage(
     external.push({ url: request.url(), method: request.method(), resourceType: request.resourceType() });
     return route.abort("blockedbyclient");
   });
+  // WebSockets bypass `route`: same rule, a blocked socket is closed without ever connecting.
+  await context.routeWebSocket(
+    () => true,
+    (socket) => {
+      if (webSocketOrigin(socket.url()) === origin) {
+        socket.connectToServer();
+        return;
+      }
+      external.push({ url: socket.url(), method: "GET", resourceType: "websocket" });
+      void socket.close({ code: 1008, reason: "external request blocked by the test" });
+    },
+  );
   const page = await context.newPage();
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
