@@ -80,7 +80,8 @@ function aptAccess(): Apt {
     return { ok: false, reason: "apt-get not found (not a Debian-based machine)" };
   if (process.getuid?.() === 0) return { ok: true, prefix: [], root: true };
   if (run("sudo", ["-n", "true"], { timeoutMs: MINUTE }).ok)
-    return { ok: true, prefix: ["sudo", "-n"], root: true };
+    // sudo drops the environment: pass the non-interactive frontend through explicitly.
+    return { ok: true, prefix: ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"], root: true };
   // Not root: `apt-get download` still works from the lists already on the machine; installs do not.
   return { ok: true, prefix: [], root: false };
 }
@@ -97,9 +98,9 @@ function apt(
 function provisionPromtool(): { ok: boolean; detail: string } {
   const toolsDir = join(root, TOOLS_DIR);
   mkdirSync(join(toolsDir, "bin"), { recursive: true });
+  // Private to this user (0700): as root, apt notes that its _apt sandbox user cannot write here and
+  // downloads as root instead, which is harmless for a package that is only unpacked.
   const work = mkdtempSync(join(toolsDir, "download-"));
-  // apt's download sandbox user (_apt) must be able to write here, or apt warns and writes as root.
-  chmodSync(work, 0o777);
   try {
     // As the calling user: a download needs no root.
     const download = apt({ prefix: [] }, ["download", "prometheus"], { cwd: work, timeoutMs: 10 * MINUTE });
