@@ -1,22 +1,47 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
-// Tests run inside workerd (the Workers runtime) with the bindings of wrangler.toml.
-// Outbound network is closed: every upstream in a test is an injected fetch handler
-// (the sandbox simulators), so an unmocked call fails fast instead of leaving the machine.
+// Two projects, one run, one summary (`npm test` = `vitest run`):
+// - workers: tests run inside workerd (the Workers runtime) with the bindings of wrangler.toml.
+//   Outbound network is closed: every upstream in a test is an injected fetch handler
+//   (the sandbox simulators), so an unmocked call fails fast instead of leaving the machine.
+// - node: tests that drive programs outside the Worker from Node (promtool, Chromium, the built bundle
+//   under Miniflare) in test/node/. They run after the workers project (sequence.groupOrder), so
+//   Chromium and workerd never compete for this machine's two cores.
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        // Secrets are never in wrangler.toml; tests pass their own config explicitly.
-        bindings: {},
-      },
-    }),
-  ],
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              // Secrets are never in wrangler.toml; tests pass their own config explicitly.
+              bindings: {},
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/node/**"],
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          pool: "forks",
+          // A browser start or a bundle build takes seconds on a busy 2-core machine.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
