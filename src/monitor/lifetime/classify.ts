@@ -99,14 +99,13 @@ export interface ExpiryAssessment {
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
-// Whole milliseconds: Date truncates, and 0.1 x validity is rarely an exact binary fraction.
-const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 function lateBound(validity: Validity, renewal: ProviderRenewal): { lateMs: number | null; used: LateBound } {
   if (renewal.renewal_days === null) {
     return { lateMs: null, used: { provider_renewal_days: null, late_after_days: null, late_at: null } };
   }
-  const lateMs = (renewal.renewal_days - renewal.grace_days) * DAY_MS;
+  const lateMs = Math.round((renewal.renewal_days - renewal.grace_days) * DAY_MS);
   // A grace as long as the renewal window leaves nothing to call late before expiry.
   const usable = lateMs > 0 ? lateMs : null;
   return {
@@ -127,9 +126,10 @@ function classifyLifetime(
 ): ExpiryAssessment {
   const remaining = validity.expiresAt - now;
   const providerMs = renewal.renewal_days === null ? null : renewal.renewal_days * DAY_MS;
-  const windowMs = Math.max(t.renewal_window_share * validity.ms, providerMs ?? 0);
+  // Bounds in whole ms, so each `*_at` in the result is exactly the instant the level changes.
+  const windowMs = Math.round(Math.max(t.renewal_window_share * validity.ms, providerMs ?? 0));
   const { lateMs, used } = lateBound(validity, renewal);
-  const floorMs = Math.max(t.critical_floor_share * validity.ms, t.critical_floor_min_days * DAY_MS);
+  const floorMs = Math.round(Math.max(t.critical_floor_share * validity.ms, t.critical_floor_min_days * DAY_MS));
   const criticalMs = Math.min(floorMs, windowMs, lateMs ?? Number.POSITIVE_INFINITY);
   const late = lateMs !== null && remaining < lateMs;
 
