@@ -129,7 +129,9 @@ function classifyLifetime(
   // Bounds in whole ms, so each `*_at` in the result is exactly the instant the level changes.
   const windowMs = Math.round(Math.max(t.renewal_window_share * validity.ms, providerMs ?? 0));
   const { lateMs, used } = lateBound(validity, renewal);
-  const floorMs = Math.round(Math.max(t.critical_floor_share * validity.ms, t.critical_floor_min_days * DAY_MS));
+  const floorMs = Math.round(
+    Math.max(t.critical_floor_share * validity.ms, t.critical_floor_min_days * DAY_MS),
+  );
   const criticalMs = Math.min(floorMs, windowMs, lateMs ?? Number.POSITIVE_INFINITY);
   const late = lateMs !== null && remaining < lateMs;
 

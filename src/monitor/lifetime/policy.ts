@@ -251,7 +251,11 @@ export const MonitorPoliciesSchema = z
       zones: idMap(ZONE_ID, "32-hex zone id").optional(),
       projects: idMap(UUID, "project uuid").optional(),
     },
-    { error: "must be an object with default, zones and projects" },
+    // Only the wrong-type message is ours: an unknown key keeps zod's message, which names the key.
+    {
+      error: (issue) =>
+        issue.code === "invalid_type" ? "must be an object with default, zones and projects" : undefined,
+    },
   )
   .transform(
     (v): MonitorPolicies => ({ default: v.default ?? {}, zones: v.zones ?? {}, projects: v.projects ?? {} }),
