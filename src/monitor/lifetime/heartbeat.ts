@@ -44,6 +44,8 @@ export function heartbeatPingUrl(
     url.searchParams.set("state", "fail");
     return url.toString();
   }
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}/fail`;
+  let path = url.pathname;
+  while (path.endsWith("/")) path = path.slice(0, -1);
+  url.pathname = `${path}/fail`;
   return url.toString();
 }

@@ -137,6 +137,24 @@ describe("every boundary of a 14-day Cloudflare pack (renews 3 days out, grace 1
   });
 });
 
+describe("short-lived certificates: the floor's minimum days", () => {
+  it("a 6-day certificate nobody renews: window at 2 days, critical under 1 day (not 0.6)", () => {
+    const sixDays = (left: number) => at(6, ISSUED + 6 * DAY - left, NEVER);
+    expect(sixDays(2 * DAY + MINUTE).level).toBe("ok");
+    expect(sixDays(2 * DAY).level).toBe("renewal_due");
+    expect(sixDays(DAY).level).toBe("renewal_due");
+    expect(sixDays(DAY - MINUTE).level).toBe("critical");
+    expect(sixDays(DAY).thresholds).toMatchObject({ renewal_window_days: 2, critical_floor_days: 1 });
+  });
+
+  it("a floor of more days than the window opens at critical, never before the window", () => {
+    const strict = { ...DEFAULT_LIFETIME_THRESHOLDS, critical_floor_min_days: 5 };
+    const sixDays = (left: number) => at(6, ISSUED + 6 * DAY - left, NEVER, strict);
+    expect(sixDays(2 * DAY + MINUTE).level).toBe("ok");
+    expect(sixDays(2 * DAY - MINUTE).level).toBe("critical");
+  });
+});
+
 describe("provider renewal knowledge (kept from today's late-renewal check)", () => {
   it.each([
     { provider: "cloudflare" as const, type: "advanced", days: 14, renewal: 3 },
