@@ -209,6 +209,7 @@ async function orderReplacement(
   plan: Planned,
 ): Promise<Ordered | Final> {
   const record = await deps.journal.read();
+  if (record.state === "cancelled" && record.new_pack_id === null) return nameLeftover(input, deps, plan);
   if (isFinal(record.state)) return finalOf(record);
   let pack: PackView | null = null;
   let adopted = true;
@@ -248,6 +249,17 @@ async function orderReplacement(
   });
   if (moved) return moved;
   return { kind: "ordered", newPackId: pack.id, adopted };
+}
+
+/**
+ * Cancelled before this step kept its result: an earlier attempt may have ordered all the same (its
+ * answer lost). That replacement is left in place, but named, so the caller knows it exists.
+ */
+async function nameLeftover(input: RotationInput, deps: EngineDeps, plan: Planned): Promise<Final> {
+  const packs = await deps.port.listPacks(input.zone);
+  const leftover = findReplacement(packs, plan.order, plan.existing);
+  if (leftover === null) return finalOf(await deps.journal.read());
+  return finalOf(await deps.journal.move({ state: "cancelled", new_pack_id: leftover.id, now: deps.now() }));
 }
 
 async function poll(
