@@ -39,9 +39,10 @@ interface FakePack {
   ca: OrderRequest["certificateAuthority"];
   validity: OrderRequest["validityDays"];
   method: OrderRequest["validationMethod"];
-  /** Fixed status, or the script a replacement follows (one step per read, the last one holds). */
+  /** Fixed status, or the script a replacement follows (one status per SCRIPT_STEP_MS, the last one holds). */
   status: string;
   script: string[] | null;
+  createdAt: number;
   reads: number;
   deleted: boolean;
   byOrder: boolean;
@@ -60,8 +61,10 @@ export interface FakeOptions {
   others: Array<{ id: string; hosts: string[]; sameSpec: boolean }>;
   /** Free slots in the quota when the rotation starts. */
   room: number;
-  /** Statuses the replacement shows on successive reads. */
+  /** Statuses the replacement goes through, one per SCRIPT_STEP_MS after the order. */
   script: string[];
+  /** The test clock (epoch ms). */
+  now: () => number;
   /** The upstream creates the replacement without the old pack's last host. */
   dropHost: boolean;
   /** Someone else deletes the old pack right after this read of the replacement (1-based), if ever. */
@@ -75,6 +78,12 @@ export interface FakeOptions {
 }
 
 const SERVING = new Set(["active", "backup_issued"]);
+/**
+ * How long the replacement stays in each scripted status. Time-based, not read-based: the engine's
+ * back-to-back reads (coverage check, then the delete's own check) see the same status, as they would
+ * upstream, so a status wrongly taken for "active" is still not active when the delete comes.
+ */
+export const SCRIPT_STEP_MS = 3 * 60_000;
 
 function records(pack: FakePack): ValidationRecord[] {
   if (pack.status !== "pending_validation") return [];
@@ -129,10 +138,9 @@ export class FakeZone implements RotationPort {
       () => {
         const pack = this.packs.get(id);
         if (pack === undefined) return null;
-        const view = this.#view(pack);
+        const view = this.#view(this.#advance(pack));
         if (pack.script !== null) {
           pack.reads += 1;
-          pack.status = pack.script[Math.min(pack.reads, pack.script.length - 1)] ?? pack.status;
           if (this.o.oldDeletedAfterRead === pack.reads) this.#deleteOldBySomeoneElse();
         }
         return view;
@@ -142,7 +150,11 @@ export class FakeZone implements RotationPort {
   }
 
   async listPacks(zone: string): Promise<PackView[]> {
-    return this.#op("listPacks", () => [...this.packs.values()].map((p) => this.#view(p)), zone);
+    return this.#op(
+      "listPacks",
+      () => [...this.packs.values()].map((p) => this.#view(this.#advance(p))),
+      zone,
+    );
   }
 
   async quota(zone: string): Promise<QuotaView> {
@@ -197,6 +209,7 @@ export class FakeZone implements RotationPort {
         if (id !== this.o.old.id) this.violations.push(`deleted ${id}, which is not the old pack`);
         if (pack.deleted) return "already_deleted" as const;
         const replacement = this.replacement;
+        if (replacement !== null) this.#advance(replacement);
         if (replacement === null) this.violations.push("deleted the old pack with no replacement ordered");
         else {
           if (!SERVING.has(replacement.status)) {
@@ -244,6 +257,15 @@ export class FakeZone implements RotationPort {
     return value;
   }
 
+  /** Brings a scripted pack's status up to the clock (a deleted pack stays deleted). */
+  #advance(pack: FakePack): FakePack {
+    if (pack.script !== null && !pack.deleted) {
+      const step = Math.floor((this.o.now() - pack.createdAt) / SCRIPT_STEP_MS);
+      pack.status = pack.script[Math.min(step, pack.script.length - 1)] ?? pack.status;
+    }
+    return pack;
+  }
+
   #deleteOldBySomeoneElse(): void {
     const old = this.packs.get(this.o.old.id);
     if (old === undefined || old.deleted) return;
@@ -261,8 +283,16 @@ export class FakeZone implements RotationPort {
     return `${prefix}${this.#nextId}`;
   }
 
-  #add(p: Omit<FakePack, "type" | "script" | "reads" | "deleted" | "byOrder">): FakePack {
-    const pack: FakePack = { ...p, type: "advanced", script: null, reads: 0, deleted: false, byOrder: false };
+  #add(p: Omit<FakePack, "type" | "script" | "createdAt" | "reads" | "deleted" | "byOrder">): FakePack {
+    const pack: FakePack = {
+      ...p,
+      type: "advanced",
+      script: null,
+      createdAt: this.o.now(),
+      reads: 0,
+      deleted: false,
+      byOrder: false,
+    };
     this.packs.set(pack.id, pack);
     return pack;
   }
