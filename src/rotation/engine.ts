@@ -231,6 +231,9 @@ async function orderReplacement(
   }
   if (pack === null) {
     adopted = false;
+    // The last look before the only write that cannot be taken back: a cancel that came in meanwhile wins.
+    const latest = await deps.journal.read();
+    if (isFinal(latest.state)) return finalOf(latest);
     const placed = await ask(() => deps.port.order(input.zone, plan.order));
     if (!placed.ok) {
       // The upstream's quota code is not documented: a refused order with a full quota is a full quota.

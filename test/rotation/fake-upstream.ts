@@ -162,13 +162,19 @@ export class FakeZone implements RotationPort {
   }
 
   async order(zone: string, request: OrderRequest): Promise<PackView> {
+    // An order that starts after a cancel succeeded, or against a quota that was full from the start
+    // (the engine read it), is one the engine should not have sent. A cancel that races an order
+    // already under way (`cancel_before` this very call) is not the engine's doing.
+    if (this.cancelled) this.violations.push("ordered after a successful cancel");
+    if (this.o.room === 0) this.violations.push("ordered against a quota that was full from the start");
     if (this.o.quotaTakenBeforeOrder && !this.#quotaTaken) {
       this.#quotaTaken = true;
       while (this.#used() < this.allocated) {
         this.#add({
           id: this.#id("taken"),
           hosts: [this.o.zoneApex],
-          ca: "google",
+          // Never the order's authority: someone else's pack must not look like the replacement.
+          ca: this.o.old.ca === "google" ? "ssl_com" : "google",
           validity: 90,
           method: "http",
           status: "active",
