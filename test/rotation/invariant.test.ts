@@ -13,48 +13,23 @@
  *
  * Besides safety, every case checks the outcome where it is determined (a run that could finish must end
  * `done`; a full quota ends `quota_exhausted` without an order...), so an engine that never deletes, or
- * never orders, fails here too. The last test checks the generator reaches every outcome.
+ * never orders, fails here too. At the end, a tally checks that the cases reached every outcome.
  */
-import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type RotationOutcome, runRotation } from "../../src/rotation/engine";
-import { ledgerJournal } from "../../src/rotation/ledger-journal";
-import type { OperationRecord } from "../../src/rotation/operation";
 import type { OrderRequest } from "../../src/rotation/port";
-import { FAULT_KINDS, FakeZone, PORT_OPS } from "./fake-upstream";
-import { Crash, MemoryRunner, Terminated } from "./runner";
+import { FAULT_KINDS, PORT_OPS } from "./fake-upstream";
+import { ENDINGS, type Ending, type Result, rotateUnderFaults, type Scenario } from "./harness";
 
 /** Replay a failure: same seed, same cases (fast-check prints the seed and path of a counterexample). */
 const SEED = 20_261_214;
 const RUNS = 600;
-const T0 = Date.parse("2026-12-14T09:00:00Z");
-const SETTINGS = { pollInitialMs: 60_000, pollMaxMs: 600_000, validationTimeoutMs: 2 * 3_600_000 };
-
-const ledger = () => env.ROTATION_LEDGER.get(env.ROTATION_LEDGER.idFromName("invariant"));
-
-const ENDINGS = ["active", "backup_issued", "validation_timed_out", "issuance_timed_out", "stall"] as const;
-type Ending = (typeof ENDINGS)[number];
-
-function scriptOf(validations: number, ending: Ending): string[] {
-  const pending = Array.from({ length: validations }, () => "pending_validation");
-  switch (ending) {
-    case "stall":
-      return ["initializing", "pending_validation"];
-    case "validation_timed_out":
-      return ["initializing", ...pending, "validation_timed_out"];
-    case "issuance_timed_out":
-      return ["initializing", ...pending, "pending_issuance", "issuance_timed_out"];
-    default:
-      return ["initializing", ...pending, "pending_issuance", "pending_deployment", ending];
-  }
-}
 
 /** null 4 times in 5: each disturbance is present in some cases, not in most. */
 const sometimes = <T>(arb: fc.Arbitrary<T>) =>
   fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, { arbitrary: arb, weight: 1 });
 
-const scenario = fc
+const scenarios: fc.Arbitrary<Scenario> = fc
   .record({
     subdomains: fc.subarray(["www", "api", "shop", "*"]),
     ca: fc.constantFrom<OrderRequest["certificateAuthority"]>("google", "lets_encrypt", "ssl_com"),
@@ -89,73 +64,6 @@ const scenario = fc
   .map((s) => ({ ...s, hosts: ["example.com", ...s.subdomains.map((d) => `${d}.example.com`)] }))
   // A pack always keeps its apex (Cloudflare requires it): a host can only be missing from 2 or more.
   .map((s) => ({ ...s, dropHost: s.dropHost && s.hosts.length >= 2 }));
-type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
-
-interface Result {
-  s: Scenario;
-  zone: FakeZone;
-  record: OperationRecord;
-  outcome: RotationOutcome | null;
-  restarts: number;
-  terminated: boolean;
-}
-
-let counter = 0;
-
-async function rotateUnderFaults(s: Scenario): Promise<Result> {
-  counter += 1;
-  const id = `rot-inv-${counter}`;
-  const oldId = `old${counter}`;
-  let now = T0;
-  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
-  const stub = ledger();
-  const journal = ledgerJournal(stub, id);
-  const cancel = async () => {
-    const result = await stub.cancel(id, clock.now());
-    if (result?.outcome === "cancelled") zone.cancelled = true;
-    return result;
-  };
-  const zone: FakeZone = new FakeZone({
-    zoneApex: "example.com",
-    old: { id: oldId, hosts: s.hosts, ca: s.ca, validity: s.validity, method: s.method },
-    others: s.decoys.map((sameSpec, i) => ({ id: `decoy${counter}x${i}`, hosts: s.hosts, sameSpec })),
-    room: s.room,
-    script: scriptOf(s.validations, s.ending),
-    now: clock.now,
-    dropHost: s.dropHost,
-    oldDeletedAfterRead: s.oldDeletedAfterRead,
-    quotaTakenBeforeOrder: s.quotaTakenBeforeOrder,
-    faults: s.faults,
-    ledgerState: async () => (await journal.read()).state,
-    cancel: async () => void (await cancel()),
-  });
-  // A cancel from the API terminates the instance once the replacement is known (cancel.ts).
-  const runner = new MemoryRunner(clock, { crashes: s.crashes, cancelBefore: s.cancelBefore }, async () => {
-    const result = await cancel();
-    return result?.outcome === "cancelled" && result.record.new_pack_id !== null ? "terminate" : "continue";
-  });
-  await stub.begin({ id, zone: "zone", old_pack_id: oldId, hosts: s.hosts, now: clock.now() });
-  const input = { operationId: id, zone: "zone", oldPackId: oldId, settings: SETTINGS };
-  let outcome: RotationOutcome | null = null;
-  let restarts = 0;
-  let terminated = false;
-  for (;;) {
-    try {
-      outcome = await runRotation(input, { port: zone, journal, runner, now: clock.now });
-      break;
-    } catch (error) {
-      if (error instanceof Terminated) {
-        terminated = true;
-        break;
-      }
-      if (!(error instanceof Crash) || restarts >= 40) throw error;
-      restarts += 1;
-      runner.restart();
-    }
-  }
-  const record = await journal.read();
-  return { s, zone, record, outcome, restarts, terminated };
-}
 
 /** Safety, whatever happened. */
 function expectSafe({ zone, record, outcome, terminated }: Result): void {
@@ -204,7 +112,7 @@ describe("rotation invariant under injected failures", () => {
     const tally = new Map<string, number>();
     const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
     await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
+      fc.asyncProperty(scenarios, async (s) => {
         const result = await rotateUnderFaults(s);
         expectSafe(result);
         expectDetermined(result);

@@ -44,6 +44,8 @@ export interface TestClock {
 export class MemoryRunner implements StepRunner {
   readonly kept = new Map<string, string>();
   readonly slept = new Set<string>();
+  /** Every sleep taken, with its length. */
+  readonly sleeps: Array<{ name: string; ms: number }> = [];
   /** Every name in the order steps first completed (for replay checks and assertions). */
   readonly order: string[] = [];
   executions = 0;
@@ -109,6 +111,7 @@ export class MemoryRunner implements StepRunner {
     if (!(ms > 0)) throw new Error(`sleep ${name}: ${ms} ms`);
     this.clock.advance(ms);
     this.slept.add(name);
+    this.sleeps.push({ name, ms });
   }
 
   #claimName(name: string): void {
