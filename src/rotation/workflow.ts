@@ -40,19 +40,21 @@ export const STEP_CONFIG: WorkflowStepConfig = {
   timeout: "5 minutes",
 };
 
+/**
+ * `step.do` constrains its result with `Rpc.Serializable<T>`, which TypeScript cannot check for a generic T
+ * (TS2589). StepValue is JSON, which structured clone keeps as it is: this view of `step` says only that.
+ */
+interface JsonSteps {
+  do<T extends StepValue>(name: string, config: WorkflowStepConfig, callback: () => Promise<T>): Promise<T>;
+}
+
 /** The engine's runner over a WorkflowStep. A step.do that throws has used up its retries. */
 export function workflowRunner(step: WorkflowStep): StepRunner {
-  // `step.do` constrains its result with `Rpc.Serializable<T>`, which TypeScript cannot check for a
-  // generic T (TS2589). StepValue is JSON, which structured clone keeps as it is: the cast says only that.
-  const doStep = step.do.bind(step) as unknown as <T extends StepValue>(
-    name: string,
-    config: WorkflowStepConfig,
-    callback: () => Promise<T>,
-  ) => Promise<T>;
+  const steps = step as unknown as JsonSteps;
   return {
     async do<T extends StepValue>(name: string, callback: () => Promise<T>): Promise<T> {
       try {
-        return await doStep(name, STEP_CONFIG, callback);
+        return await steps.do(name, STEP_CONFIG, callback);
       } catch (error) {
         throw new StepExhausted(name, error instanceof Error ? error.message : String(error));
       }
