@@ -4,6 +4,7 @@
  * cancels and restarts as planned. Shared by the invariant property and the example tests.
  */
 import { env } from "cloudflare:test";
+import { createManualClock } from "../../sandbox";
 import { type RotationOutcome, runRotation } from "../../src/rotation/engine";
 import type { RotationJournal } from "../../src/rotation/journal";
 import { ledgerJournal } from "../../src/rotation/ledger-journal";
@@ -100,8 +101,7 @@ export async function rotateUnderFaults(s: Scenario, settings: RotationSettings 
   counter += 1;
   const id = `rot-test-${counter}-${crypto.randomUUID().slice(0, 8)}`;
   const oldId = `old${counter}`;
-  let now = T0;
-  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
+  const clock = createManualClock(T0);
   const stub = env.ROTATION_LEDGER.get(env.ROTATION_LEDGER.idFromName("engine-tests"));
   const ledger = ledgerJournal(stub, id);
   const transitions: Transition[] = [];

@@ -126,14 +126,15 @@ describe("RotationLedger.cancel", () => {
     ["done", ["awaiting_validation", "active", "deleting_old", "done"], "already_final"],
   ] as const)("from %s: %s", async (_from, path, outcome) => {
     const stub = await begun();
-    let now = T0;
-    for (const state of path) await stub.move("op-1", { state, new_pack_id: "new-1", now: (now += 1) });
-    const result = await stub.cancel("op-1", (now += 1));
+    const at = (n: number) => T0 + n;
+    for (const [i, state] of path.entries())
+      await stub.move("op-1", { state, new_pack_id: "new-1", now: at(i + 1) });
+    const result = await stub.cancel("op-1", at(10));
     expect(result?.outcome).toBe(outcome);
     if (outcome === "cancelled") {
       expect(result?.record.state).toBe("cancelled");
       // After a cancel, the engine's claim on the delete is refused.
-      const claim = await stub.move("op-1", { state: "deleting_old", now: (now += 1) });
+      const claim = await stub.move("op-1", { state: "deleting_old", now: at(11) });
       expect(claim.state).toBe("cancelled");
     } else {
       expect(result?.record.state).toBe(path.at(-1));
