@@ -107,7 +107,7 @@ export async function runRotation(input: RotationInput, deps: EngineDeps): Promi
   } catch (error) {
     if (!isStepExhausted(error)) throw error;
     const failed = await deps.runner.do("record-failure", () =>
-      fail(deps, "upstream_error", `${error.step} kept failing: ${error.message}`.slice(0, 500)),
+      fail(deps, "upstream_error", exhaustedMessage(error.step, error.message)),
     );
     return {
       state: failed.state,
@@ -116,6 +116,13 @@ export async function runRotation(input: RotationInput, deps: EngineDeps): Promi
       new_pack_id: failed.new_pack_id,
     };
   }
+}
+
+function exhaustedMessage(step: string, message: string): string {
+  // An order whose every answer was lost may still have landed: the caller is told where to look.
+  const hint =
+    step === "order-replacement" ? "; an order may have reached the upstream: list the zone's packs" : "";
+  return `${step} kept failing: ${message.slice(0, 300)}${hint}`;
 }
 
 /** Moves the journal; a record that is (or becomes) final ends the rotation with it. */

@@ -134,6 +134,16 @@ describe("a rotation that ends without deleting the old pack", () => {
     expect(r.record.message).toBe("the replacement does not cover api.example.com");
   });
 
+  it("after an order that failed on every attempt, says an order may exist", async () => {
+    const faults = [1, 2, 3, 4, 5, 6].map((nth) => ({ op: "order" as const, nth, kind: "5xx" as const }));
+    const r = await rotateUnderFaults(scenario({ faults }));
+    expect(r.record).toMatchObject({ state: "failed", reason: "upstream_error", new_pack_id: null });
+    expect(r.record.message).toBe(
+      "order-replacement kept failing: Cloudflare answered 503; an order may have reached the upstream: list the zone's packs",
+    );
+    expect(r.zone.calls.order).toBe(6);
+  });
+
   it("says which step kept failing", async () => {
     const faults = [1, 2, 3, 4, 5, 6].map((nth) => ({ op: "quota" as const, nth, kind: "429" as const }));
     const r = await rotateUnderFaults(scenario({ faults }));
