@@ -109,7 +109,7 @@ export type ProviderName = "cloudflare" | "gjirafa";
 /** Extra, documented fields an error may carry in the envelope. Never secrets, never raw upstream bodies. */
 export interface ErrorDetails {
   /** Which provider answered, for upstream failures. */
-  provider?: ProviderName;
+  provider?: string;
   /** The provider's own error code (Cloudflare's integer code, or Gjirafa's HTTP status). */
   upstream_code?: number | string;
   /** Seconds the caller should wait before retrying (also sent as `Retry-After`). */

@@ -35,6 +35,7 @@ const T = {
   checks: "test/monitor/checks.test.ts",
   budget: "test/monitor/budget.test.ts",
   budgetLarge: "test/monitor/budget-large-scope.test.ts",
+  budgetFetch: "test/monitor/budget-fetch.test.ts",
   monitorSandbox: "test/monitor/sandbox.test.ts",
   plan: "test/monitor/plan.test.ts",
   remediation: "test/monitor/remediation.test.ts",
@@ -675,21 +676,21 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   // --- monitor: subrequest budget and rate limits
   {
-    name: "budget.core-ignores-allowance",
+    name: "budget.fetch-ignores-cap",
     breaks:
-      "The shared upstream core sends requests past the run's subrequest cap: a big zone overruns the monitor's budget.",
-    file: "src/upstream/request.ts",
-    anchor: "    if (ctx.allowance.left <= 0) {",
-    replacement: "    if (ctx.allowance.left < -1_000_000) {",
-    tests: [T.budgetLarge],
+      "The monitor's budgeted fetch sends requests past the run's subrequest cap: a big zone overruns the monitor's budget.",
+    file: "src/monitor/budget.ts",
+    anchor: "        if (spent >= limit) {",
+    replacement: "        if (spent >= limit + 1_000_000) {",
+    tests: [T.budgetLarge, T.budgetFetch],
   },
   {
     name: "budget.enrichment-precheck-skipped",
     breaks:
       "Gjirafa enrichment starts fetching details it cannot afford instead of stopping at the budget up front.",
     file: "src/providers/gjirafa/enrich.ts",
-    anchor: "  if (ctx.allowance && ctx.allowance.left < needed) {",
-    replacement: "  if (ctx.allowance && ctx.allowance.left < -1_000_000) {",
+    anchor: "  if (ctx.budget && ctx.budget.remaining() < needed) {",
+    replacement: "  if (ctx.budget && ctx.budget.remaining() < -1_000_000) {",
     tests: [T.gjirafaEnrich, T.budgetLarge],
   },
   {

@@ -1,6 +1,6 @@
 /**
- * Runs the planned scope checks: at most 6 at once (limiter.ts), each with its own meter so the run
- * knows what every scope cost. Before a scope starts, the budget is checked against what was really
+ * Runs the planned scope checks: at most 6 at once (limiter.ts), each through its own budgeted fetch
+ * (budget.ts) so the run knows what every scope cost. Before a scope starts, the budget is checked against what was really
  * spent plus what running scopes are expected to spend (retries and extra pages can cost more than
  * planned). A rate limit on one scope stops further calls to that provider for this run and, for
  * Retry-After seconds, for the next runs too: never a sleep (domain.md: Cloudflare refuses every call
@@ -9,7 +9,9 @@
 import type { Config } from "../config";
 import type { Deps } from "../deps";
 import type { ProviderName } from "../errors";
-import type { ScopeList, UpstreamContext } from "../providers/types";
+import type { ScopeList } from "../providers/types";
+import type { UpstreamContext } from "../upstream/context";
+import { createRunBudget } from "./budget";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "./checks/source";
 import { checkScope, type ScopeCheck } from "./collect";
 import { createLimiter } from "./limiter";
@@ -52,7 +54,7 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
   let reserved = 0;
   // The hard cap behind the estimates: a scope that costs more than planned (a project grown past its
   // last measured size) is cut off at the budget, never pushed past the platform's per-invocation limit.
-  const allowance = { left: input.available };
+  const budget = createRunBudget(deps.fetch, input.available);
 
   const runOne = async (source: Source): Promise<ScopeRun> => {
     const estimate = input.estimates.get(source.key) ?? 1;
@@ -63,14 +65,14 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
       return { source, outcome: "skipped_budget", check: null, calls: 0 };
     }
     reserved += estimate;
-    const meter = { calls: 0 };
+    const scoped = budget.forScope(source.target.provider);
     const ctx: UpstreamContext = {
+      fetch: scoped.fetch,
+      budget: scoped.budget,
       deps,
       config,
       requestId: input.runId,
       deadline: deps.now() + config.upstream.deadlineMs,
-      meter,
-      allowance,
     };
     const check = await checkScope(
       source.provider,

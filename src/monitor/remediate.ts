@@ -6,7 +6,8 @@
  */
 import { AppError } from "../errors";
 import type { Certificate } from "../model/certificate";
-import type { CertificateProvider, UpstreamContext } from "../providers/types";
+import type { CertificateProvider } from "../providers/types";
+import type { UpstreamContext } from "../upstream/context";
 import type { ScopeTarget } from "./problems";
 import type { RemediationAttempt } from "./report";
 

@@ -148,6 +148,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
           now,
           take: take("remediation", channels),
           context: () => ({
+            fetch: deps.fetch,
             deps,
             config,
             requestId: runId,

@@ -4,30 +4,14 @@
  * (the native pass-through routes get them from the provider's own `native.ts`).
  */
 import type { Config } from "../config";
-import type { Deps } from "../deps";
 import type { ProviderName } from "../errors";
 import type { Certificate, Quota } from "../model/certificate";
 import type { ListNotes } from "../model/list-notes";
+import type { UpstreamContext } from "../upstream/context";
 import type { WriteAnswer } from "./answers";
 
+export type { UpstreamContext } from "../upstream/context";
 export type { WriteAnswer } from "./answers";
-
-/** Everything an upstream call needs, resolved once per request (or per monitor run). */
-export interface UpstreamContext {
-  deps: Deps;
-  config: Config;
-  requestId: string;
-  /** Absolute deadline (epoch ms, from deps.now) for the whole operation, retries included. */
-  deadline: number;
-  /** Counts every outbound request actually sent (the monitor's subrequest budget reads it). */
-  meter?: { calls: number };
-  /**
-   * A hard cap shared by every request of one invocation (the monitor's subrequest budget, the
-   * platform's 50 on the Free plan): once `left` is 0 no request is sent and the call fails with
-   * `subrequest_budget_exhausted`, instead of the runtime refusing it mid-list.
-   */
-  allowance?: { left: number };
-}
 
 /** Unified create body (POST /v1/certificates), already validated; the provider maps it to its wire body. */
 export type CreateInput =
@@ -98,6 +82,8 @@ export interface ListOptions<Raw> {
  */
 export interface CertificateProvider<Raw = unknown> {
   readonly name: ProviderName;
+  /** How messages name it ("Cloudflare"). */
+  readonly label: string;
   readonly scopeKind: "zone" | "project";
   /** Whether `quota()` asks the upstream (Cloudflare) or answers `supported: false` locally (Gjirafa). */
   readonly hasQuotaApi: boolean;

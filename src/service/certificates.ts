@@ -29,7 +29,6 @@ import type {
   UpstreamContext,
   WriteAnswer,
 } from "../providers/types";
-import { PROVIDER_LABEL } from "../upstream/error-map";
 import { type ServiceContext, upstreamContext } from "./context";
 
 export type Providers = Record<ProviderName, CertificateProvider>;
@@ -95,7 +94,7 @@ export function createCertificateService(providers: Providers, cache: ListCache)
         if (filter.provider === provider.name || wanted) {
           throw new AppError(
             "not_supported_by_provider",
-            `deploy applies to providers with deployment views; ${PROVIDER_LABEL[provider.name]} has none`,
+            `deploy applies to providers with deployment views; ${provider.label} has none`,
             { provider: provider.name },
           );
         }
@@ -139,13 +138,9 @@ export function createCertificateService(providers: Providers, cache: ListCache)
     deploy: DeployView,
   ): Promise<ListRead<unknown>> {
     if (!provider.deployViews) {
-      throw new AppError(
-        "not_supported_by_provider",
-        `${PROVIDER_LABEL[provider.name]} has no deploy views`,
-        {
-          provider: provider.name,
-        },
-      );
+      throw new AppError("not_supported_by_provider", `${provider.label} has no deploy views`, {
+        provider: provider.name,
+      });
     }
     const fetchedAt = ctx.deps.now();
     const list = await provider.listAll(upstreamContext(ctx), target.scope, { deploy });
@@ -387,7 +382,7 @@ function outcomeUnknown(
   target: ScopeTarget,
   what: string,
 ): AppError {
-  const label = PROVIDER_LABEL[provider.name];
+  const label = provider.label;
   const param = provider.scopeKind === "zone" ? "zone" : "project";
   const details: AppError["details"] = { provider: provider.name, scope: target.scope };
   if (err.details.upstream_code !== undefined) details.upstream_code = err.details.upstream_code;

@@ -4,7 +4,7 @@
 import type { Config } from "../config";
 import type { Principal } from "../context";
 import type { Deps } from "../deps";
-import type { UpstreamContext } from "../providers/types";
+import type { UpstreamContext } from "../upstream/context";
 
 export interface ServiceContext {
   deps: Deps;
@@ -16,6 +16,7 @@ export interface ServiceContext {
 
 export function upstreamContext(ctx: Omit<ServiceContext, "principal" | "waitUntil">): UpstreamContext {
   return {
+    fetch: ctx.deps.fetch,
     deps: ctx.deps,
     config: ctx.config,
     requestId: ctx.requestId,

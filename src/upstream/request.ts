@@ -18,22 +18,27 @@
  * the fetch and the body read race a timer, so a fetch that ignores its AbortSignal still ends. When the
  * timer that fired stood for the deadline, the failure is final (504).
  *
+ * The seam: every request goes out through `ctx.fetch`. An AppError it throws is a refusal made before
+ * sending (the monitor's budgeted fetch, a later governor): final, passed on as is, never retried.
+ *
  * Logs: one `upstream_call` line per attempt; failures carry the upstream body, redacted with the
  * configured secrets and cut to 2 KiB. The caller never sees the body, only the provider's message.
  */
 import type * as z from "zod";
-import { AppError, type ProviderName } from "../errors";
+import { type AppError, isAppError } from "../errors";
 import { createLogger, type Logger } from "../logger";
-import type { UpstreamContext } from "../providers/types";
 import { redactText } from "../redact";
 import { fullJitterDelay, parseRetryAfter, toRetryAfterSeconds } from "./backoff";
+import type { UpstreamContext } from "./context";
+import type { ErrorDialect } from "./dialect";
 import { upstreamErrorInfo } from "./error-info";
 import { classifyStatus, UPSTREAM_ERROR_TABLE, type UpstreamFailureKind, upstreamError } from "./error-map";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface UpstreamRequest<S extends z.ZodType> {
-  provider: ProviderName;
+  /** The provider answering: its name, label and error dialect. */
+  dialect: ErrorDialect;
   method: HttpMethod;
   url: string;
   /** Auth and any provider headers. `Accept` and, with a body, `Content-Type` are added here. */
@@ -81,6 +86,7 @@ export async function upstreamRequest<S extends z.ZodType>(
 type Exchange =
   | { kind: "answer"; response: Response; text: string }
   | { kind: "error"; error: unknown }
+  | { kind: "refused"; error: AppError }
   | { kind: "timeout" };
 
 async function attemptOnce<S extends z.ZodType>(
@@ -94,7 +100,7 @@ async function attemptOnce<S extends z.ZodType>(
   const started = deps.now();
   const remaining = ctx.deadline - started;
   const line = {
-    provider: req.provider,
+    provider: req.dialect.provider,
     operation: req.operation,
     method: req.method,
     url: req.url,
@@ -120,7 +126,7 @@ async function attemptOnce<S extends z.ZodType>(
     const error = upstreamError(
       kind,
       {
-        provider: req.provider,
+        dialect: req.dialect,
         httpStatus: facts.httpStatus,
         upstreamCode: facts.code,
         upstreamMessage: facts.message,
@@ -148,29 +154,15 @@ async function attemptOnce<S extends z.ZodType>(
     headers["content-type"] = "application/json";
     init.body = JSON.stringify(req.body);
   }
-  if (ctx.allowance) {
-    if (ctx.allowance.left <= 0) {
-      log.log("warn", "upstream_call", { ...line, outcome: "budget_exhausted", sent: false });
-      return {
-        ok: false,
-        kind: "connection",
-        error: new AppError("subrequest_budget_exhausted", "This run's subrequest budget is spent", {
-          provider: req.provider,
-        }),
-        final: true,
-        waitMs: null,
-      };
-    }
-    ctx.allowance.left -= 1;
-  }
   const controller = new AbortController();
   init.signal = controller.signal;
-  if (ctx.meter) ctx.meter.calls += 1;
 
   const exchange = (async (): Promise<Exchange> => {
-    const response = await deps.fetch(req.url, init);
+    const response = await ctx.fetch(req.url, init);
     return { kind: "answer", response, text: await response.text() };
-  })().catch((error: unknown): Exchange => ({ kind: "error", error }));
+  })().catch(
+    (error: unknown): Exchange => (isAppError(error) ? { kind: "refused", error } : { kind: "error", error }),
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<Exchange>((resolve) => {
     timer = setTimeout(() => resolve({ kind: "timeout" }), budget);
@@ -192,6 +184,10 @@ async function attemptOnce<S extends z.ZodType>(
       budgetIsDeadline,
     );
   }
+  if (result.kind === "refused") {
+    log.log("warn", "upstream_call", { ...line, outcome: "refused", code: result.error.code, sent: false });
+    return { ok: false, kind: "connection", error: result.error, final: true, waitMs: null };
+  }
   if (result.kind === "error") {
     const reason = redactText(String(result.error), secrets).slice(0, MESSAGE_LIMIT);
     log.log("warn", "upstream_call", { ...line, outcome: "connection_error", error: reason, duration_ms });
@@ -202,7 +198,7 @@ async function attemptOnce<S extends z.ZodType>(
   const status = response.status;
   const bodyExcerpt = () => redactText(text, secrets).slice(0, LOG_BODY_LIMIT);
   const json = parseJson(text);
-  const info = json.ok ? upstreamErrorInfo(json.value) : {};
+  const info = json.ok ? (req.dialect.read ?? upstreamErrorInfo)(json.value) : {};
   const message = info.message ? redactText(info.message, secrets).slice(0, MESSAGE_LIMIT) : undefined;
   const code = info.code ?? status;
   const documentationUrl = info.documentationUrl
@@ -255,7 +251,7 @@ async function attemptOnce<S extends z.ZodType>(
     return { ok: true, value: parsed.data };
   }
 
-  const kind = classifyStatus(req.provider, status, info.code);
+  const kind = classifyStatus(status, info.code, req.dialect);
   const waitMs =
     status === 429 || status === 503
       ? parseRetryAfter(response.headers.get("retry-after"), deps.now())

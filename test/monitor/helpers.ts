@@ -8,7 +8,8 @@ import { type Config, parseConfig } from "../../src/config";
 import { AppError, type ProviderName } from "../../src/errors";
 import { type Certificate, certificateId, type Quota } from "../../src/model/certificate";
 import type { SkippedItem } from "../../src/model/list-notes";
-import type { CertificateProvider, UpstreamContext } from "../../src/providers/types";
+import type { CertificateProvider } from "../../src/providers/types";
+import type { UpstreamContext } from "../../src/upstream/context";
 import { testEnv } from "../helpers/env";
 
 export const DAY = 86_400_000;
@@ -27,17 +28,15 @@ export interface FakeScope {
   skipped?: SkippedItem[];
 }
 
-/** Counts calls like the HTTP core does: on the meter, and against the run's hard cap when there is one. */
-function spend(ctx: UpstreamContext, calls: number): void {
-  for (let i = 0; i < calls; i++) {
-    if (ctx.allowance) {
-      if (ctx.allowance.left <= 0) {
-        throw new AppError("subrequest_budget_exhausted", "This run's subrequest budget is spent");
-      }
-      ctx.allowance.left -= 1;
-    }
-    if (ctx.meter) ctx.meter.calls += 1;
-  }
+/** Where the fake providers send their requests: answered 200 by `receiver()`, never recorded. */
+export const FAKE_UPSTREAM = "https://fake-upstream.test";
+
+/**
+ * Sends `calls` requests through the context's fetch, as a provider's client does: the monitor's budgeted
+ * fetch counts them and refuses (throws) once the run's budget is spent.
+ */
+async function spend(ctx: UpstreamContext, calls: number): Promise<void> {
+  for (let i = 0; i < calls; i++) await ctx.fetch(`${FAKE_UPSTREAM}/call`);
 }
 
 export interface FakeProvider extends CertificateProvider<Certificate> {
@@ -50,6 +49,7 @@ export interface FakeProvider extends CertificateProvider<Certificate> {
 export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScope> = {}): FakeProvider {
   const provider: FakeProvider = {
     name,
+    label: name === "cloudflare" ? "Cloudflare" : "Gjirafa",
     scopeKind: name === "cloudflare" ? "zone" : "project",
     hasQuotaApi: name === "cloudflare",
     scopes: new Map(Object.entries(scopes)),
@@ -63,10 +63,10 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     createOperation: "create",
     async listAll(ctx: UpstreamContext, scope: string) {
       const s = provider.scopes.get(scope) ?? { certs: [] };
-      spend(ctx, 1);
+      await spend(ctx, 1);
       provider.listed.push(scope);
       if (s.error) throw s.error;
-      spend(ctx, (s.pages ?? 1) - 1);
+      await spend(ctx, (s.pages ?? 1) - 1);
       return {
         items: s.certs.map((c) => structuredClone(c)),
         notes: { skipped: s.skipped ?? [], messages: [] },
@@ -78,7 +78,7 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     importCertificate: () => Promise.reject(new Error("not used")),
     update: () => Promise.reject(new Error("not used")),
     async validate(ctx: UpstreamContext, scope: string, id: string) {
-      spend(ctx, 1);
+      await spend(ctx, 1);
       provider.validated.push(id);
       if (provider.validateError) throw provider.validateError;
       const cert = provider.scopes.get(scope)?.certs.find((c) => c.id.endsWith(`:${id}`));
@@ -102,7 +102,7 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
           percent: null,
         };
       }
-      spend(ctx, 1);
+      await spend(ctx, 1);
       return {
         provider: name,
         scope: { kind: "zone", id: scope },
@@ -218,6 +218,7 @@ export function receiver() {
   const state = { fail: false };
   const fetch = async (input: Request | string | URL, init?: RequestInit) => {
     const request = new Request(input, init);
+    if (request.url.startsWith(FAKE_UPSTREAM)) return new Response("{}", { status: 200 });
     bodies.push({ url: request.url, body: await request.json() });
     return new Response(state.fail ? "nope" : "ok", { status: state.fail ? 500 : 200 });
   };

@@ -9,17 +9,17 @@ import { onError } from "../../src/middleware/on-error";
 import { requestId } from "../../src/middleware/request-id";
 import type { ReportView } from "../../src/monitor/report-view";
 import { reportRoutes } from "../../src/routes/report";
-import { testClock, testDeps } from "../helpers/deps";
+import { routedFetch, testClock, testDeps } from "../helpers/deps";
 import { PROJECT_P, PROJECT_Q, testEnv, ZONE_A, ZONE_B } from "../helpers/env";
 import { bearer, KEYS, type TestKey } from "../helpers/keys";
-import { cert, fakeProvider, resetStorage } from "./helpers";
+import { cert, FAKE_UPSTREAM, fakeProvider, resetStorage } from "./helpers";
 
 beforeEach(resetStorage);
 
 /** The app with reportRoutes mounted, over fake providers with one failed pack per scope. */
 function setup() {
   const clock = testClock();
-  const deps = testDeps({ clock });
+  const deps = testDeps({ clock, fetch: routedFetch({ [FAKE_UPSTREAM]: () => new Response("{}") }) });
   const failed = (provider: "cloudflare" | "gjirafa", scope: string) => ({
     certs: [cert({ provider, scope, id: "1", status: "failed", provider_status: "validation_timed_out" })],
   });

@@ -1,7 +1,10 @@
-/** An UpstreamContext for tests: the shared fixture config, injected deps, a deadline and a meter. */
+/**
+ * An UpstreamContext for tests: the shared fixture config, injected deps, a deadline, and a fetch that
+ * counts every request it sends on `meter` (retries included).
+ */
 import type { Config } from "../../src/config";
 import { parseConfig } from "../../src/config";
-import type { UpstreamContext } from "../../src/providers/types";
+import type { UpstreamContext } from "../../src/upstream/context";
 import { type TestDeps, testDeps } from "../helpers/deps";
 import { testEnv } from "../helpers/env";
 
@@ -26,11 +29,16 @@ export function testUpstreamContext(
 ): TestUpstream {
   const deps = options.deps ?? testDeps();
   const config = options.config ?? testConfig(options.env);
+  const meter = { calls: 0 };
   return {
+    fetch: (input, init) => {
+      meter.calls += 1;
+      return deps.fetch(input, init);
+    },
     deps,
     config,
     requestId: "req-test",
     deadline: deps.now() + (options.deadlineMs ?? config.upstream.deadlineMs),
-    meter: { calls: 0 },
+    meter,
   };
 }

@@ -7,10 +7,12 @@ import * as z from "zod";
 import type { Config } from "../../config";
 import { AppError } from "../../errors";
 import { emptyNotes, mergeNotes } from "../../model/list-notes";
+import type { UpstreamContext } from "../../upstream/context";
 import { joinUrl, pathSegment } from "../../upstream/path";
 import { type HttpMethod, upstreamRequest } from "../../upstream/request";
 import { parseItems, upstreamNotes } from "../answers";
-import type { DeployView, ScopeList, UpstreamContext } from "../types";
+import type { DeployView, ScopeList } from "../types";
+import { cloudflareErrors } from "./errors";
 import { isPackId, PACK_ID_RULE } from "./ids";
 import type { ListQuery, OrderBody, PatchBody } from "./requests";
 import {
@@ -88,7 +90,7 @@ function call<S extends z.ZodType>(
   body?: unknown,
 ) {
   return upstreamRequest(ctx, {
-    provider: "cloudflare",
+    dialect: cloudflareErrors,
     operation,
     method,
     url,

@@ -161,6 +161,7 @@ async function quota(ctx: UpstreamContext, zone: string): Promise<Quota> {
 
 export const cloudflareProvider: CertificateProvider<CertificatePack> = Object.freeze({
   name: "cloudflare",
+  label: "Cloudflare",
   scopeKind: "zone",
   hasQuotaApi: true,
   configuredScopes: (config) => [...config.cloudflare.zones],

@@ -8,10 +8,12 @@ import * as z from "zod";
 import type { Config } from "../../config";
 import { AppError } from "../../errors";
 import { emptyNotes, mergeNotes } from "../../model/list-notes";
+import type { UpstreamContext } from "../../upstream/context";
 import { joinUrl, pathSegment } from "../../upstream/path";
 import { type HttpMethod, upstreamRequest } from "../../upstream/request";
 import { parseItems, upstreamNotes } from "../answers";
-import type { ScopeList, UpstreamContext } from "../types";
+import type { ScopeList } from "../types";
+import { gjirafaErrors } from "./errors";
 import { CERTIFICATE_ID_RULE, parseCertificateIdText } from "./ids";
 import type { CreateBody, ImportBody, ListQuery, UpdateBody } from "./requests";
 import {
@@ -96,7 +98,7 @@ function call<S extends z.ZodType>(
   body?: unknown,
 ) {
   return upstreamRequest(ctx, {
-    provider: "gjirafa",
+    dialect: gjirafaErrors,
     operation,
     method,
     url,

@@ -23,8 +23,9 @@
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../../concurrency";
 import { AppError, isAppError } from "../../errors";
 import { MAX_NOTES } from "../../model/list-notes";
+import type { UpstreamContext } from "../../upstream/context";
 import { issuesText } from "../answers";
-import type { ScopeList, UpstreamContext } from "../types";
+import type { ScopeList } from "../types";
 import { getCertificateAnswer, listAllCertificates } from "./client";
 import { type GjirafaCertificate, GjirafaCertificateSchema } from "./schemas";
 
@@ -38,7 +39,8 @@ type Enriched = { kept: true; cert: GjirafaCertificate; note?: string } | { kept
 /**
  * Cost: the list pages (as many as the server's page size needs) + 1 GET per certificate that changed since
  * `previous` (its `lastModified` or status differs, or it is new), i.e. 1 + N requests the first time
- * and about 1 request a refresh after that, for a project of up to 100 certificates, all counted on `ctx.meter` by the HTTP core (retries too).
+ * and about 1 request a refresh after that, for a project of up to 100 certificates, every one (retries too)
+ * sent through `ctx.fetch`, so a capped fetch (the monitor's budget) counts them all.
  * At most MAX_UPSTREAM_IN_FLIGHT (6) details are in flight, all within `ctx.deadline`.
  * What keeps this affordable: the list cache refreshes a project at most once per fresh window
  * (coalesced per isolate), and the monitor's planner budgets each scope by its measured cost of the
@@ -55,13 +57,13 @@ export async function listAllEnriched(
   const needed = items.filter((item) => !reuse(reusable, item)).length;
   // Under a hard subrequest cap (the monitor's budget), say at once what the details would cost
   // rather than spend what is left on a load that cannot finish.
-  if (ctx.allowance && ctx.allowance.left < needed) {
+  if (ctx.budget && ctx.budget.remaining() < needed) {
     throw new AppError(
       "subrequest_budget_exhausted",
       "This run's subrequest budget cannot cover the project",
       {
         provider: "gjirafa",
-        required_subrequests: (ctx.meter?.calls ?? 0) + needed,
+        required_subrequests: ctx.budget.spent() + needed,
       },
     );
   }

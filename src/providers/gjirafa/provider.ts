@@ -115,6 +115,7 @@ async function quota(_ctx: UpstreamContext, project: string): Promise<Quota> {
 
 export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.freeze({
   name: "gjirafa",
+  label: "Gjirafa",
   scopeKind: "project",
   hasQuotaApi: false,
   configuredScopes: (config) => [...config.gjirafa.projects],
@@ -124,7 +125,7 @@ export const gjirafaProvider: CertificateProvider<GjirafaCertificate> = Object.f
   itemNoun: "certificate",
   createOperation: "create",
   // Cost: 1 request per list page + 1 detail GET per certificate (1 + N for up to 100 certificates), at
-  // most 6 in flight, within ctx.deadline and counted on ctx.meter. Paid for at most once per fresh
+  // most 6 in flight, within ctx.deadline and sent through ctx.fetch. Paid for at most once per fresh
   // window per project (the list cache coalesces refreshes); the monitor plans each scope by its
   // measured cost (src/monitor/plan.ts). Why the details are needed at all: enrich.ts.
   listAll: (ctx, project, options) => listAllEnriched(ctx, project, options?.previous),
