@@ -5,7 +5,7 @@
  * entry in constant time, without early exit, so timing reveals neither which entry nor how many
  * leading bytes matched.
  */
-import type { ApiKeyEntry } from "../config";
+import type { ApiKeyEntry } from "../config/grants";
 import { AppError } from "../errors";
 import { fromHex } from "./base64url";
 

@@ -55,7 +55,7 @@ import { createLogger } from "../logger";
 import { emptyNotes } from "../model/list-notes";
 import { createByteLru } from "./byte-lru";
 import { decodeEntry, encodeEntry, exceedsBytes, type ListEntry, MAX_ENTRY_BYTES, parseAll } from "./entry";
-import { type ListKey, listCacheKey } from "./key";
+import { type CacheKey, cacheKey } from "./key";
 import { guardKv, platformTimer } from "./kv-guard";
 import type {
   CacheContext,
@@ -303,7 +303,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
 
   return {
     async read(ctx, request) {
-      const k = listCacheKey(request.key);
+      const k = cacheKey(request.key);
       if (request.bypass) {
         try {
           return result(ctx, await loadShared(ctx, k, request), "BYPASS");
@@ -328,10 +328,10 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
 
     async previous<T>(
       ctx: Pick<CacheContext, "kv" | "deps" | "logger">,
-      key: ListKey,
+      key: CacheKey,
       parse: Parse<T>,
     ): Promise<readonly T[] | null> {
-      const k = listCacheKey(key);
+      const k = cacheKey(key);
       const known = memory.get(k)?.entry.items;
       // Sound: the key names the provider and the provider decides T (as for coalesced loads).
       if (known) return known as readonly T[];
@@ -339,7 +339,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     },
 
     async store(ctx, request) {
-      const k = listCacheKey(request.key);
+      const k = cacheKey(request.key);
       const current = () => !isInvalidated(k, request.fetchedAt);
       if (!current()) return "skipped_invalidated";
       const entry = {
@@ -351,7 +351,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     },
 
     async invalidate(ctx, key) {
-      const k = listCacheKey(key);
+      const k = cacheKey(key);
       generations.set(k, generationOf(k) + 1);
       invalidatedAt.set(k, ctx.deps.now());
       inflight.delete(k);

@@ -6,9 +6,9 @@
 import { AppError } from "../errors";
 import type { Certificate, Quota } from "../model/certificate";
 import type { SkippedItem } from "../model/list-notes";
-import type { CertificateProvider, ScopeList } from "../providers/types";
+import type { ScopeList } from "../providers/types";
 import type { UpstreamContext } from "../upstream/context";
-import type { ScopeTarget } from "./problems";
+import type { Source } from "./sources";
 
 export type ScopeCheck =
   | {
@@ -23,8 +23,7 @@ export type ScopeCheck =
   | { ok: false; error: AppError; calls: number };
 
 export async function checkScope(
-  provider: CertificateProvider,
-  target: ScopeTarget,
+  source: Source,
   ctx: UpstreamContext,
   onList: (list: ScopeList<unknown>, fetchedAt: number) => void,
   previous: () => Promise<readonly unknown[] | null> = async () => null,
@@ -35,13 +34,15 @@ export async function checkScope(
     const fetchedAt = ctx.deps.now();
     // The last list known (cache) lets a provider skip what has not changed (Gjirafa details).
     const known = await previous();
-    const list = await provider.listAll(ctx, target.id, known ? { previous: known } : undefined);
+    const { instance } = source.provider;
+    const scopeId = source.scope.id;
+    const list = await instance.listAll(ctx, scopeId, known ? { previous: known } : undefined);
     onList(list, fetchedAt);
     const now = ctx.deps.now();
     const certificates = new Map<string, Certificate>();
     for (const raw of list.items)
-      certificates.set(provider.rawId(raw), provider.normalize(target.id, raw, now));
-    const quota = await provider.quota(ctx, target.id);
+      certificates.set(instance.rawId(raw), instance.normalize(scopeId, raw, now));
+    const quota = await instance.quota(ctx, scopeId);
     return {
       ok: true,
       certificates,

@@ -4,15 +4,16 @@
  * Pure except for one KV list of deletion markers, made only when a certificate vanished or turned
  * deleted.
  */
-import type { Config } from "../config";
+import type { Config } from "../config/load";
 import type { Certificate } from "../model/certificate";
+import { deletedThroughCertgate } from "../state/deletions";
 import { deletionCandidates, deletionProblem, type Observation } from "./checks/disappeared";
 import { expiryProblems } from "./checks/expiry";
 import { quotaProblem } from "./checks/quota";
 import { statusProblems } from "./checks/status";
 import type { ScopeCheck } from "./collect";
-import { deletedThroughCertgate } from "./deletions";
-import type { Problem, ScopeTarget } from "./problems";
+import type { Problem } from "./problems";
+import type { Source } from "./sources";
 import type { ScopeState } from "./state";
 
 export interface Evaluation {
@@ -22,7 +23,7 @@ export interface Evaluation {
 
 export async function evaluateScope(
   config: Config,
-  target: ScopeTarget,
+  source: Source,
   check: Extract<ScopeCheck, { ok: true }>,
   previous: ScopeState,
   now: number,
@@ -39,19 +40,21 @@ export async function evaluateScope(
     problems.push(
       ...statusProblems(cert, { now, stuckHours: config.monitor.stuckHours, statusSince: since }),
     );
-    problems.push(...expiryProblems(cert, now, config.monitor.expiryDays));
+    problems.push(
+      ...expiryProblems(cert, now, config.monitor.expiryDays, source.provider.descriptor.renewal(cert)),
+    );
   }
 
   const candidates = deletionCandidates(previous.certs, check.certificates);
   if (candidates.length > 0) {
-    const viaCertgate = await deletedThroughCertgate(config.state, target.provider, target.id);
+    const viaCertgate = await deletedThroughCertgate(config.state, source.scope);
     for (const c of candidates) {
-      if (!viaCertgate.has(c.nativeId.toLowerCase())) problems.push(deletionProblem(target, c));
+      if (!viaCertgate.has(c.nativeId.toLowerCase())) problems.push(deletionProblem(source.scope, c));
     }
   }
 
   if (check.quota) {
-    const q = quotaProblem(target, check.quota, config.monitor.quotaWarnPercent);
+    const q = quotaProblem(source.scope, check.quota, config.monitor.quotaWarnPercent);
     if (q) problems.push(q);
   }
 

@@ -8,11 +8,11 @@
  * without the dedupe state would re-send every alert), and the report's staleness then shows it.
  */
 import { createListCache, type ListCache } from "../cache";
-import type { Config } from "../config";
+import type { Config } from "../config/load";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
 import { createLogger } from "../logger";
-import { providers } from "../providers/registry";
+import { upstreamContext } from "../service/context";
 import { sendDigests } from "./alerts/digest";
 import { buildReport } from "./build-report";
 import { refreshListCache } from "./cache-refresh";
@@ -25,7 +25,7 @@ import { planRun } from "./plan";
 import { certificateProblem, type Problem, scopeKeyOfProblem } from "./problems";
 import { isRemediable, type RemediationCandidate, remediate } from "./remediate";
 import { loadReport, type Report, saveReport } from "./report";
-import { configuredSources, type MonitorProviders } from "./sources";
+import { configuredSources } from "./sources";
 import { emptyScopeState, loadState, type MonitorState, saveState } from "./state";
 
 /** Subrequests kept for remediation when it is on (the rest of the budget goes to checks). */
@@ -36,8 +36,6 @@ export interface MonitorOptions {
   trigger: "cron" | "manual";
   /** The invocation's waitUntil: cache refreshes finish after the run returns. Awaited when absent. */
   waitUntil?: (promise: Promise<unknown>) => void;
-  /** The providers to check (tests pass fakes); default: the provider registry. */
-  providers?: MonitorProviders;
   /** The isolate's list cache, so invalidations by the API are honoured; default: a new one. */
   listCache?: ListCache;
 }
@@ -46,7 +44,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
   const startedAt = deps.now();
   const runId = `run_${startedAt.toString(36)}_${Math.floor(deps.random() * 36 ** 6).toString(36)}`;
   const logger = createLogger(deps, config.secrets, { component: "monitor", run_id: runId });
-  const sources = configuredSources(options.providers ?? providers, config);
+  const sources = configuredSources(config);
   const [state, previousReport] = await stateStore(() =>
     Promise.all([
       loadState(config.state, (issues) => logger.log("warn", "monitor_state_discarded", { issues })),
@@ -58,7 +56,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
   // Budget: alerts (one digest per configured channel) and remediation are reserved up front.
   const channels = [m.webhookUrl, m.slackWebhookUrl].filter(Boolean).length;
   const available = Math.max(0, m.subrequestBudget - channels - (m.remediate ? REMEDIATION_RESERVE : 0));
-  const plan = planRun({ targets: sources.map((s) => s.target), state, available, now: startedAt });
+  const plan = planRun({ sources, state, available, now: startedAt });
 
   const cacheWrites: Promise<unknown>[] = [];
   const refresh = {
@@ -73,23 +71,21 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     config,
     runId,
     // In plan order: the least recently checked scopes start first.
-    selected: plan.selected.flatMap((t) => sources.filter((s) => s.target === t)),
+    selected: plan.selected,
     estimates: plan.estimates,
     available,
-    onList: (s, list, at) => cacheWrites.push(refreshListCache(refresh, s.provider, s.target.id, list, at)),
+    onList: (s, list, at) => cacheWrites.push(refreshListCache(refresh, s, list, at)),
     previousList: (s) =>
-      refresh.cache.previous(
-        { kv: config.cache, deps, logger },
-        { provider: s.provider.name, scope: s.target.id },
-        (v) => s.provider.parseRaw(v),
+      refresh.cache.previous({ kv: config.cache, deps, logger }, { scope: s.scope }, (v) =>
+        s.provider.instance.parseRaw(v),
       ),
   });
 
   const now = deps.now();
   const next: MonitorState = { ...state, scopes: {}, cooldown: { ...state.cooldown, ...executed.cooldown } };
   const outcomes = new Map<string, { outcome: ScopeOutcome; calls: number }>();
-  for (const { target, reason } of plan.skipped) {
-    outcomes.set(`${target.provider}:${target.id}`, { outcome: `skipped_${reason}`, calls: 0 });
+  for (const { source, reason } of plan.skipped) {
+    outcomes.set(source.key, { outcome: `skipped_${reason}`, calls: 0 });
   }
   const current: Problem[] = [];
   const evaluated = new Set<string>();
@@ -101,17 +97,16 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     if (!run.check) continue;
     attempted.add(run.source.key);
     if (run.check.ok) {
-      const result = await evaluateScope(config, run.source.target, run.check, previous, now);
+      const result = await evaluateScope(config, run.source, run.check, previous, now);
       evaluated.add(run.source.key);
       current.push(...result.problems);
       next.scopes[run.source.key] = result.next;
       for (const [nativeId, cert] of run.check.certificates) {
-        if (isRemediable(cert))
-          candidates.push({ provider: run.source.provider, target: run.source.target, nativeId, cert });
+        if (isRemediable(cert)) candidates.push({ source: run.source, nativeId, cert });
       }
     } else {
       const { code, message, details } = run.check.error;
-      current.push(sourceProblem(run.source.target, run.check.error));
+      current.push(sourceProblem(run.source.scope, run.check.error));
       const last_error =
         details.retry_after === undefined
           ? { code, message }
@@ -147,13 +142,7 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
           maxPerDay: m.remediateMaxPerDay,
           now,
           take: take("remediation", channels),
-          context: () => ({
-            fetch: deps.fetch,
-            deps,
-            config,
-            requestId: runId,
-            deadline: deps.now() + config.upstream.deadlineMs,
-          }),
+          context: () => upstreamContext({ deps, config, requestId: runId }),
         })
       : { attempts: [], history: state.remediation };
   next.remediation = remediation.history;

@@ -65,8 +65,8 @@ export const MonitorStateSchema = z.object({
   dropped: z.object({ webhook: z.number(), slack: z.number() }),
   /** Remediation attempt times (epoch ms) per certificate id, last 24 hours. */
   remediation: z.record(z.string(), z.array(z.number())),
-  /** No calls to a provider before this time (epoch ms), after a long Retry-After. */
-  cooldown: z.object({ cloudflare: z.number().optional(), gjirafa: z.number().optional() }),
+  /** No calls to a provider (by name) before this time (epoch ms), after a long Retry-After. */
+  cooldown: z.record(z.string(), z.number()),
 });
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
 

@@ -7,7 +7,6 @@
  * `AppError` that `fetch` throws is a refusal made before anything was sent: the core passes it on as is,
  * never retries it and never reads it as a connection failure.
  */
-import type { Config } from "../config";
 import type { Deps, FetchLike } from "../deps";
 
 /** What a capped `fetch` has left, for callers that would rather not start what cannot finish. */
@@ -24,8 +23,11 @@ export interface UpstreamContext {
   /** Present when `fetch` is capped (the monitor's subrequest budget). */
   budget?: FetchBudget;
   deps: Deps;
-  config: Config;
   requestId: string;
   /** Absolute deadline (epoch ms, from deps.now) for the whole operation, retries included. */
   deadline: number;
+  /** Per-attempt timeout and retries of idempotent requests (UPSTREAM_TIMEOUT_MS, UPSTREAM_MAX_RETRIES). */
+  policy: { timeoutMs: number; maxRetries: number };
+  /** Values to redact from everything the operation logs or reports. */
+  secrets: readonly string[];
 }

@@ -10,7 +10,7 @@
  *   PATCH `{}` restarts validation (seed 002) and Gjirafa's PUT .../validate starts a check, so a
  *   repeat is an action, and a repeated DELETE turns a success into a confusing 1406/404.
  * - Retried failures: connection errors, a per-request timeout, 408, 429 and 5xx, at most
- *   `config.upstream.maxRetries` times, with full-jitter backoff (backoff.ts). `Retry-After` (429/503)
+ *   `ctx.policy.maxRetries` times, with full-jitter backoff (backoff.ts). `Retry-After` (429/503)
  *   replaces the backoff while the wait fits the deadline; otherwise certgate fails fast with 429
  *   `upstream_rate_limited` and `retry_after` so the caller knows how long to wait.
  *
@@ -66,9 +66,9 @@ export async function upstreamRequest<S extends z.ZodType>(
   ctx: UpstreamContext,
   req: UpstreamRequest<S>,
 ): Promise<z.infer<S>> {
-  const log = createLogger(ctx.deps, ctx.config.secrets, { request_id: ctx.requestId });
+  const log = createLogger(ctx.deps, ctx.secrets, { request_id: ctx.requestId });
   const retryable = req.idempotent && req.method !== "POST";
-  const maxRetries = retryable ? ctx.config.upstream.maxRetries : 0;
+  const maxRetries = retryable ? ctx.policy.maxRetries : 0;
   for (let attempt = 0; ; attempt += 1) {
     const outcome = await attemptOnce(ctx, req, attempt, log);
     if (outcome.ok) return outcome.value;
@@ -95,8 +95,7 @@ async function attemptOnce<S extends z.ZodType>(
   attempt: number,
   log: Logger,
 ): Promise<Attempt<z.infer<S>>> {
-  const { deps, config } = ctx;
-  const secrets = config.secrets;
+  const { deps, secrets } = ctx;
   const started = deps.now();
   const remaining = ctx.deadline - started;
   const line = {
@@ -145,7 +144,7 @@ async function attemptOnce<S extends z.ZodType>(
     log.log("warn", "upstream_call", { ...line, outcome: "deadline_exceeded", sent: false });
     return fail("timeout", { detail: "deadline exceeded before the request was sent", sent: false }, true);
   }
-  const budget = Math.min(config.upstream.timeoutMs, remaining);
+  const budget = Math.min(ctx.policy.timeoutMs, remaining);
   const budgetIsDeadline = budget === remaining;
 
   const headers: Record<string, string> = { accept: "application/json", ...req.headers };

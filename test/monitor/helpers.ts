@@ -1,14 +1,18 @@
 /**
- * Fixtures for the monitor tests: fake providers behind the real CertificateProvider interface (the
+ * Fixtures for the monitor tests: fake providers registered under the real providers' descriptors (the
  * list is a table the test edits between runs), a config parsed from the shared test env, a STATE
  * that counts writes, and a webhook receiver.
  */
 import { env as runtimeEnv } from "cloudflare:test";
-import { type Config, parseConfig } from "../../src/config";
-import { AppError, type ProviderName } from "../../src/errors";
-import { type Certificate, certificateId, type Quota } from "../../src/model/certificate";
+import { type Config, parseConfig } from "../../src/config/load";
+import { AppError } from "../../src/errors";
+import { type Certificate, CertificateSchema, certificateId, type Quota } from "../../src/model/certificate";
 import type { SkippedItem } from "../../src/model/list-notes";
-import type { CertificateProvider } from "../../src/providers/types";
+import { cloudflare } from "../../src/providers/cloudflare";
+import { gjirafa } from "../../src/providers/gjirafa";
+import type { RegisteredProvider } from "../../src/providers/module";
+import { createRegistry } from "../../src/providers/registry";
+import type { ProviderInstance, Registry } from "../../src/providers/types";
 import type { UpstreamContext } from "../../src/upstream/context";
 import { testEnv } from "../helpers/env";
 
@@ -39,30 +43,31 @@ async function spend(ctx: UpstreamContext, calls: number): Promise<void> {
   for (let i = 0; i < calls; i++) await ctx.fetch(`${FAKE_UPSTREAM}/call`);
 }
 
-export interface FakeProvider extends CertificateProvider<Certificate> {
-  scopes: Map<string, FakeScope>;
+/**
+ * A fake provider instance: its list is a table (`data`) the test edits between runs. It speaks for a
+ * real provider's descriptor (fakeModule), so renewal windows, labels and quota rules stay the real ones.
+ */
+export interface FakeProvider extends ProviderInstance<Certificate> {
+  /** The scopes the configuration gives it (set when the module is configured). */
+  scopes: string[];
+  data: Map<string, FakeScope>;
   listed: string[];
   validated: string[];
   validateError?: AppError;
 }
 
-export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScope> = {}): FakeProvider {
+export function fakeProvider(
+  name: "cloudflare" | "gjirafa",
+  data: Record<string, FakeScope> = {},
+): FakeProvider {
+  const kind = name === "cloudflare" ? "zone" : "project";
   const provider: FakeProvider = {
-    name,
-    label: name === "cloudflare" ? "Cloudflare" : "Gjirafa",
-    scopeKind: name === "cloudflare" ? "zone" : "project",
-    hasQuotaApi: name === "cloudflare",
-    scopes: new Map(Object.entries(scopes)),
+    scopes: [],
+    data: new Map(Object.entries(data)),
     listed: [],
     validated: [],
-    configuredScopes: (config: Config) =>
-      name === "cloudflare" ? config.cloudflare.zones : config.gjirafa.projects,
-    isConfigured: () => true,
-    deployViews: false,
-    itemNoun: "certificate",
-    createOperation: "create",
     async listAll(ctx: UpstreamContext, scope: string) {
-      const s = provider.scopes.get(scope) ?? { certs: [] };
+      const s = provider.data.get(scope) ?? { certs: [] };
       await spend(ctx, 1);
       provider.listed.push(scope);
       if (s.error) throw s.error;
@@ -72,16 +77,18 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
         notes: { skipped: s.skipped ?? [], messages: [] },
       };
     },
-    parseRaw: (v: unknown) => v as Certificate,
+    parseRaw(v: unknown) {
+      const parsed = CertificateSchema.safeParse(v);
+      return parsed.success ? parsed.data : null;
+    },
     get: () => Promise.reject(new Error("not used")),
     create: () => Promise.reject(new Error("not used")),
-    importCertificate: () => Promise.reject(new Error("not used")),
     update: () => Promise.reject(new Error("not used")),
-    async validate(ctx: UpstreamContext, scope: string, id: string) {
+    async requestValidation(ctx: UpstreamContext, scope: string, id: string) {
       await spend(ctx, 1);
       provider.validated.push(id);
       if (provider.validateError) throw provider.validateError;
-      const cert = provider.scopes.get(scope)?.certs.find((c) => c.id.endsWith(`:${id}`));
+      const cert = provider.data.get(scope)?.certs.find((c) => c.id.endsWith(`:${id}`));
       if (!cert) throw new AppError("not_found", "no such pack");
       return {
         raw: { ...cert, status: "pending_validation" as const, provider_status: "pending_validation" },
@@ -90,11 +97,11 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     },
     remove: () => Promise.reject(new Error("not used")),
     async quota(ctx: UpstreamContext, scope: string): Promise<Quota> {
-      const q = provider.scopes.get(scope)?.quota;
+      const q = provider.data.get(scope)?.quota;
       if (name === "gjirafa" || !q) {
         return {
           provider: name,
-          scope: { kind: provider.scopeKind, id: scope },
+          scope: { kind, id: scope },
           supported: false,
           allocated: null,
           used: null,
@@ -122,10 +129,39 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
   return provider;
 }
 
+/**
+ * A provider registered under a real provider's descriptor and settings whose instance is `fake`: the
+ * registry injection the tests use (createWorker(deps, { providers }), the monitor's config). The real
+ * module still reads and checks its settings (scopes, credentials, secrets to redact); only the
+ * instance it would configure is replaced, and it brings no native door.
+ */
+export function fakeModule(real: RegisteredProvider, fake: FakeProvider): RegisteredProvider {
+  return {
+    descriptor: real.descriptor,
+    connect() {
+      const connection = real.connect();
+      return {
+        load(env) {
+          const loaded = connection.load(env);
+          if (!loaded.ok || !loaded.configured) return loaded;
+          fake.scopes = [...loaded.configured.instance.scopes];
+          return { ...loaded, configured: { descriptor: real.descriptor, instance: fake } };
+        },
+        routes: () => [],
+      };
+    },
+  };
+}
+
+/** A registry of the two fake providers (in the real registry's order). */
+export function fakeRegistry(cf: FakeProvider, gj: FakeProvider) {
+  return createRegistry([fakeModule(cloudflare, cf), fakeModule(gjirafa, gj)]);
+}
+
 export interface CertInput {
   scope: string;
   id: string;
-  provider?: ProviderName;
+  provider?: "cloudflare" | "gjirafa";
   host?: string;
   status?: Certificate["status"];
   provider_status?: string;
@@ -204,10 +240,9 @@ export async function resetStorage(): Promise<void> {
 
 export function monitorConfig(
   vars: Record<string, string | undefined> = {},
+  registry: Registry = createRegistry(),
 ): Config & { state: KVNamespace & { puts: string[] } } {
-  const parsed = parseConfig(
-    testEnv({ ALERT_WEBHOOK_URL: WEBHOOK_URL, ...vars }) as unknown as Record<string, unknown>,
-  );
+  const parsed = parseConfig(testEnv({ ALERT_WEBHOOK_URL: WEBHOOK_URL, ...vars }), registry);
   if (!parsed.ok) throw new Error(`bad test config: ${JSON.stringify(parsed.settings)}`);
   return { ...parsed.config, state: countingKv(parsed.config.state) };
 }

@@ -15,12 +15,12 @@ import {
   GJIRAFA_STATUS,
   instantSleep,
 } from "../../sandbox";
-import { parseConfig } from "../../src/config";
 import type { WebhookPayload } from "../../src/monitor/alerts/webhook";
-import { recordDeletion } from "../../src/monitor/deletions";
 import { loadReport } from "../../src/monitor/report";
 import { runMonitor } from "../../src/monitor/run";
+import { recordDeletion } from "../../src/state/deletions";
 import { createWorker } from "../../src/worker";
+import { parseTestConfig as parseConfig } from "../helpers/config";
 import { routedFetch, testClock, testDeps } from "../helpers/deps";
 import {
   CLOUDFLARE_BASE,
@@ -154,7 +154,8 @@ describe("monitor against the sandbox simulators", () => {
     expect((await del(mine.id)).status).toBe(200);
     await recordDeletion(
       runtimeEnv.STATE,
-      { provider: "cloudflare", scope: ZONE_A, id: String(mine.id) },
+      { provider: "cloudflare", id: ZONE_A },
+      String(mine.id),
       s.clock.now(),
     );
     expect((await del(theirs.id)).status).toBe(200);
@@ -170,7 +171,7 @@ describe("monitor against the sandbox simulators", () => {
     const slept: number[] = [];
     const deps = { ...s.deps, sleep: async (ms: number) => void slept.push(ms) };
     s.cf.faults.add({ fault: { kind: "rate_limited", retryAfter: 300 } });
-    const parsed = parseConfig(s.env as unknown as Record<string, unknown>);
+    const parsed = parseConfig(s.env);
     if (!parsed.ok) throw new Error("config");
     const report = await runMonitor(deps, parsed.config, { trigger: "manual" });
     const rateLimited = report.scopes.filter((x) => x.provider === "cloudflare");

@@ -21,7 +21,6 @@ import { cookieRequestProblem } from "../../src/auth/csrf";
 import { wantsBypass } from "../../src/cache";
 import { createByteLru } from "../../src/cache/byte-lru";
 import { createListCache, MEMORY_CHARGE_PER_CHAR } from "../../src/cache/list-cache";
-import { parseConfig } from "../../src/config";
 import type { ReportView } from "../../src/monitor/report-view";
 import { splitNames } from "../../src/providers/gjirafa/normalize";
 import { pemProblem, scanBlocks } from "../../src/providers/gjirafa/pem";
@@ -31,6 +30,7 @@ import { DOCS_HTML, docsRequestInit } from "../../src/routes/docs-page";
 import { parseRetryAfter } from "../../src/upstream/backoff";
 import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM } from "../auth/jwt";
 import { harness, type Item, parseItem, uniqueKey } from "../cache/helpers";
+import { parseTestConfig as parseConfig } from "../helpers/config";
 import { testEnv } from "../helpers/env";
 import { KEYS, type TestKey } from "../helpers/keys";
 import { SEED } from "./fuzz-check";
@@ -680,7 +680,7 @@ describe("8. config hardening", () => {
   const one = keyOf("one", ["admin"], ["*"], ["*"]);
   const other = keyOf("other", ["certificates:read"], ["*"], ["*"]);
   const problems = (overrides: Record<string, string | undefined>) => {
-    const result = parseConfig(testEnv(overrides) as unknown as Record<string, unknown>);
+    const result = parseConfig(testEnv(overrides));
     return result.ok ? [] : result.settings;
   };
 

@@ -5,7 +5,8 @@
  * seen says nothing about who deleted it.
  */
 import type { Certificate } from "../../model/certificate";
-import type { Problem, ScopeTarget } from "../problems";
+import type { Scope } from "../../model/scope";
+import type { Problem } from "../problems";
 
 /** What the monitor remembers of one certificate between runs (STATE, state.ts). */
 export interface Observation {
@@ -46,7 +47,7 @@ export function deletionCandidates(
   return out;
 }
 
-export function deletionProblem(target: ScopeTarget, c: DeletionCandidate): Problem {
+export function deletionProblem(target: Scope, c: DeletionCandidate): Problem {
   const label = c.previous.hosts[0] ?? c.previous.cid;
   return {
     // Keyed without expiry: one event per certificate id.

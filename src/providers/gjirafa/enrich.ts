@@ -1,5 +1,5 @@
 /**
- * A project's full list, each item enriched with its detail. Seed 004's list item (GET .../certificates)
+ * A project's full list, each item enriched with its detail. Gjirafa's list item (GET .../certificates)
  * carries id, distributionId, sslCertificateId, domainName, additionalNames, certificateType,
  * certificateStatus, scope and lastModified: no notBefore/notAfter, issuer, dnsRecords or
  * certificateChallenge. Those exist only on the detail (GET .../certificates/{id}). The list cache, the
@@ -18,7 +18,7 @@
  *   list had it, with a note; it is asked for again on the next load;
  * - any other failure (5xx after retries, 401/403, timeout, the deadline, a wrong shape, a detail for
  *   another id) fails the whole load with that AppError; no further details are requested once one has
- *   failed. The list cache then serves its last copy as stale-if-error (src/cache/list-cache.ts).
+ *   failed. The list cache then serves its last copy as stale-if-error (src/cache/).
  */
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../../concurrency";
 import { AppError, isAppError } from "../../errors";
@@ -26,7 +26,7 @@ import { MAX_NOTES } from "../../model/list-notes";
 import type { UpstreamContext } from "../../upstream/context";
 import { issuesText } from "../answers";
 import type { ScopeList } from "../types";
-import { getCertificateAnswer, listAllCertificates } from "./client";
+import type { GjirafaClient } from "./client";
 import { type GjirafaCertificate, GjirafaCertificateSchema } from "./schemas";
 
 /** The list item with its detail laid over it. */
@@ -47,11 +47,12 @@ type Enriched = { kept: true; cert: GjirafaCertificate; note?: string } | { kept
  * last check (src/monitor/plan.ts `last_cost`), not by a fixed guess.
  */
 export async function listAllEnriched(
+  client: GjirafaClient,
   ctx: UpstreamContext,
   project: string,
   previous: readonly GjirafaCertificate[] = [],
 ): Promise<ScopeList<GjirafaCertificate>> {
-  const listed = await listAllCertificates(ctx, project);
+  const listed = await client.listAllCertificates(ctx, project);
   const items = listed.items;
   const reusable = reusableDetails(previous);
   const needed = items.filter((item) => !reuse(reusable, item)).length;
@@ -74,7 +75,7 @@ export async function listAllEnriched(
     const known = reuse(reusable, item);
     if (known) return { kept: true, cert: known };
     try {
-      const answer = await getCertificateAnswer(ctx, project, String(item.id));
+      const answer = await client.getCertificateAnswer(ctx, project, String(item.id));
       const parsed = GjirafaCertificateSchema.safeParse(answer.result);
       if (!parsed.success && !sameId(answer.result, item.id)) throw otherIdFault();
       if (!parsed.success) {
