@@ -3,7 +3,6 @@
  * list is a table the test edits between runs), a config parsed from the shared test env, a STATE
  * that counts writes, and a webhook receiver.
  */
-import { env as runtimeEnv } from "cloudflare:test";
 import { type Config, parseConfig } from "../../src/config/load";
 import { AppError } from "../../src/errors";
 import { type Certificate, CertificateSchema, certificateId, type Quota } from "../../src/model/certificate";
@@ -224,19 +223,7 @@ export function countingKv(kv: KVNamespace): KVNamespace & { puts: string[] } {
   });
 }
 
-/** Deletes every key of a namespace: each test starts from an empty STATE. */
-export async function clearKv(kv: KVNamespace): Promise<void> {
-  for (;;) {
-    const res = await kv.list();
-    await Promise.all(res.keys.map((k) => kv.delete(k.name)));
-    if (res.list_complete) break;
-  }
-}
-
-export async function resetStorage(): Promise<void> {
-  await clearKv(runtimeEnv.STATE);
-  await clearKv(runtimeEnv.CACHE);
-}
+export { clearKv, resetStorage } from "../helpers/kv";
 
 export function monitorConfig(
   vars: Record<string, string | undefined> = {},

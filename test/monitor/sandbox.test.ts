@@ -2,12 +2,7 @@
  * The monitor end to end: the Worker's scheduled handler (cloudflare:test controller and context)
  * and runMonitor with the real providers against the sandbox simulators of both upstreams.
  */
-import {
-  createExecutionContext,
-  createScheduledController,
-  env as runtimeEnv,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env as runtimeEnv } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createCloudflareSimulator,
@@ -19,19 +14,17 @@ import type { WebhookPayload } from "../../src/monitor/alerts/webhook";
 import { loadReport } from "../../src/monitor/report";
 import { runMonitor } from "../../src/monitor/run";
 import { recordDeletion } from "../../src/state/deletions";
-import { createWorker } from "../../src/worker";
 import { parseTestConfig as parseConfig } from "../helpers/config";
-import { routedFetch, testClock, testDeps } from "../helpers/deps";
+import { testClock } from "../helpers/deps";
 import {
   CLOUDFLARE_BASE,
-  GJIRAFA_BASE,
   PROJECT_P,
-  testEnv,
   UPSTREAM_CLOUDFLARE_TOKEN,
   UPSTREAM_GJIRAFA_KEY,
   ZONE_A,
   ZONE_B,
 } from "../helpers/env";
+import { createGateway } from "../helpers/gateway";
 import { DAY, HOUR, receiver, resetStorage, WEBHOOK_URL } from "./helpers";
 
 beforeEach(resetStorage);
@@ -54,19 +47,15 @@ function sandbox() {
     sleep: instantSleep,
   });
   const rx = receiver();
-  const fetch = routedFetch({
-    [new URL(CLOUDFLARE_BASE).origin]: (r) => cf.fetch(r),
-    [new URL(GJIRAFA_BASE).origin]: (r) => gj.fetch(r),
-    [new URL(WEBHOOK_URL).origin]: (r) => rx.fetch(r),
+  const gw = createGateway({
+    clock,
+    simulators: { cloudflare: cf, gjirafa: gj },
+    routes: { [new URL(WEBHOOK_URL).origin]: (r) => rx.fetch(r) },
+    env: { GJIRAFA_PROJECTS: PROJECT_P, ALERT_WEBHOOK_URL: WEBHOOK_URL },
   });
-  const deps = testDeps({ clock, fetch });
-  const env = testEnv({ GJIRAFA_PROJECTS: PROJECT_P, ALERT_WEBHOOK_URL: WEBHOOK_URL });
-  const worker = createWorker(deps);
+  const { deps, env } = gw;
   const cron = async () => {
-    const controller = createScheduledController({ scheduledTime: clock.now(), cron: "*/15 * * * *" });
-    const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
-    await waitOnExecutionContext(ctx);
+    await gw.scheduled();
     const stored = await loadReport(runtimeEnv.STATE);
     if (!stored) throw new Error("no report stored");
     return stored.latest;

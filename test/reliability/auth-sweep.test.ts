@@ -18,8 +18,8 @@ import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM }
 import { KEYS, type TestKey } from "../helpers/keys";
 import { familyOf, inspect } from "./envelope";
 import { reachedHandler } from "./fuzz-check";
-import { createReliabilityGateway, ORIGIN, REL_KEYS, type ReliabilityGateway, resetStorage } from "./harness";
 import { type Fixture, fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
+import { createReliabilityGateway, ORIGIN, REL_KEYS, type ReliabilityGateway, resetStorage } from "./suite";
 import { createTally } from "./tally";
 
 interface RouteUnderTest {

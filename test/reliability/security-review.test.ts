@@ -34,6 +34,8 @@ import { parseTestConfig as parseConfig } from "../helpers/config";
 import { testEnv } from "../helpers/env";
 import { KEYS, type TestKey } from "../helpers/keys";
 import { SEED } from "./fuzz-check";
+import { createLeakDetector } from "./leaks";
+import { type Fixture, fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
 import {
   ALL_KEYS,
   answerOf,
@@ -41,9 +43,7 @@ import {
   ORIGIN,
   type ReliabilityGateway,
   resetStorage,
-} from "./harness";
-import { createLeakDetector } from "./leaks";
-import { type Fixture, fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
+} from "./suite";
 import { growthRatio, medianAsyncMs, timeRatio } from "./timing";
 
 beforeEach(resetStorage);

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createGjirafaSimulator, instantSleep } from "../../../sandbox";
 import { testClock } from "../../helpers/deps";
 import { PROJECT_P, UPSTREAM_GJIRAFA_KEY } from "../../helpers/ids";
-import { SCRIPTED_PROJECT, scriptedGateway } from "../../helpers/scripted-gateway";
+import { SCRIPTED_PROJECT, scriptedGateway } from "../../helpers/scripted";
 import { clearKv } from "../../routes/helpers";
 import { failure } from "../../upstream/failure";
 import { gjirafaInstance, gjirafaSetup } from "./setup";
