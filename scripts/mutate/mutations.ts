@@ -609,7 +609,8 @@ export const MUTATIONS: readonly Mutation[] = [
     name: "checks.stuck-clock-restarts",
     breaks: "The stuck clock restarts on every run, so a pending validation is never reported stuck.",
     file: "src/monitor/evaluate.ts",
-    anchor: "    const since = prev && prev.s === cert.provider_status ? prev.since : now;",
+    anchor:
+      "    const since = prev && prev.provider_status === cert.provider_status ? prev.status_since : now;",
     replacement: "    const since = now;",
     tests: [T.checks],
   },
@@ -712,7 +713,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: "budget.alert-reserve-dropped",
     breaks: "Alert deliveries are not reserved in the budget: checks can spend what the digests need.",
-    file: "src/monitor/run.ts",
+    file: "src/monitor/spend.ts",
     anchor:
       "  const available = Math.max(0, m.subrequestBudget - channels - (m.remediate ? REMEDIATION_RESERVE : 0));",
     replacement:

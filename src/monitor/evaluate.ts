@@ -34,7 +34,7 @@ export async function evaluateScope(
   for (const [nativeId, cert] of check.certificates) {
     const prev = previous.certs[nativeId];
     // "Stuck" counts from the first time the monitor saw this provider status (kept across runs).
-    const since = prev && prev.s === cert.provider_status ? prev.since : now;
+    const since = prev && prev.provider_status === cert.provider_status ? prev.status_since : now;
     certs[nativeId] = observe(cert, since);
     counts[cert.status] = (counts[cert.status] ?? 0) + 1;
     problems.push(
@@ -76,11 +76,11 @@ export async function evaluateScope(
 
 function observe(cert: Certificate, since: number): Observation {
   return {
-    cid: cert.id,
+    certificate_id: cert.id,
     hosts: cert.hosts.slice(0, 5),
-    n: cert.status,
-    s: cert.provider_status,
-    since,
-    exp: cert.expires_at,
+    status: cert.status,
+    provider_status: cert.provider_status,
+    status_since: since,
+    expires_at: cert.expires_at,
   };
 }

@@ -8,8 +8,11 @@
 import { AppError } from "../errors";
 import type { Certificate } from "../model/certificate";
 import type { UpstreamContext } from "../upstream/context";
+import type { Notification } from "./notifications";
+import { certificateProblem } from "./problems";
 import type { RemediationAttempt } from "./report";
 import type { Source } from "./sources";
+import type { OpenProblem } from "./state";
 
 const DAY = 86_400_000;
 export const REMEDIABLE_STATUS = "validation_timed_out";
@@ -77,4 +80,43 @@ export async function remediate(input: RemediationInput): Promise<RemediationOut
     }
   }
   return { attempts, history };
+}
+
+/**
+ * One notification per remediation attempt, in the digest beside the transitions: what was tried on
+ * which failed certificate, and how it went. Numbered after the run's `from` notifications.
+ */
+export function remediationNotices(
+  attempts: readonly RemediationAttempt[],
+  candidates: readonly RemediationCandidate[],
+  open: readonly OpenProblem[],
+  runId: string,
+  now: number,
+  from: number,
+): Notification[] {
+  const out: Notification[] = [];
+  for (const a of attempts) {
+    const cert = candidates.find((c) => c.cert.id === a.certificate_id)?.cert;
+    if (!cert) continue;
+    const note =
+      a.outcome === "restarted"
+        ? `validation restarted, now ${a.provider_status}`
+        : `restart failed: ${a.error}`;
+    const problem = certificateProblem(
+      "failed",
+      cert,
+      "critical",
+      `${cert.hosts[0] ?? cert.id}: ${note}`,
+      {},
+    );
+    const first = open.find((p) => p.fingerprint === problem.fingerprint)?.first_seen ?? now;
+    out.push({
+      id: `${runId}:r${from + out.length + 1}`,
+      event: "remediation",
+      at: a.at,
+      note,
+      problem: { ...problem, first_seen: new Date(first).toISOString() },
+    });
+  }
+  return out;
 }
