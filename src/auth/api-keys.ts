@@ -7,7 +7,7 @@
  */
 import type { ApiKeyEntry } from "../config/grants";
 import { AppError } from "../errors";
-import { fromHex } from "./base64url";
+import { fromHex } from "./encoding";
 
 export const API_KEY_PREFIX = "cg_";
 /** Generated keys are 46 characters; anything far outside this shape is refused before hashing. */

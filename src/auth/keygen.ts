@@ -6,7 +6,7 @@
  */
 import { type ApiKeyEntry, apiKeyEntrySchema, type GrantRules } from "../config/grants";
 import { API_KEY_PREFIX, sha256 } from "./api-keys";
-import { encodeBase64Url, toHex } from "./base64url";
+import { encodeBase64Url, toHex } from "./encoding";
 
 /** 32 random bytes = 256 bits of entropy (well above the 128 bits OWASP asks of session ids). */
 const KEY_BYTES = 32;

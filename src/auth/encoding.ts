@@ -1,5 +1,5 @@
 /**
- * base64url (RFC 4648 §5) without padding, as JWTs (RFC 7515 §2) and certgate keys use it.
+ * base64url (RFC 4648 §5) without padding, as certgate keys use it, and hex for key digests.
  * Runtime-agnostic: `atob`/`btoa` exist in workerd and Node >= 16.
  */
 
@@ -7,20 +7,6 @@ export function encodeBase64Url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** Decodes strict base64url; `null` for anything else (padding, `+`, `/`, whitespace, bad length). */
-export function decodeBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
-  try {
-    const binary = atob(padded);
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
 }
 
 export function toHex(bytes: Uint8Array): string {
