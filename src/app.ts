@@ -76,5 +76,3 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.onError(onError(deps));
   return { app, routes };
 }
-
-export type App = ReturnType<typeof createApp>["app"];

@@ -1,4 +1,4 @@
-/** The list cache (README: "Caching"). */
+/** The list cache (docs/caching.md). */
 export { ENTRY_VERSION, type ListEntry, MAX_ENTRY_BYTES } from "./entry";
 export { applyCacheHeaders, type CacheStatus, cacheHeaders, mergeCacheStatus, wantsBypass } from "./headers";
 export { type CacheKey, cacheKey, LIST_KEY_PREFIX } from "./key";

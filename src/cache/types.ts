@@ -1,5 +1,5 @@
 /**
- * The list cache's API types (the behaviour is documented in list-cache.ts and README "Caching").
+ * The list cache's API types (the behaviour is documented in list-cache.ts and docs/caching.md).
  */
 import type { Deps } from "../deps";
 import type { Logger } from "../logger";

@@ -15,7 +15,7 @@ export function serviceContext(c: Context<AppEnv>): ServiceContext {
 }
 
 /** The invocation's waitUntil; without an ExecutionContext (a bare app.fetch in a script), unattended. */
-export function waitUntilOf(c: Context<AppEnv>): (promise: Promise<unknown>) => void {
+function waitUntilOf(c: Context<AppEnv>): (promise: Promise<unknown>) => void {
   return executionWaitUntil(c) ?? ((promise) => void promise.catch(() => undefined));
 }
 

@@ -1,8 +1,8 @@
 /**
  * What GET /v1/report shows a caller: the latest report cut down to the zones and projects the
  * caller may see (a 403 never reveals other scopes, src/auth/authorize.ts), with `stale: true` when
- * the last run finished more than two intervals ago: the monitor itself is down (domain.md
- * "Self-health": certspotter's health check).
+ * the last run finished more than two intervals ago: the monitor itself is down (a monitor that
+ * stopped must not look healthy, as certspotter's health check says).
  */
 import { allowsScope } from "../auth/authorize";
 import type { Principal } from "../auth/principal";

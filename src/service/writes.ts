@@ -189,7 +189,7 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
 }
 
 /** A provider that cannot import certificates (it has no import fragment). */
-export function cannotImport(provider: string, label: string): AppError {
+function cannotImport(provider: string, label: string): AppError {
   return new AppError("not_supported_by_provider", `${label} certificates cannot be imported`, { provider });
 }
 

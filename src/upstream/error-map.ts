@@ -1,6 +1,6 @@
 /**
- * The ONE table that turns an upstream failure into a certgate error. Exported as data so the README
- * can quote it verbatim (README: "Upstream errors"), and so tests walk it row by row.
+ * The ONE table that turns an upstream failure into a certgate error. Exported as data so the docs
+ * can quote it verbatim (docs/errors.md: "Upstream errors"), and so tests walk it row by row.
  *
  * | upstream answer                         | certgate code               | status | retried (GET only) |
  * | --------------------------------------- | --------------------------- | ------ | ------------------ |
@@ -52,7 +52,7 @@ export type UpstreamFailureKind =
   | "unsuccessful";
 
 export interface UpstreamErrorRow {
-  /** What the upstream did, in words (the README's first column). */
+  /** What the upstream did, in words (the first column of docs/errors.md's table). */
   upstream: string;
   code: ErrorCode;
   /** The status certgate answers with. */

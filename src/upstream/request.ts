@@ -3,11 +3,11 @@
  * within the caller's deadline, retries only where that is safe, validates every answer with zod and
  * turns every failure into an AppError through the one table in error-map.ts.
  *
- * Retry policy (decided here, README "Upstream errors"):
+ * Retry policy (decided here, docs/errors.md "Upstream errors"):
  * - Only requests the caller marks `idempotent` are retried, and POST never is, whatever the flag says:
  *   a second order/create/import after a lost answer could create a second certificate.
  * - The providers mark only GET idempotent. PUT/PATCH/DELETE are not retried either: Cloudflare's
- *   PATCH `{}` restarts validation (seed 002) and Gjirafa's PUT .../validate starts a check, so a
+ *   PATCH `{}` restarts validation and Gjirafa's PUT .../validate starts a check, so a
  *   repeat is an action, and a repeated DELETE turns a success into a confusing 1406/404.
  * - Retried failures: connection errors, a per-request timeout, 408, 429 and 5xx, at most
  *   `ctx.policy.maxRetries` times, with full-jitter backoff (backoff.ts). `Retry-After` (429/503)

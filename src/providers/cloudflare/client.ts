@@ -46,7 +46,7 @@ const MAX_ID_LENGTH = 32;
  * `Authorization: Bearer <token>` or the legacy `X-Auth-Email` + `X-Auth-Key`
  * (https://developers.cloudflare.com/fundamentals/api/get-started/keys/).
  */
-export function cloudflareAuthHeaders(settings: CloudflareSettings): Record<string, string> {
+function cloudflareAuthHeaders(settings: CloudflareSettings): Record<string, string> {
   const auth = settings.auth;
   if (auth === null) {
     throw new AppError("config_invalid", "Cloudflare credentials are not configured", {

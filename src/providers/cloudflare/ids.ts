@@ -9,7 +9,6 @@
  */
 import * as z from "zod";
 
-export const PACK_ID_MAX_LENGTH = 32;
 const PACK_ID = /^[A-Za-z0-9._~-]{1,32}$/;
 
 export function isPackId(value: string): boolean {

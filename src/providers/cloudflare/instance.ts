@@ -26,7 +26,7 @@ export function isDeletingStatus(status: string | null | undefined): boolean {
 }
 
 /** Cloudflare's "Bad response certificate service", seen when deleting a pack that is mid-deletion. */
-export const CLOUDFLARE_MID_DELETION_CODE = 1406;
+const CLOUDFLARE_MID_DELETION_CODE = 1406;
 
 export interface CloudflareInstance extends ProviderInstance<CertificatePack> {
   /** The HTTP client of this configuration (the native door uses it). */

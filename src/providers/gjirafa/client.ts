@@ -1,6 +1,6 @@
 /**
  * Gjirafa CDN certificates over HTTP, nothing else (Gjirafa's API documentation,
- * https://docs.gjirafa.tech/):
+ * https://docs.captain.gjirafa.tech/cdn/api/certificates):
  * `{apiBase}/api/{apiVersion}/projects/{projectId}/certificates[/import|/{id}|/{id}/validate]`.
  * Auth: `X-API-Key: <key>` or `Authorization: Bearer <key>` (GJIRAFA_AUTH_SCHEME).
  * Ids are int32 and project ids uuids: both are checked before a request is built.
@@ -38,7 +38,7 @@ export type WriteBody = unknown;
 const WriteEnvelope = z.unknown();
 const DetailAnswerEnvelope = gjirafaEnvelope(z.unknown());
 
-export function gjirafaAuthHeaders(connection: GjirafaConnection): Record<string, string> {
+function gjirafaAuthHeaders(connection: GjirafaConnection): Record<string, string> {
   const auth = connection.auth;
   return auth.scheme === "bearer" ? { authorization: `Bearer ${auth.key}` } : { "x-api-key": auth.key };
 }
@@ -50,7 +50,7 @@ function invalid(field: string, message: string): AppError {
 }
 
 /** An int32 certificate id as it appears in a path, by THE rule (ids.ts). */
-export function parseCertificateId(value: string): number {
+function parseCertificateId(value: string): number {
   const id = parseCertificateIdText(value);
   if (id === null) throw invalid("id", CERTIFICATE_ID_RULE);
   return id;

@@ -1,5 +1,5 @@
 /**
- * Gjirafa CDN certificates (Gjirafa's API documentation: https://docs.gjirafa.tech/): everything
+ * Gjirafa CDN certificates (Gjirafa's API documentation: https://docs.captain.gjirafa.tech/cdn/api/certificates): everything
  * certgate knows about Gjirafa, as one provider module.
  */
 import { defineProvider } from "../module";
