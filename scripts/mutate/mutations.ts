@@ -913,4 +913,33 @@ export const MUTATIONS: readonly Mutation[] = [
     replacement: "    if (false) {",
     tests: [T.nativeGjirafa],
   },
+  // --- the seams: the upstream core's fetch, provider-owned fields, the monitor's stored state
+  {
+    name: "seams.fetch-refusal-retried",
+    breaks:
+      "A refusal from the fetch seam (the monitor's budget, a governor) is retried like a connection error instead of being final.",
+    file: "src/upstream/request.ts",
+    anchor: '    return { ok: false, kind: "connection", error: result.error, final: true, waitMs: null };',
+    replacement:
+      '    return { ok: false, kind: "connection", error: result.error, final: false, waitMs: null };',
+    tests: ["test/upstream/retries.test.ts"],
+  },
+  {
+    name: "seams.foreign-update-field-sent",
+    breaks:
+      "A PATCH field another provider owns (scope_id on a pack, branding on a Gjirafa certificate) reaches the provider instead of a 422.",
+    file: "src/service/certificates.ts",
+    anchor: "      if (foreign) {",
+    replacement: "      if (foreign && false) {",
+    tests: [T.v1Certificates],
+  },
+  {
+    name: "seams.old-state-discarded",
+    breaks:
+      "A monitor state stored by the previous version (short keys) is discarded on upgrade: every open problem is alerted again.",
+    file: "src/monitor/state.ts",
+    anchor: "  if (older.success) return older.data;",
+    replacement: "",
+    tests: ["test/monitor/state.test.ts"],
+  },
 ];
