@@ -135,9 +135,12 @@ export function v1Schemas(registry: Registry) {
     )
     .meta({ id: "ImportCertificate" });
 
+  /** Every provider's PATCH fields together; the service refuses (422) a field the certificate's provider does not own. */
+  const updateShape: z.ZodRawShape = {};
+  for (const d of descriptors) Object.assign(updateShape, d.unified.update?.shape ?? {});
   const UpdateBodySchema = z
-    .strictObject(Object.assign({}, ...descriptors.map((d) => d.unified.update?.shape ?? {})))
-    .refine((b: object) => Object.values(b).some((v) => v !== undefined), "nothing to update")
+    .strictObject(updateShape)
+    .refine((b) => Object.values(b).some((v) => v !== undefined), "nothing to update")
     .meta({ id: "UpdateCertificate" });
 
   const QuotaQuerySchema = z.strictObject({
