@@ -4,6 +4,8 @@
  * The work is in src/auth/keygen.ts so the tests can run the same code inside workerd.
  */
 import { createApiKey, KEYGEN_USAGE, parseKeygenArgs } from "../src/auth/keygen";
+import { grantRules } from "../src/config/load";
+import { createRegistry } from "../src/providers/registry";
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -15,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`keygen: ${args.errors.join("; ")}\n${KEYGEN_USAGE}`);
     return 2;
   }
-  const result = await createApiKey(args.input);
+  const result = await createApiKey(args.input, grantRules(createRegistry()));
   if (!result.ok) {
     console.error(`keygen: invalid key entry:\n  ${result.errors.join("\n  ")}\n${KEYGEN_USAGE}`);
     return 2;

@@ -1,20 +1,12 @@
 /**
  * What middleware puts on the Hono context, typed once for the whole app.
  */
-import type { Config, Scope } from "./config";
+import type { Principal } from "./auth/principal";
+import type { Config } from "./config/load";
 import type { Deps } from "./deps";
 import type { EnvelopeFamily } from "./envelope-family";
 
-/** Who is calling, resolved once per request by the auth layer. */
-export interface Principal {
-  /** Key name or Access identity; logged, never secret. */
-  name: string;
-  via: "api_key" | "access";
-  scopes: ReadonlySet<Scope>;
-  /** `"*"` or an explicit set of zone ids / project uuids. */
-  zones: "*" | ReadonlySet<string>;
-  projects: "*" | ReadonlySet<string>;
-}
+export type { Principal } from "./auth/principal";
 
 export interface AppVariables {
   requestId: string;
@@ -23,7 +15,7 @@ export interface AppVariables {
   principal: Principal;
   /** Set by list routes for the request log line: HIT | MISS | STALE | BYPASS. */
   cacheOutcome?: string;
-  /** Marks the response envelope family for 404/405/errors on native routes. */
+  /** The error envelope of the door the request came in by (a native door's, or certgate's). */
   envelopeFamily?: EnvelopeFamily;
 }
 

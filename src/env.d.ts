@@ -1,14 +1,9 @@
-// Secrets and optional vars are not in wrangler.toml, so `wrangler types` cannot see them:
-// declared here by interface merging (README: "Configuration").
+// Secrets and optional vars are not in wrangler.toml, so `wrangler types` cannot see them: declared
+// here by interface merging (docs/configuration.md). Each provider declares its own settings beside its
+// code (src/providers/<name>/env.d.ts).
 declare namespace Cloudflare {
   interface Env {
-    GJIRAFA_API_BASE?: string;
-    GJIRAFA_AUTH_SCHEME?: string;
     API_KEYS?: string;
-    UPSTREAM_CLOUDFLARE_TOKEN?: string;
-    UPSTREAM_CLOUDFLARE_EMAIL?: string;
-    UPSTREAM_CLOUDFLARE_KEY?: string;
-    UPSTREAM_GJIRAFA_KEY?: string;
     ACCESS_TEAM_DOMAIN?: string;
     ACCESS_AUD?: string;
     ACCESS_RULES?: string;

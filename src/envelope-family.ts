@@ -1,40 +1,21 @@
 /**
- * Error bodies per front door. certgate's own API and the Cloudflare pass-through share the v4
- * family (objects in `errors`). On the Cloudflare pass-through every `code` is an INTEGER, as Cloudflare's
- * schema says and strictly typed clients (Go structs) require: an error that came from Cloudflare keeps
- * Cloudflare's code, and an error certgate makes itself carries its number from CLOUDFLARE_DOOR_CODES
- * (docs/errors.md); certgate's string code is always in `certgate_code`. The Gjirafa pass-through answers
- * as Gjirafa does (strings in `errors`).
+ * Error bodies per front door. certgate's own API answers in its one envelope (envelope.ts); a provider's
+ * native pass-through door answers in that provider's own family (its descriptor brings it), so existing
+ * clients of the upstream read certgate's errors as they read the upstream's. Which family a request
+ * gets follows its path: under a native door's mount, that door's family (app.ts).
  */
 import { errorBody } from "./envelope";
-import { type AppError, CLOUDFLARE_DOOR_CODES } from "./errors";
+import type { AppError } from "./errors";
 
-export type EnvelopeFamily = "certgate" | "cloudflare" | "gjirafa";
-
-export function envelopeFor(family: EnvelopeFamily, err: AppError, requestId: string | undefined): unknown {
-  if (family === "gjirafa") {
-    return {
-      success: false,
-      errors: [`${err.code}: ${err.message}`],
-      messages: requestId ? [`request_id: ${requestId}`] : [],
-      result: null,
-      resultInfo: null,
-    };
-  }
-  const body = errorBody(err.code, err.message, err.details, requestId);
-  if (family === "cloudflare") {
-    // Cloudflare's own error passed through keeps its integer code (e.g. 1406; its codes are >= 1000,
-    // an HTTP status standing in for a missing code is not one); any other gets certgate's number.
-    const upstream = err.details.upstream_code;
-    const code =
-      err.details.provider === "cloudflare" &&
-      typeof upstream === "number" &&
-      upstream >= 1000 &&
-      err.code !== "upstream_outcome_unknown"
-        ? upstream
-        : CLOUDFLARE_DOOR_CODES[err.code];
-    const [first] = body.errors;
-    if (first) body.errors = [{ ...first, code, certgate_code: err.code }];
-  }
-  return body;
+export interface EnvelopeFamily {
+  /** For logs and tests ("certgate", or the provider's name). */
+  readonly name: string;
+  /** The whole error body of `err`, in this family's shape. */
+  errorBody(err: AppError, requestId: string | undefined): unknown;
 }
+
+export const certgateEnvelope: EnvelopeFamily = Object.freeze({
+  name: "certgate",
+  errorBody: (err: AppError, requestId: string | undefined) =>
+    errorBody(err.code, err.message, err.details, requestId),
+});

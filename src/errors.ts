@@ -69,48 +69,11 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
   }
 }
 
-/**
- * The integer each code carries on the native Cloudflare door, where Cloudflare's schema (and strictly
- * typed clients such as Go structs) expect `errors[].code` to be an integer (>= 1000). Stable: a code keeps
- * its number forever; a new code takes the next free one. 71xxx is outside every range Cloudflare is known
- * to use (1xxx certificates, 6xxx/9xxx/10xxx auth, 7xxx routing). Table in docs/errors.md.
- */
-export const CLOUDFLARE_DOOR_CODES: Readonly<Record<ErrorCode, number>> = {
-  bad_request: 71001,
-  validation_failed: 71002,
-  unauthorized: 71003,
-  forbidden: 71004,
-  not_found: 71005,
-  method_not_allowed: 71006,
-  conflict: 71007,
-  payload_too_large: 71008,
-  unsupported_media_type: 71009,
-  not_supported_by_provider: 71010,
-  upstream_rejected: 71011,
-  upstream_auth_failed: 71012,
-  upstream_rate_limited: 71013,
-  upstream_unavailable: 71014,
-  upstream_invalid_response: 71015,
-  upstream_timeout: 71016,
-  subrequest_budget_exhausted: 71017,
-  config_invalid: 71018,
-  internal_error: 71019,
-  upstream_outcome_unknown: 71020,
-};
-
-/** Integer codes of certgate's own notes in a native Cloudflare success envelope's `messages`. */
-export const CLOUDFLARE_DOOR_MESSAGE_CODES = {
-  /** An item of the upstream list could not be used and is left out of the answer. */
-  skipped_item: 71101,
-} as const;
-
-export type ProviderName = "cloudflare" | "gjirafa";
-
 /** Extra, documented fields an error may carry in the envelope. Never secrets, never raw upstream bodies. */
 export interface ErrorDetails {
   /** Which provider answered, for upstream failures. */
-  provider?: ProviderName;
-  /** The provider's own error code (Cloudflare's integer code, or Gjirafa's HTTP status). */
+  provider?: string;
+  /** The provider's own error code (from its error body, else the HTTP status it answered). */
   upstream_code?: number | string;
   /** Seconds the caller should wait before retrying (also sent as `Retry-After`). */
   retry_after?: number;
@@ -124,9 +87,9 @@ export interface ErrorDetails {
   required_subrequests?: number;
   /** Current status of a resource, for state conflicts. */
   current_status?: string;
-  /** The upstream error's own documentation link (Cloudflare `errors[].documentation_url`), kept. */
+  /** The upstream error's own documentation link (`errors[].documentation_url` of a v4 envelope), kept. */
   documentation_url?: string;
-  /** Where in the request the upstream located its error (Cloudflare `errors[].source.pointer`), kept. */
+  /** Where in the request the upstream located its error (`errors[].source.pointer`), kept. */
   source?: { pointer?: string };
 }
 

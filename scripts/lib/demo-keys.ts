@@ -4,7 +4,9 @@
  */
 
 import { createApiKey, type KeygenInput } from "../../src/auth/keygen";
-import type { ApiKeyEntry } from "../../src/config";
+import type { ApiKeyEntry } from "../../src/config/grants";
+import { grantRules } from "../../src/config/load";
+import { createRegistry } from "../../src/providers/registry";
 
 export interface DemoKey {
   key: string;
@@ -17,7 +19,7 @@ export interface DemoKeys {
 }
 
 async function make(input: KeygenInput): Promise<DemoKey> {
-  const result = await createApiKey(input);
+  const result = await createApiKey(input, grantRules(createRegistry()));
   if (!result.ok) throw new Error(`demo key ${input.name}: ${result.errors.join("; ")}`);
   return { key: result.key, entry: result.entry };
 }

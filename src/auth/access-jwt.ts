@@ -1,14 +1,15 @@
 /**
  * Verification of a Cloudflare Access application token (`Cf-Access-Jwt-Assertion` header or
  * `CF_Authorization` cookie), as Cloudflare documents it
- * (developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/validating-json/):
+ * (https://developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/validating-json/):
  * RS256 only, `kid` from the team's JWKS, `iss` = the team domain, `aud` contains the application's
- * AUD tag, `exp`/`nbf` checked with a small clock skew. The signature is checked before any claim
- * is trusted.
+ * AUD tag, `exp`/`nbf` checked with a small clock skew. The JWS and its claims are checked by `jose`
+ * (`jwtVerify`: signature first, then claims); certgate checks the header itself first, so a token
+ * without `kid` or with any `alg` but RS256 never reaches key selection, and says which check failed.
  */
+import { decodeProtectedHeader, errors, jwtVerify } from "jose";
 import * as z from "zod";
 import { AppError } from "../errors";
-import { decodeBase64Url } from "./base64url";
 import type { JwksCache } from "./jwks";
 
 /** RFC 7519 §4.1.4/§4.1.5: "a small leeway, usually no more than a few minutes". */
@@ -51,20 +52,22 @@ export interface AccessSettings {
   audience: string;
 }
 
-const RS256 = { name: "RSASSA-PKCS1-v1_5" } as const;
-
 function invalid(reason: string): AppError {
   return new AppError("unauthorized", `Invalid Cloudflare Access token: ${reason}`);
 }
 
-function decodeJson(part: string): unknown {
-  const bytes = decodeBase64Url(part);
-  if (!bytes) return undefined;
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
-  } catch {
-    return undefined;
+/** Which check a `jose` failure stands for, in certgate's words. */
+function reasonOf(err: unknown): string {
+  if (err instanceof errors.JWSSignatureVerificationFailed) return "bad signature";
+  if (err instanceof errors.JWTExpired) return "expired";
+  if (err instanceof errors.JWTClaimValidationFailed && err.reason === "check_failed") {
+    if (err.claim === "iss") return "wrong issuer";
+    if (err.claim === "aud") return "wrong audience";
+    if (err.claim === "nbf") return "not yet valid";
   }
+  if (err instanceof errors.JWTClaimValidationFailed || err instanceof errors.JWTInvalid)
+    return "malformed claims";
+  return "not a valid JWS";
 }
 
 /** Verifies `token` and returns its claims, or throws 401 `unauthorized` saying which check failed. */
@@ -75,33 +78,33 @@ export async function verifyAccessJwt(
   nowMs: number,
 ): Promise<AccessClaims> {
   if (token.length > MAX_TOKEN_LENGTH) throw invalid("too long");
-  const parts = token.split(".");
-  const [headerPart, payloadPart, signaturePart] = parts;
-  if (parts.length !== 3 || !headerPart || !payloadPart || signaturePart === undefined) {
+  if (token.split(".").length !== 3) throw invalid("not a JWS compact serialization");
+  let protectedHeader: unknown;
+  try {
+    protectedHeader = decodeProtectedHeader(token);
+  } catch {
     throw invalid("not a JWS compact serialization");
   }
-  const header = HeaderSchema.safeParse(decodeJson(headerPart));
+  const header = HeaderSchema.safeParse(protectedHeader);
   if (!header.success) throw invalid("unsupported or malformed header (only RS256 is accepted)");
-
-  const signature = decodeBase64Url(signaturePart);
-  if (!signature || signature.length === 0) throw invalid("malformed signature");
 
   const key = await jwks.keyFor(settings.teamDomain, header.data.kid);
   if (!key) throw invalid("unknown signing key");
 
-  // RFC 7515 §5.2: the signing input is the ASCII of `header.payload` as received.
-  const signed = new TextEncoder().encode(`${headerPart}.${payloadPart}`);
-  const valid = await crypto.subtle.verify(RS256, key, signature, signed);
-  if (!valid) throw invalid("bad signature");
-
-  const claims = ClaimsSchema.safeParse(decodeJson(payloadPart));
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: ["RS256"],
+      issuer: settings.teamDomain,
+      audience: settings.audience,
+      requiredClaims: ["exp"],
+      currentDate: new Date(nowMs),
+      clockTolerance: CLOCK_SKEW_SECONDS,
+    }));
+  } catch (err) {
+    throw invalid(reasonOf(err));
+  }
+  const claims = ClaimsSchema.safeParse(payload);
   if (!claims.success) throw invalid("malformed claims");
-  const c = claims.data;
-  if (c.iss !== settings.teamDomain) throw invalid("wrong issuer");
-  const audiences = typeof c.aud === "string" ? [c.aud] : c.aud;
-  if (!audiences.includes(settings.audience)) throw invalid("wrong audience");
-  const now = nowMs / 1000;
-  if (now > c.exp + CLOCK_SKEW_SECONDS) throw invalid("expired");
-  if (c.nbf !== undefined && now < c.nbf - CLOCK_SKEW_SECONDS) throw invalid("not yet valid");
-  return c;
+  return claims.data;
 }

@@ -3,10 +3,10 @@
  * `group` and `common_name`; it matches when every field it names matches (so a rule with both an
  * email and a group is narrower, never wider). The grants of every matching rule are unioned.
  */
-import type { AccessRule } from "../config";
-import type { Principal } from "../context";
+import type { AccessRule } from "../config/grants";
 import { AppError } from "../errors";
 import type { AccessClaims } from "./access-jwt";
+import type { Principal } from "./principal";
 import { principalFromGrants } from "./principal";
 
 export interface AccessIdentity {

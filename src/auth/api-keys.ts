@@ -5,9 +5,9 @@
  * entry in constant time, without early exit, so timing reveals neither which entry nor how many
  * leading bytes matched.
  */
-import type { ApiKeyEntry } from "../config";
+import type { ApiKeyEntry } from "../config/grants";
 import { AppError } from "../errors";
-import { fromHex } from "./base64url";
+import { fromHex } from "./encoding";
 
 export const API_KEY_PREFIX = "cg_";
 /** Generated keys are 46 characters; anything far outside this shape is refused before hashing. */

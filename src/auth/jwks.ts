@@ -1,14 +1,20 @@
 /**
- * Cloudflare Access signing keys, fetched from `${teamDomain}/cdn-cgi/access/certs` and cached per
- * isolate (the cache object lives in the authenticator's closure, never in module scope).
+ * Cloudflare Access signing keys, fetched from `${teamDomain}/cdn-cgi/access/certs` through the injected
+ * fetch and cached per isolate (the cache object lives in the authenticator's closure, never in module
+ * scope); each usable key is imported once with `jose`'s `importJWK`.
+ *
+ * Why not `jose`'s createRemoteJWKSet: it times its cache and its refetch cooldown with the wall clock
+ * (`Date.now()`), so neither the injected clock nor the tests that pin the 10-minute reuse and the 30 s
+ * throttle could drive it; the same policy is kept here, on `deps.now`.
  *
  * Access rotates its keys every six weeks and keeps the old key valid for a while
- * (developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/validating-json/), so:
+ * (https://developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/validating-json/), so:
  * - keys are reused for `ttlMs`; after that they are refreshed, and kept if the refresh fails;
  * - a token with an unknown `kid` triggers one refetch, but at most one fetch per team every
  *   `minRefetchMs`, so a flood of forged `kid`s cannot turn into a fetch storm;
  * - concurrent requests share one in-flight fetch.
  */
+import { importJWK } from "jose";
 import * as z from "zod";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
@@ -44,8 +50,6 @@ interface TeamKeys {
   lastAttemptAt: number | null;
   inFlight: Promise<void> | null;
 }
-
-const RS256 = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
 
 export function createJwksCache(
   deps: Pick<Deps, "fetch" | "now" | "log">,
@@ -94,14 +98,8 @@ export function createJwksCache(
       if (jwk.data.use !== undefined && jwk.data.use !== "sig") continue;
       if (jwk.data.alg !== undefined && jwk.data.alg !== "RS256") continue;
       try {
-        const key = await crypto.subtle.importKey(
-          "jwk",
-          { kty: "RSA", n: jwk.data.n, e: jwk.data.e, alg: "RS256", ext: true },
-          RS256,
-          false,
-          ["verify"],
-        );
-        keys.set(jwk.data.kid, key);
+        const key = await importJWK({ kty: "RSA", n: jwk.data.n, e: jwk.data.e, alg: "RS256" }, "RS256");
+        if (key instanceof CryptoKey) keys.set(jwk.data.kid, key);
       } catch {
         // A key that does not import cannot verify anything; the others still can.
       }

@@ -1,12 +1,12 @@
 /**
  * Making a certgate API key and its API_KEYS entry. Pure and runtime-agnostic
  * (`crypto.getRandomValues`, `crypto.subtle`), so `npm run keygen` (Node) and the tests (workerd)
- * run the same code. The entry is validated by config's own `ApiKeyEntrySchema`, so what keygen
- * prints is exactly what certgate will accept.
+ * run the same code. The entry is validated by config's own schema (with the registered providers'
+ * zone and project id rules), so what keygen prints is exactly what certgate will accept.
  */
-import { type ApiKeyEntry, ApiKeyEntrySchema } from "../config";
+import { type ApiKeyEntry, apiKeyEntrySchema, type GrantRules } from "../config/grants";
 import { API_KEY_PREFIX, sha256 } from "./api-keys";
-import { encodeBase64Url, toHex } from "./base64url";
+import { encodeBase64Url, toHex } from "./encoding";
 
 /** 32 random bytes = 256 bits of entropy (well above the 128 bits OWASP asks of session ids). */
 const KEY_BYTES = 32;
@@ -33,9 +33,10 @@ export type KeygenResult = { ok: true; key: string; entry: ApiKeyEntry } | { ok:
 /** A new key and its entry, or every problem with the input (named by field, as config reports it). */
 export async function createApiKey(
   input: KeygenInput,
+  rules: GrantRules,
   key: string = generateApiKey(),
 ): Promise<KeygenResult> {
-  const parsed = ApiKeyEntrySchema.safeParse({ ...input, sha256: await sha256Hex(key) });
+  const parsed = apiKeyEntrySchema(rules).safeParse({ ...input, sha256: await sha256Hex(key) });
   if (!parsed.success) {
     return {
       ok: false,

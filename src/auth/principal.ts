@@ -1,14 +1,24 @@
 /**
- * Building a `Principal` (src/context.ts) from grants: an API key entry, or the union of the Access
- * rules that match an identity. `admin` implies every scope and every zone and project, so a caller
- * that reads `principal.zones === "*"` directly agrees with `allowsZone`.
+ * Who is calling (`Principal`), resolved once per request by the auth layer, and how it is built from
+ * grants: an API key entry, or the union of the Access rules that match an identity. `admin` implies
+ * every permission and every zone and project, so a caller that reads `principal.zones === "*"`
+ * directly agrees with `allowsScope`.
  */
-import type { Scope } from "../config";
-import type { Principal } from "../context";
+import type { Permission } from "../config/grants";
 
-/** What a key entry or an Access rule grants. `"*"` in a list means every configured zone/project. */
+export interface Principal {
+  /** Key name or Access identity; logged, never secret. */
+  name: string;
+  via: "api_key" | "access";
+  permissions: ReadonlySet<Permission>;
+  /** `"*"` or an explicit set of zone ids / project ids (lowercase). */
+  zones: "*" | ReadonlySet<string>;
+  projects: "*" | ReadonlySet<string>;
+}
+
+/** What a key entry or an Access rule grants (config's field names). `"*"` means every configured one. */
 export interface Grants {
-  scopes: readonly Scope[];
+  scopes: readonly Permission[];
   zones: readonly string[];
   projects: readonly string[];
 }
@@ -31,12 +41,12 @@ export function principalFromGrants(
   via: Principal["via"],
   grants: readonly Grants[],
 ): Principal {
-  const scopes = new Set<Scope>(grants.flatMap((g) => g.scopes));
-  const admin = scopes.has("admin");
+  const permissions = new Set<Permission>(grants.flatMap((g) => g.scopes));
+  const admin = permissions.has("admin");
   return {
     name,
     via,
-    scopes,
+    permissions,
     zones: admin ? "*" : allowlist(grants.map((g) => g.zones)),
     projects: admin ? "*" : allowlist(grants.map((g) => g.projects)),
   };

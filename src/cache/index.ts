@@ -1,7 +1,7 @@
-/** The list cache (README: "Caching"). */
+/** The list cache (docs/caching.md). */
 export { ENTRY_VERSION, type ListEntry, MAX_ENTRY_BYTES } from "./entry";
 export { applyCacheHeaders, type CacheStatus, cacheHeaders, mergeCacheStatus, wantsBypass } from "./headers";
-export { LIST_KEY_PREFIX, type ListKey, listCacheKey } from "./key";
+export { type CacheKey, cacheKey, LIST_KEY_PREFIX } from "./key";
 export { platformTimer, type Timer } from "./kv-guard";
 export { createListCache } from "./list-cache";
 export type {

@@ -1,7 +1,8 @@
 /**
- * KV calls that cannot take a request down. KV can fail or stall (a 2025 outage failed most KV
- * requests, domain.md), and the list cache is an optimization: every call here is bounded by a
- * timeout and returns a result instead of throwing, so the caller degrades to the upstream path.
+ * KV calls that cannot take a request down. KV can fail or stall (Cloudflare's outage of 12 June 2025
+ * failed most KV requests: https://blog.cloudflare.com/cloudflare-service-outage-june-12-2025/), and
+ * the list cache is an optimization: every call here is bounded by a timeout and returns a result
+ * instead of throwing, so the caller degrades to the upstream path.
  */
 
 /** A cancellable one-shot timer. Injected so tests control time without sleeping. */

@@ -1,10 +1,10 @@
 /**
- * The list cache's API types (the behaviour is documented in list-cache.ts and README "Caching").
+ * The list cache's API types (the behaviour is documented in list-cache.ts and docs/caching.md).
  */
 import type { Deps } from "../deps";
 import type { Logger } from "../logger";
 import type { ListNotes } from "../model/list-notes";
-import type { ListKey } from "./key";
+import type { CacheKey } from "./key";
 import type { Timer } from "./kv-guard";
 
 export type CacheOutcome = "HIT" | "MISS" | "STALE" | "BYPASS";
@@ -31,7 +31,7 @@ export interface CacheContext {
 export type Loaded<T> = T[] | { items: T[]; notes: ListNotes };
 
 export interface ReadRequest<T> {
-  key: ListKey;
+  key: CacheKey;
   /**
    * The whole scope from upstream. Throws (an AppError) on any failure: errors are never cached.
    * `previous` is the last list this isolate loaded or decoded for the key (kept across invalidations,
@@ -66,7 +66,7 @@ export interface ListRead<T> {
 }
 
 export interface StoreRequest<T> {
-  key: ListKey;
+  key: CacheKey;
   items: T[];
   /** Stored with the items (default: none). */
   notes?: ListNotes;
@@ -110,14 +110,14 @@ export interface ListCache {
    */
   previous<T>(
     ctx: Pick<CacheContext, "kv" | "deps" | "logger">,
-    key: ListKey,
+    key: CacheKey,
     parse: (value: unknown) => T | null,
   ): Promise<readonly T[] | null>;
   /**
    * Forgets a scope after a successful write through certgate: deletes the KV entry, drops the
    * in-flight load. Resolves false (logged) when KV failed; never throws.
    */
-  invalidate(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, key: ListKey): Promise<boolean>;
+  invalidate(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, key: CacheKey): Promise<boolean>;
   /** What the remembered lists are charged now (never above `maxMemoryBytes`). */
   memoryBytes(): number;
 }

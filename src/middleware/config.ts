@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { ConfigResult } from "../config";
+import type { ConfigResult } from "../config/load";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
 import { createLogger } from "../logger";

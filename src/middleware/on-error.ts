@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../context";
 import type { Deps } from "../deps";
-import { envelopeFor } from "../envelope-family";
+import { certgateEnvelope } from "../envelope-family";
 import { AppError, type ErrorCode } from "../errors";
 import { createLogger } from "../logger";
 
@@ -36,7 +36,7 @@ export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
   const headers: Record<string, string> = {};
   if (err.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="certgate"';
   if (err.details.retry_after !== undefined) headers["Retry-After"] = String(err.details.retry_after);
-  const body = envelopeFor(c.get("envelopeFamily") ?? "certgate", err, c.get("requestId"));
+  const body = (c.get("envelopeFamily") ?? certgateEnvelope).errorBody(err, c.get("requestId"));
   return c.json(body, err.status, headers);
 }
 

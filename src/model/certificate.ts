@@ -1,11 +1,15 @@
 /**
- * The one certificate model both providers are normalized into (README: "The certificate model").
- * These zod schemas are the source of the OpenAPI document as well as the response contract.
+ * The one certificate model every provider is normalized into (docs/model.md, which also says where each
+ * field comes from for each provider). These zod schemas are the source of the OpenAPI document as well
+ * as the response contract. Fields a provider does not report are null.
  */
 import * as z from "zod";
+import { SCOPE_KINDS } from "./scope";
 
-export const PROVIDERS = ["cloudflare", "gjirafa"] as const;
-export const ProviderSchema = z.enum(PROVIDERS);
+/** A registered provider's name (the request schemas check it against the registry). */
+export const ProviderNameSchema = z
+  .string()
+  .meta({ description: "A provider's name (see the provider query)" });
 
 /** The small normalized status set; `provider_status` always keeps the raw value beside it. */
 export const NORMALIZED_STATUSES = [
@@ -23,11 +27,11 @@ export const NORMALIZED_STATUSES = [
 export const NormalizedStatusSchema = z.enum(NORMALIZED_STATUSES);
 export type NormalizedStatus = z.infer<typeof NormalizedStatusSchema>;
 
+/** A scope as answers show it: its kind and id (its provider is named beside it). */
 export const ScopeSchema = z.object({
-  kind: z.enum(["zone", "project"]).meta({ description: "Cloudflare zone or Gjirafa project" }),
+  kind: z.enum(SCOPE_KINDS).meta({ description: "A zone or a project of the provider" }),
   id: z.string(),
 });
-export type ScopeRef = z.infer<typeof ScopeSchema>;
 
 export const ValidationRecordSchema = z
   .object({
@@ -40,7 +44,7 @@ export const ValidationRecordSchema = z
     url: z.string().nullable(),
     emails: z.array(z.string()),
     status: z.string().nullable(),
-    /** Where the provider reported it (validation_records, dcv_delegation_records, dnsRecords, certificateChallenge). */
+    /** Where in the provider's object it was reported (the wire field's name). */
     source: z.string(),
   })
   .meta({ description: "One record a user must publish (or one mailbox to answer) for validation" });
@@ -49,49 +53,52 @@ export type ValidationRecord = z.infer<typeof ValidationRecordSchema>;
 const nullableIso = z.string().nullable();
 
 /**
- * One X.509 certificate behind a model entry, as the provider describes it: each of a Cloudflare pack's
- * `certificates[]`, or the Gjirafa certificate itself. Fields a provider does not report are null.
+ * One X.509 certificate behind a model entry, as the provider describes it: each certificate of a pack,
+ * or the certificate itself where the entry is one. Fields a provider does not report are null.
  */
 export const IssuedCertificateSchema = z
   .object({
-    id: z.string().nullable().meta({ description: "Cloudflare certificates[].id; Gjirafa sslCertificateId" }),
+    id: z.string().nullable().meta({ description: "The provider's id of this certificate" }),
     hosts: z.array(z.string()),
     status: z.string().nullable().meta({ description: "The provider's status of this certificate" }),
     issuer: z.string().nullable(),
     signature_algorithm: z
       .string()
       .nullable()
-      .meta({ description: "Cloudflare signature (e.g. ECDSAWithSHA256); Gjirafa signatureAlgorithm" }),
-    serial_number: z.string().nullable().meta({ description: "Gjirafa serialNumber" }),
-    public_key_info: z.string().nullable().meta({ description: "Gjirafa publicKeyInfo" }),
-    bundle_method: z.string().nullable().meta({ description: "Cloudflare bundle_method" }),
-    not_before: nullableIso.meta({ description: "Start of validity (Gjirafa notBefore); null when unknown" }),
-    expires_at: nullableIso.meta({ description: "Cloudflare expires_on; Gjirafa notAfter" }),
-    uploaded_at: nullableIso.meta({ description: "Cloudflare uploaded_on (not a validity start)" }),
-    modified_at: nullableIso.meta({ description: "Cloudflare modified_on" }),
-    priority: z.number().nullable().meta({ description: "Cloudflare priority" }),
-    geo_restriction: z.string().nullable().meta({ description: "Cloudflare geo_restrictions.label" }),
-    primary: z.boolean().meta({ description: "Cloudflare: this is the pack's primary_certificate" }),
+      .meta({ description: "Signature algorithm, as the provider names it (e.g. ECDSAWithSHA256)" }),
+    serial_number: z.string().nullable(),
+    public_key_info: z.string().nullable(),
+    bundle_method: z.string().nullable(),
+    not_before: nullableIso.meta({ description: "Start of validity; null when the provider does not say" }),
+    expires_at: nullableIso,
+    uploaded_at: nullableIso.meta({ description: "When the provider stored it (not a validity start)" }),
+    modified_at: nullableIso,
+    priority: z.number().nullable(),
+    geo_restriction: z.string().nullable(),
+    primary: z.boolean().meta({ description: "This is the entry's primary certificate" }),
   })
   .meta({ id: "IssuedCertificate" });
 export type IssuedCertificate = z.infer<typeof IssuedCertificateSchema>;
 
-/** Gjirafa's certificate scope (who may use it: a project or the organization), not the model's `scope`. */
+/** Who may use a certificate (a project, the organization), where the provider has that notion: not the model's `scope`. */
 export const CertificateScopeSchema = z
   .object({
-    name: z.string().nullable().meta({ description: "Gjirafa `scope` (e.g. Project, Organization)" }),
-    id: z.number().int().nullable().meta({ description: "Gjirafa `scopeId`; PATCH scope_id sets it" }),
+    name: z
+      .string()
+      .nullable()
+      .meta({ description: "The certificate scope's name (e.g. Project, Organization)" }),
+    id: z.number().int().nullable().meta({ description: "Its id; PATCH scope_id sets it" }),
     options: z
       .record(z.string(), z.number())
-      .meta({ description: "Gjirafa `scopeOptions`: scope name -> scopeId" }),
+      .meta({ description: "Scope name -> id, as the provider offers them" }),
   })
   .meta({ id: "CertificateScope" });
 export type CertificateScope = z.infer<typeof CertificateScopeSchema>;
 
 export const CertificateSchema = z
   .object({
-    id: z.string().meta({ description: "cloudflare:{zone_id}:{pack_id} or gjirafa:{project_id}:{id}" }),
-    provider: ProviderSchema,
+    id: z.string().meta({ description: "{provider}:{zone or project id}:{the provider's certificate id}" }),
+    provider: ProviderNameSchema,
     scope: ScopeSchema,
     hosts: z.array(z.string()),
     status: NormalizedStatusSchema,
@@ -101,7 +108,7 @@ export const CertificateSchema = z
     issuer: z.string().nullable(),
     validity_days: z.number().int().nullable(),
     not_before: z.string().nullable().meta({
-      description: "Start of validity where the provider reports one (Gjirafa notBefore); Cloudflare: null",
+      description: "Start of validity where the provider reports one; else null",
     }),
     expires_at: z.string().nullable().meta({ description: "Earliest expiry among the certificates" }),
     days_remaining: z.number().int().nullable(),
@@ -111,19 +118,18 @@ export const CertificateSchema = z
       errors: z.array(z.string()),
     }),
     updated_at: z.string().nullable(),
-    cloudflare_branding: z
-      .boolean()
-      .nullable()
-      .meta({ description: "Cloudflare cloudflare_branding; PATCH can add it. Gjirafa: null" }),
+    cloudflare_branding: z.boolean().nullable().meta({
+      description: "The pack's branding flag where the provider has one (PATCH can add it); else null",
+    }),
     primary_certificate: z
       .string()
       .nullable()
-      .meta({ description: "Cloudflare primary_certificate: id of the pack's primary certificate" }),
+      .meta({ description: "Id of the entry's primary certificate, where the provider names one" }),
     certificates: z.array(IssuedCertificateSchema).meta({
-      description: "Each certificate behind this entry: a Cloudflare pack's certificates, or the Gjirafa one",
+      description: "Each certificate behind this entry: a pack's certificates, or the one certificate",
     }),
     certificate_scope: CertificateScopeSchema.nullable().meta({
-      description: "Gjirafa scope, scopeId and scopeOptions; Cloudflare: null",
+      description: "Who may use the certificate, where the provider has that notion; else null",
     }),
     raw: z.unknown().optional().meta({ description: "The provider's full object, with ?include=raw" }),
   })
@@ -132,7 +138,7 @@ export type Certificate = z.infer<typeof CertificateSchema>;
 
 export const QuotaSchema = z
   .object({
-    provider: ProviderSchema,
+    provider: ProviderNameSchema,
     scope: ScopeSchema,
     supported: z
       .boolean()
@@ -152,6 +158,19 @@ export function daysRemaining(expiresMs: number | null, nowMs: number): number |
   return expiresMs === null ? null : Math.floor((expiresMs - nowMs) / DAY_MS);
 }
 
-export function certificateId(provider: z.infer<typeof ProviderSchema>, scopeId: string, id: string): string {
+/** The unified id: `{provider}:{scope id}:{the provider's certificate id}`. */
+export function certificateId(provider: string, scopeId: string, id: string): string {
   return `${provider}:${scopeId}:${id}`;
+}
+
+/** Validity in days: the provider's field, else measured from the certificate's own dates. */
+export function validityDaysOf(
+  cert: Pick<Certificate, "validity_days" | "not_before" | "expires_at">,
+): number | null {
+  if (cert.validity_days !== null) return cert.validity_days;
+  if (cert.not_before && cert.expires_at) {
+    const ms = Date.parse(cert.expires_at) - Date.parse(cert.not_before);
+    if (Number.isFinite(ms) && ms > 0) return Math.round(ms / DAY_MS);
+  }
+  return null;
 }

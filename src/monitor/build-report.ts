@@ -29,7 +29,7 @@ export interface ReportInput {
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function buildReport(input: ReportInput): Report {
-  const scopes: ScopeReport[] = input.sources.map(({ key, target }) => {
+  const scopes: ScopeReport[] = input.sources.map(({ key, scope: target }) => {
     const s = input.state.scopes[key] ?? emptyScopeState();
     const ran = input.outcomes.get(key);
     const q = s.quota;

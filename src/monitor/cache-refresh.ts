@@ -1,13 +1,14 @@
 /**
  * The monitor lists every scope it checks anyway: it hands those lists to the list cache (src/cache)
- * so the API serves them fresh (architecture.md: "The monitor reuses the providers and the cache").
- * This is the ONE place the monitor writes to CACHE.
+ * so the API serves them fresh (the monitor reuses the providers and the cache; it has no HTTP code of
+ * its own). This is the ONE place the monitor writes to CACHE.
  */
 import type { ListCache } from "../cache";
-import type { Config } from "../config";
+import type { Config } from "../config/load";
 import type { Deps } from "../deps";
 import type { Logger } from "../logger";
-import type { CertificateProvider, ScopeList } from "../providers/types";
+import type { ScopeList } from "../providers/types";
+import type { Source } from "./sources";
 
 export interface CacheRefresh {
   cache: ListCache;
@@ -17,13 +18,13 @@ export interface CacheRefresh {
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
-export function refreshListCache<Raw>(
+export function refreshListCache(
   r: CacheRefresh,
-  provider: CertificateProvider<Raw>,
-  scope: string,
-  list: ScopeList<Raw>,
+  source: Source,
+  list: ScopeList<unknown>,
   fetchedAt: number,
 ): Promise<unknown> {
+  const { instance } = source.provider;
   return r.cache.store(
     {
       kv: r.config.cache,
@@ -33,10 +34,10 @@ export function refreshListCache<Raw>(
       logger: r.logger,
     },
     {
-      key: { provider: provider.name, scope },
+      key: { scope: source.scope },
       items: list.items,
       notes: list.notes,
-      parse: (v) => provider.parseRaw(v),
+      parse: (v) => instance.parseRaw(v),
       fetchedAt,
     },
   );

@@ -6,8 +6,9 @@
 import { AppError } from "../errors";
 import type { Certificate, Quota } from "../model/certificate";
 import type { SkippedItem } from "../model/list-notes";
-import type { CertificateProvider, ScopeList, UpstreamContext } from "../providers/types";
-import type { ScopeTarget } from "./problems";
+import type { ScopeList } from "../providers/types";
+import type { UpstreamContext } from "../upstream/context";
+import type { Source } from "./sources";
 
 export type ScopeCheck =
   | {
@@ -22,34 +23,35 @@ export type ScopeCheck =
   | { ok: false; error: AppError; calls: number };
 
 export async function checkScope(
-  provider: CertificateProvider,
-  target: ScopeTarget,
+  source: Source,
   ctx: UpstreamContext,
   onList: (list: ScopeList<unknown>, fetchedAt: number) => void,
   previous: () => Promise<readonly unknown[] | null> = async () => null,
 ): Promise<ScopeCheck> {
-  const meter = ctx.meter ?? { calls: 0 };
-  const scopedCtx: UpstreamContext = { ...ctx, meter };
+  // What the scope sent: counted by its budgeted fetch (monitor/budget.ts); 0 when uncapped.
+  const calls = () => ctx.budget?.spent() ?? 0;
   try {
     const fetchedAt = ctx.deps.now();
     // The last list known (cache) lets a provider skip what has not changed (Gjirafa details).
     const known = await previous();
-    const list = await provider.listAll(scopedCtx, target.id, known ? { previous: known } : undefined);
+    const { instance } = source.provider;
+    const scopeId = source.scope.id;
+    const list = await instance.listAll(ctx, scopeId, known ? { previous: known } : undefined);
     onList(list, fetchedAt);
     const now = ctx.deps.now();
     const certificates = new Map<string, Certificate>();
     for (const raw of list.items)
-      certificates.set(provider.rawId(raw), provider.normalize(target.id, raw, now));
-    const quota = await provider.quota(scopedCtx, target.id);
+      certificates.set(instance.rawId(raw), instance.normalize(scopeId, raw, now));
+    const quota = await instance.quota(ctx, scopeId);
     return {
       ok: true,
       certificates,
       skipped: list.notes.skipped,
       quota: quota.supported ? quota : null,
-      calls: meter.calls,
+      calls: calls(),
     };
   } catch (error) {
-    return { ok: false, error: asAppError(error), calls: meter.calls };
+    return { ok: false, error: asAppError(error), calls: calls() };
   }
 }
 

@@ -4,15 +4,16 @@
  * Pure except for one KV list of deletion markers, made only when a certificate vanished or turned
  * deleted.
  */
-import type { Config } from "../config";
+import type { Config } from "../config/load";
 import type { Certificate } from "../model/certificate";
+import { deletedThroughCertgate } from "../state/deletions";
 import { deletionCandidates, deletionProblem, type Observation } from "./checks/disappeared";
 import { expiryProblems } from "./checks/expiry";
 import { quotaProblem } from "./checks/quota";
 import { statusProblems } from "./checks/status";
 import type { ScopeCheck } from "./collect";
-import { deletedThroughCertgate } from "./deletions";
-import type { Problem, ScopeTarget } from "./problems";
+import type { Problem } from "./problems";
+import type { Source } from "./sources";
 import type { ScopeState } from "./state";
 
 export interface Evaluation {
@@ -22,7 +23,7 @@ export interface Evaluation {
 
 export async function evaluateScope(
   config: Config,
-  target: ScopeTarget,
+  source: Source,
   check: Extract<ScopeCheck, { ok: true }>,
   previous: ScopeState,
   now: number,
@@ -33,25 +34,27 @@ export async function evaluateScope(
   for (const [nativeId, cert] of check.certificates) {
     const prev = previous.certs[nativeId];
     // "Stuck" counts from the first time the monitor saw this provider status (kept across runs).
-    const since = prev && prev.s === cert.provider_status ? prev.since : now;
+    const since = prev && prev.provider_status === cert.provider_status ? prev.status_since : now;
     certs[nativeId] = observe(cert, since);
     counts[cert.status] = (counts[cert.status] ?? 0) + 1;
     problems.push(
       ...statusProblems(cert, { now, stuckHours: config.monitor.stuckHours, statusSince: since }),
     );
-    problems.push(...expiryProblems(cert, now, config.monitor.expiryDays));
+    problems.push(
+      ...expiryProblems(cert, now, config.monitor.expiryDays, source.provider.descriptor.renewal(cert)),
+    );
   }
 
   const candidates = deletionCandidates(previous.certs, check.certificates);
   if (candidates.length > 0) {
-    const viaCertgate = await deletedThroughCertgate(config.state, target.provider, target.id);
+    const viaCertgate = await deletedThroughCertgate(config.state, source.scope);
     for (const c of candidates) {
-      if (!viaCertgate.has(c.nativeId.toLowerCase())) problems.push(deletionProblem(target, c));
+      if (!viaCertgate.has(c.nativeId.toLowerCase())) problems.push(deletionProblem(source.scope, c));
     }
   }
 
   if (check.quota) {
-    const q = quotaProblem(target, check.quota, config.monitor.quotaWarnPercent);
+    const q = quotaProblem(source.scope, check.quota, config.monitor.quotaWarnPercent);
     if (q) problems.push(q);
   }
 
@@ -73,11 +76,11 @@ export async function evaluateScope(
 
 function observe(cert: Certificate, since: number): Observation {
   return {
-    cid: cert.id,
+    certificate_id: cert.id,
     hosts: cert.hosts.slice(0, 5),
-    n: cert.status,
-    s: cert.provider_status,
-    since,
-    exp: cert.expires_at,
+    status: cert.status,
+    provider_status: cert.provider_status,
+    status_since: since,
+    expires_at: cert.expires_at,
   };
 }

@@ -1,15 +1,17 @@
 /**
- * Runs the planned scope checks: at most 6 at once (limiter.ts), each with its own meter so the run
- * knows what every scope cost. Before a scope starts, the budget is checked against what was really
+ * Runs the planned scope checks: at most 6 at once (limiter.ts), each through its own budgeted fetch
+ * (budget.ts) so the run knows what every scope cost. Before a scope starts, the budget is checked against what was really
  * spent plus what running scopes are expected to spend (retries and extra pages can cost more than
  * planned). A rate limit on one scope stops further calls to that provider for this run and, for
- * Retry-After seconds, for the next runs too: never a sleep (domain.md: Cloudflare refuses every call
- * for 5 minutes once over its limit).
+ * Retry-After seconds, for the next runs too: never a sleep (an upstream over its limit may refuse every
+ * call for minutes; Cloudflare does for 5).
  */
-import type { Config } from "../config";
+import type { Config } from "../config/load";
 import type { Deps } from "../deps";
-import type { ProviderName } from "../errors";
-import type { ScopeList, UpstreamContext } from "../providers/types";
+import type { ScopeList } from "../providers/types";
+import { upstreamContext } from "../service/context";
+import type { UpstreamContext } from "../upstream/context";
+import { createRunBudget } from "./budget";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "./checks/source";
 import { checkScope, type ScopeCheck } from "./collect";
 import { createLimiter } from "./limiter";
@@ -40,41 +42,37 @@ export interface ExecuteInput {
 export interface ExecuteOutput {
   runs: ScopeRun[];
   calls: number;
-  /** Providers that answered 429: no calls before this time (epoch ms). */
-  cooldown: Partial<Record<ProviderName, number>>;
+  /** Providers (by name) that answered 429: no calls before this time (epoch ms). */
+  cooldown: Record<string, number>;
 }
 
 export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput> {
   const { deps, config } = input;
   const limited = createLimiter();
-  const cooldown: Partial<Record<ProviderName, number>> = {};
+  const cooldown: Record<string, number> = {};
   let spent = 0;
   let reserved = 0;
   // The hard cap behind the estimates: a scope that costs more than planned (a project grown past its
   // last measured size) is cut off at the budget, never pushed past the platform's per-invocation limit.
-  const allowance = { left: input.available };
+  const budget = createRunBudget(deps.fetch, input.available);
 
   const runOne = async (source: Source): Promise<ScopeRun> => {
     const estimate = input.estimates.get(source.key) ?? 1;
-    if (cooldown[source.target.provider] !== undefined) {
+    if (cooldown[source.scope.provider] !== undefined) {
       return { source, outcome: "skipped_rate_limited", check: null, calls: 0 };
     }
     if (spent + reserved + estimate > input.available) {
       return { source, outcome: "skipped_budget", check: null, calls: 0 };
     }
     reserved += estimate;
-    const meter = { calls: 0 };
+    const scoped = budget.forScope(source.scope.provider);
     const ctx: UpstreamContext = {
-      deps,
-      config,
-      requestId: input.runId,
-      deadline: deps.now() + config.upstream.deadlineMs,
-      meter,
-      allowance,
+      ...upstreamContext({ deps, config, requestId: input.runId }),
+      fetch: scoped.fetch,
+      budget: scoped.budget,
     };
     const check = await checkScope(
-      source.provider,
-      source.target,
+      source,
       ctx,
       (list, at) => input.onList(source, list, at),
       async () => (input.previousList ? input.previousList(source) : null),
@@ -85,7 +83,7 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
     spent += calls;
     if (!check.ok && check.error.code === "upstream_rate_limited") {
       const seconds = check.error.details.retry_after ?? DEFAULT_RETRY_AFTER_SECONDS;
-      cooldown[source.target.provider] = deps.now() + seconds * 1000;
+      cooldown[source.scope.provider] = deps.now() + seconds * 1000;
     }
     if (!check.ok && check.error.code === "subrequest_budget_exhausted") {
       return { source, outcome: "skipped_budget", check, calls };

@@ -1,6 +1,7 @@
 /**
  * At most `max` tasks at once: Workers let 6 outbound connections wait for headers at a time and queue
- * the rest (domain.md), so the monitor never has more than 6 upstream requests in flight.
+ * the rest (https://developers.cloudflare.com/workers/platform/limits/#simultaneous-open-connections),
+ * so the monitor never has more than 6 upstream requests in flight.
  * Per-run object: made by `createLimiter`, never module state.
  */
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;

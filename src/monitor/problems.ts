@@ -3,13 +3,18 @@
  * stable `fingerprint` (its identity across runs, the unit of alert dedupe) and a `level` (what changes the
  * alert within one key: the expiry threshold crossed, the quota severity).
  *
- * Certificate problems are keyed by certificate id + expiry (domain.md "What mature certificate
- * monitors do": dedupe per certificate and threshold, reset on renewal): a renewal brings a new
- * expiry, hence a new key, so the old problem resolves and the ladder starts again.
+ * Certificate problems are keyed by certificate id + expiry (as mature certificate monitors do: dedupe
+ * per certificate and threshold, reset on renewal): a renewal brings a new expiry, hence a new key, so
+ * the old problem resolves and the ladder starts again.
  */
 import * as z from "zod";
-import type { ProviderName } from "../errors";
-import { type Certificate, ProviderSchema, ScopeSchema, ValidationRecordSchema } from "../model/certificate";
+import {
+  type Certificate,
+  ProviderNameSchema,
+  ScopeSchema,
+  ValidationRecordSchema,
+} from "../model/certificate";
+import { type Scope, scopeKey } from "../model/scope";
 
 export const PROBLEM_KINDS = [
   "source_down",
@@ -57,7 +62,7 @@ export const ProblemSchema = z.object({
   kind: z.enum(PROBLEM_KINDS),
   severity: z.enum(SEVERITIES),
   level: z.string(),
-  provider: ProviderSchema,
+  provider: ProviderNameSchema,
   scope: ScopeSchema,
   certificate_id: z.string().nullable(),
   hosts: z.array(z.string()),
@@ -66,24 +71,12 @@ export const ProblemSchema = z.object({
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 
-/** A scope: a provider and one of its zones/projects. */
-export interface ScopeTarget {
-  provider: ProviderName;
-  kind: "zone" | "project";
-  id: string;
-}
-
-/** `cloudflare:{zone}` / `gjirafa:{project}`: the key of a scope in STATE and in the report. */
-export function scopeKey(t: { provider: ProviderName; id: string }): string {
-  return `${t.provider}:${t.id}`;
-}
-
 export function scopeKeyOfProblem(p: Problem): string {
   return `${p.provider}:${p.scope.id}`;
 }
 
 /** Key of a scope-level problem (source health, quota). */
-export function scopeProblemKey(kind: ProblemKind, t: ScopeTarget): string {
+export function scopeProblemKey(kind: ProblemKind, t: Scope): string {
   return `${kind}:${scopeKey(t)}`;
 }
 
@@ -121,7 +114,7 @@ export function certificateProblem(
   };
 }
 
-/** What the user must publish to get a certificate validated (never dropped: domain.md). */
+/** What the user must publish to get a certificate validated (never dropped: users automate DNS from it). */
 export function validationDetails(cert: Certificate): ProblemDetails {
   return {
     validation_method: cert.validation.method,

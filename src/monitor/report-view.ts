@@ -1,11 +1,11 @@
 /**
  * What GET /v1/report shows a caller: the latest report cut down to the zones and projects the
  * caller may see (a 403 never reveals other scopes, src/auth/authorize.ts), with `stale: true` when
- * the last run finished more than two intervals ago: the monitor itself is down (domain.md
- * "Self-health": certspotter's health check).
+ * the last run finished more than two intervals ago: the monitor itself is down (a monitor that
+ * stopped must not look healthy, as certspotter's health check says).
  */
-import { allowsScopeRef } from "../auth/authorize";
-import type { Principal } from "../context";
+import { allowsScope } from "../auth/authorize";
+import type { Principal } from "../auth/principal";
 import type { Report, RunSummary, ScopeReport, StoredReport } from "./report";
 
 export interface ReportView extends Omit<Report, "run"> {
@@ -80,7 +80,7 @@ export function viewFor(
 ): ReportView {
   if (!stored) return neverRanView();
   const report = stored.latest;
-  const sees = (ref: { kind: "zone" | "project"; id: string }) => allowsScopeRef(principal, ref);
+  const sees = (ref: { kind: "zone" | "project"; id: string }) => allowsScope(principal, ref);
   const seesAll = principal.zones === "*" && principal.projects === "*";
   const scopes = report.scopes.filter((s) => sees(s.scope));
   const problems = report.problems.filter((p) => sees(p.scope));

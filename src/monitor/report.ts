@@ -6,7 +6,7 @@
  * GET /v1/report serves `latest` filtered to the caller's zones/projects (report-view.ts).
  */
 import * as z from "zod";
-import { ProviderSchema, ScopeSchema } from "../model/certificate";
+import { ProviderNameSchema, ScopeSchema } from "../model/certificate";
 import { SkippedItemSchema } from "../model/list-notes";
 import { ProblemSchema, SEVERITIES } from "./problems";
 
@@ -16,7 +16,7 @@ export const HISTORY_LIMIT = 20;
 const iso = z.string();
 
 export const ScopeReportSchema = z.object({
-  provider: ProviderSchema,
+  provider: ProviderNameSchema,
   scope: ScopeSchema,
   /** What this run did with the scope. */
   outcome: z.enum(["checked", "failed", "skipped_budget", "skipped_rate_limited"]),
@@ -61,7 +61,7 @@ export type ReportedProblem = z.infer<typeof ReportedProblemSchema>;
 
 export const RemediationAttemptSchema = z.object({
   certificate_id: z.string(),
-  provider: ProviderSchema,
+  provider: ProviderNameSchema,
   scope: ScopeSchema,
   at: iso,
   outcome: z.enum(["restarted", "failed"]),

@@ -1,201 +1,83 @@
 /**
- * One monitor run (cron every MONITOR_INTERVAL_MINUTES, or POST /v1/report/run):
- *   plan scopes within the subrequest budget -> check them (6 at a time) -> problems per scope ->
- *   optional remediation -> dedupe against STATE (transitions only) -> one digest per channel ->
- *   report. STATE is written twice per run, whatever the number of certificates: the monitor state
- *   (state.ts) and the report (report.ts). List caches are refreshed with the lists fetched.
- * Upstream and delivery failures never fail the run; a KV failure reading the state does (running
- * without the dedupe state would re-send every alert), and the report's staleness then shows it.
+ * One monitor run (cron every MONITOR_INTERVAL_MINUTES, or POST /v1/report/run), in its steps:
+ *   load STATE -> plan scopes within the subrequest budget (plan.ts) -> check them, 6 at a time, through
+ *   the budgeted fetch (execute.ts) -> outcomes and problems per scope (outcomes.ts) -> optional
+ *   remediation (remediate.ts) -> dedupe against STATE, transitions only (dedupe.ts) -> one digest per
+ *   channel (alerts/digest.ts) -> report (build-report.ts) -> save.
+ * STATE is written twice per run, whatever the number of certificates: the monitor state (state.ts) and
+ * the report (report.ts). List caches are refreshed with the lists fetched. Upstream and delivery
+ * failures never fail the run; a KV failure reading the state does (running without the dedupe state
+ * would re-send every alert), and the report's staleness then shows it.
  */
 import { createListCache, type ListCache } from "../cache";
-import type { Config } from "../config";
+import type { Config } from "../config/load";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
-import { createLogger } from "../logger";
-import { providers } from "../providers/registry";
+import { createLogger, type Logger } from "../logger";
+import { upstreamContext } from "../service/context";
 import { sendDigests } from "./alerts/digest";
 import { buildReport } from "./build-report";
 import { refreshListCache } from "./cache-refresh";
-import { sourceProblem } from "./checks/source";
 import { reconcile } from "./dedupe";
-import { evaluateScope } from "./evaluate";
-import { executeChecks, type ScopeOutcome } from "./execute";
+import { type ExecuteOutput, executeChecks } from "./execute";
 import type { Notification } from "./notifications";
-import { planRun } from "./plan";
-import { certificateProblem, type Problem, scopeKeyOfProblem } from "./problems";
-import { isRemediable, type RemediationCandidate, remediate } from "./remediate";
-import { loadReport, type Report, saveReport } from "./report";
-import { configuredSources, type MonitorProviders } from "./sources";
-import { emptyScopeState, loadState, type MonitorState, saveState } from "./state";
+import { type Outcomes, outcomesOf } from "./outcomes";
+import { type Plan, planRun } from "./plan";
+import { scopeKeyOfProblem } from "./problems";
+import { remediate, remediationNotices } from "./remediate";
+import { loadReport, type RemediationAttempt, type Report, saveReport } from "./report";
+import { configuredSources, type Source } from "./sources";
+import { createSpend } from "./spend";
+import { loadState, type MonitorState, saveState } from "./state";
 
-/** Subrequests kept for remediation when it is on (the rest of the budget goes to checks). */
-export const REMEDIATION_RESERVE = 2;
+export { REMEDIATION_RESERVE } from "./spend";
 export const REPORT_PATH = "/v1/report";
 
 export interface MonitorOptions {
   trigger: "cron" | "manual";
   /** The invocation's waitUntil: cache refreshes finish after the run returns. Awaited when absent. */
   waitUntil?: (promise: Promise<unknown>) => void;
-  /** The providers to check (tests pass fakes); default: the provider registry. */
-  providers?: MonitorProviders;
   /** The isolate's list cache, so invalidations by the API are honoured; default: a new one. */
   listCache?: ListCache;
+}
+
+/** What every step of one run shares. */
+interface Run {
+  deps: Deps;
+  config: Config;
+  runId: string;
+  startedAt: number;
+  logger: Logger;
+  sources: Source[];
 }
 
 export async function runMonitor(deps: Deps, config: Config, options: MonitorOptions): Promise<Report> {
   const startedAt = deps.now();
   const runId = `run_${startedAt.toString(36)}_${Math.floor(deps.random() * 36 ** 6).toString(36)}`;
   const logger = createLogger(deps, config.secrets, { component: "monitor", run_id: runId });
-  const sources = configuredSources(options.providers ?? providers, config);
+  const run: Run = { deps, config, runId, startedAt, logger, sources: configuredSources(config) };
   const [state, previousReport] = await stateStore(() =>
     Promise.all([
       loadState(config.state, (issues) => logger.log("warn", "monitor_state_discarded", { issues })),
       loadReport(config.state),
     ]),
   );
-  const m = config.monitor;
-
-  // Budget: alerts (one digest per configured channel) and remediation are reserved up front.
-  const channels = [m.webhookUrl, m.slackWebhookUrl].filter(Boolean).length;
-  const available = Math.max(0, m.subrequestBudget - channels - (m.remediate ? REMEDIATION_RESERVE : 0));
-  const plan = planRun({ targets: sources.map((s) => s.target), state, available, now: startedAt });
+  const spend = createSpend(config.monitor);
+  const plan = planRun({ sources: run.sources, state, available: spend.available, now: startedAt });
 
   const cacheWrites: Promise<unknown>[] = [];
-  const refresh = {
-    cache: options.listCache ?? createListCache(),
-    config,
-    deps,
-    logger,
-    waitUntil: (p: Promise<unknown>) => cacheWrites.push(p),
-  };
-  const executed = await executeChecks({
-    deps,
-    config,
-    runId,
-    // In plan order: the least recently checked scopes start first.
-    selected: plan.selected.flatMap((t) => sources.filter((s) => s.target === t)),
-    estimates: plan.estimates,
-    available,
-    onList: (s, list, at) => cacheWrites.push(refreshListCache(refresh, s.provider, s.target.id, list, at)),
-    previousList: (s) =>
-      refresh.cache.previous(
-        { kv: config.cache, deps, logger },
-        { provider: s.provider.name, scope: s.target.id },
-        (v) => s.provider.parseRaw(v),
-      ),
-  });
+  const executed = await check(
+    run,
+    plan,
+    spend.available,
+    options.listCache ?? createListCache(),
+    cacheWrites,
+  );
+  spend.checked(executed.calls);
 
   const now = deps.now();
-  const next: MonitorState = { ...state, scopes: {}, cooldown: { ...state.cooldown, ...executed.cooldown } };
-  const outcomes = new Map<string, { outcome: ScopeOutcome; calls: number }>();
-  for (const { target, reason } of plan.skipped) {
-    outcomes.set(`${target.provider}:${target.id}`, { outcome: `skipped_${reason}`, calls: 0 });
-  }
-  const current: Problem[] = [];
-  const evaluated = new Set<string>();
-  const attempted = new Set<string>();
-  const candidates: RemediationCandidate[] = [];
-  for (const run of executed.runs) {
-    outcomes.set(run.source.key, { outcome: run.outcome, calls: run.calls });
-    const previous = state.scopes[run.source.key] ?? emptyScopeState();
-    if (!run.check) continue;
-    attempted.add(run.source.key);
-    if (run.check.ok) {
-      const result = await evaluateScope(config, run.source.target, run.check, previous, now);
-      evaluated.add(run.source.key);
-      current.push(...result.problems);
-      next.scopes[run.source.key] = result.next;
-      for (const [nativeId, cert] of run.check.certificates) {
-        if (isRemediable(cert))
-          candidates.push({ provider: run.source.provider, target: run.source.target, nativeId, cert });
-      }
-    } else {
-      const { code, message, details } = run.check.error;
-      current.push(sourceProblem(run.source.target, run.check.error));
-      const last_error =
-        details.retry_after === undefined
-          ? { code, message }
-          : { code, message, retry_after: details.retry_after };
-      next.scopes[run.source.key] = {
-        ...previous,
-        last_attempt_at: now,
-        last_error,
-        // Cut off at the budget: it costs more than it got, so the planner stops expecting it to fit.
-        ...(code === "subrequest_budget_exhausted"
-          ? { last_cost: Math.max(previous.last_cost ?? 0, run.calls + 1) }
-          : {}),
-      };
-    }
-  }
-  // Scopes not attempted keep their entry; scopes no longer configured are forgotten.
-  for (const s of sources) next.scopes[s.key] ??= state.scopes[s.key] ?? emptyScopeState();
-
-  const spend = { upstream: executed.calls, alerts: 0, remediation: 0 };
-  const left = () => m.subrequestBudget - spend.upstream - spend.alerts - spend.remediation;
-  /** Takes one subrequest for `purpose` unless that would eat into `keep` (calls reserved for later). */
-  const take = (purpose: "alerts" | "remediation", keep: number) => () => {
-    if (left() - keep <= 0) return false;
-    spend[purpose] += 1;
-    return true;
-  };
-  const fresh: Notification[] = [];
-  const remediation =
-    m.remediate && m.remediateMaxPerDay > 0
-      ? await remediate({
-          candidates,
-          history: state.remediation,
-          maxPerDay: m.remediateMaxPerDay,
-          now,
-          take: take("remediation", channels),
-          context: () => ({
-            deps,
-            config,
-            requestId: runId,
-            deadline: deps.now() + config.upstream.deadlineMs,
-          }),
-        })
-      : { attempts: [], history: state.remediation };
-  next.remediation = remediation.history;
-
-  const reconciled = reconcile({
-    previous: state.problems,
-    current,
-    evaluated,
-    attempted,
-    configured: new Set(sources.map((s) => s.key)),
-    now,
-    runId,
-  });
-  next.problems = reconciled.open;
-  fresh.push(...reconciled.notifications);
-  for (const a of remediation.attempts) {
-    const cert = candidates.find((c) => c.cert.id === a.certificate_id)?.cert;
-    if (!cert) continue;
-    const note =
-      a.outcome === "restarted"
-        ? `validation restarted, now ${a.provider_status}`
-        : `restart failed: ${a.error}`;
-    const problem = certificateProblem(
-      "failed",
-      cert,
-      "critical",
-      `${cert.hosts[0] ?? cert.id}: ${note}`,
-      {},
-    );
-    const first = reconciled.open.find((p) => p.fingerprint === problem.fingerprint)?.first_seen ?? now;
-    fresh.push({
-      id: `${runId}:r${fresh.length + 1}`,
-      event: "remediation",
-      at: a.at,
-      note,
-      problem: { ...problem, first_seen: new Date(first).toISOString() },
-    });
-  }
-
-  const openCounts = {
-    critical: reconciled.open.filter((p) => p.severity === "critical").length,
-    warning: reconciled.open.filter((p) => p.severity === "warning").length,
-  };
+  const outcomes = await outcomesOf(config, run.sources, state, plan, executed, now);
+  const { fresh, attempts } = await remediateAndReconcile(run, state, outcomes, spend, now);
   const digests = await sendDigests({
     deps,
     config,
@@ -205,48 +87,135 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     context: {
       runId,
       generatedAt: new Date(now).toISOString(),
-      openProblems: openCounts,
+      openProblems: {
+        critical: outcomes.next.problems.filter((p) => p.severity === "critical").length,
+        warning: outcomes.next.problems.filter((p) => p.severity === "warning").length,
+      },
       reportPath: REPORT_PATH,
     },
-    take: take("alerts", 0),
+    take: spend.take("alerts", 0),
   });
-  next.outbox = digests.outbox;
-  next.dropped = digests.dropped;
+  outcomes.next.outbox = digests.outbox;
+  outcomes.next.dropped = digests.dropped;
 
   const report = buildReport({
     runId,
     trigger: options.trigger,
     startedAt,
     finishedAt: deps.now(),
-    sources,
-    state: next,
-    outcomes,
-    problems: reconciled.open,
+    sources: run.sources,
+    state: outcomes.next,
+    outcomes: outcomes.byScope,
+    problems: outcomes.next.problems,
     channels: digests.channels,
     notifications: fresh.length,
     notificationsByScope: countByScope(fresh),
-    remediation: remediation.attempts,
-    subrequests: { budget: m.subrequestBudget, ...spend },
+    remediation: attempts,
+    subrequests: spend.totals(),
   });
   await stateStore(async () => {
-    await saveState(config.state, next);
+    await saveState(config.state, outcomes.next);
     await saveReport(config.state, report, previousReport);
   });
+  await finish(run, options, cacheWrites, report, fresh.length);
+  return report;
+}
 
+/** Checks the planned scopes, handing each list to the list cache (the API then serves it fresh). */
+function check(
+  run: Run,
+  plan: Plan,
+  available: number,
+  cache: ListCache,
+  cacheWrites: Promise<unknown>[],
+): Promise<ExecuteOutput> {
+  const { deps, config, logger } = run;
+  const refresh = { cache, config, deps, logger, waitUntil: (p: Promise<unknown>) => cacheWrites.push(p) };
+  return executeChecks({
+    deps,
+    config,
+    runId: run.runId,
+    // In plan order: the least recently checked scopes start first.
+    selected: plan.selected,
+    estimates: plan.estimates,
+    available,
+    onList: (s, list, at) => cacheWrites.push(refreshListCache(refresh, s, list, at)),
+    previousList: (s) =>
+      cache.previous({ kv: config.cache, deps, logger }, { scope: s.scope }, (v) =>
+        s.provider.instance.parseRaw(v),
+      ),
+  });
+}
+
+/**
+ * Optional remediation within what the budget leaves (keeping the alert deliveries' share), then the
+ * dedupe against the last run: the open problems go to the next STATE; this run's notifications
+ * (transitions, then remediation attempts) and its remediation attempts are returned.
+ */
+async function remediateAndReconcile(
+  run: Run,
+  state: MonitorState,
+  outcomes: Outcomes,
+  spend: ReturnType<typeof createSpend>,
+  now: number,
+): Promise<{ fresh: Notification[]; attempts: RemediationAttempt[] }> {
+  const { deps, config, runId } = run;
+  const m = config.monitor;
+  const remediation =
+    m.remediate && m.remediateMaxPerDay > 0
+      ? await remediate({
+          candidates: outcomes.candidates,
+          history: state.remediation,
+          maxPerDay: m.remediateMaxPerDay,
+          now,
+          take: spend.take("remediation", spend.channels),
+          context: () => upstreamContext({ deps, config, requestId: runId }),
+        })
+      : { attempts: [], history: state.remediation };
+  outcomes.next.remediation = remediation.history;
+
+  const reconciled = reconcile({
+    previous: state.problems,
+    current: outcomes.current,
+    evaluated: outcomes.evaluated,
+    attempted: outcomes.attempted,
+    configured: new Set(run.sources.map((s) => s.key)),
+    now,
+    runId,
+  });
+  outcomes.next.problems = reconciled.open;
+  const notices = remediationNotices(
+    remediation.attempts,
+    outcomes.candidates,
+    reconciled.open,
+    runId,
+    now,
+    reconciled.notifications.length,
+  );
+  return { fresh: [...reconciled.notifications, ...notices], attempts: remediation.attempts };
+}
+
+/** Lets the list cache writes finish (after the run returns, with a waitUntil) and logs the run. */
+async function finish(
+  run: Run,
+  options: MonitorOptions,
+  cacheWrites: Promise<unknown>[],
+  report: Report,
+  notifications: number,
+): Promise<void> {
   const writes = Promise.allSettled(cacheWrites);
   if (options.waitUntil) options.waitUntil(writes);
   else await writes;
-  logger.log("info", "monitor_run", {
+  run.logger.log("info", "monitor_run", {
     trigger: options.trigger,
     duration_ms: report.run.duration_ms,
     checked: report.totals.checked,
     failed: report.totals.failed,
     skipped: report.totals.skipped,
     problems: report.totals.problems,
-    notifications: fresh.length,
+    notifications,
     subrequests: report.run.subrequests.used,
   });
-  return report;
 }
 
 /** How many of `notifications` concern each scope (`provider:id`, the sources' key). */
@@ -273,9 +242,7 @@ async function stateStore<T>(operation: () => Promise<T>): Promise<T> {
       "The monitor's state store (KV STATE) is unavailable; try again",
       {},
       undefined,
-      {
-        cause: err,
-      },
+      { cause: err },
     );
   }
 }

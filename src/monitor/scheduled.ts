@@ -5,17 +5,15 @@
  * is logged and rethrown so the platform's Cron Events show the failure; GET /v1/report turns stale.
  */
 import type { ListCache } from "../cache";
-import { createConfigLoader } from "../config";
+import { createConfigLoader } from "../config/load";
 import type { Deps } from "../deps";
 import { createLogger } from "../logger";
+import type { Registry } from "../providers/types";
 import { runMonitor } from "./run";
-import type { MonitorProviders } from "./sources";
 
-export function monitorScheduled(
-  deps: Deps,
-  options: { providers?: MonitorProviders; listCache?: ListCache } = {},
-) {
-  const load = createConfigLoader();
+/** `registry`: the app's registered providers; `listCache`: the isolate's, shared with the API. */
+export function monitorScheduled(deps: Deps, options: { registry: Registry; listCache?: ListCache }) {
+  const load = createConfigLoader(options.registry);
   return async function scheduled(
     _controller: ScheduledController,
     env: Env,
@@ -31,7 +29,6 @@ export function monitorScheduled(
     try {
       await runMonitor(deps, result.config, {
         trigger: "cron",
-        providers: options.providers,
         listCache: options.listCache,
         waitUntil: (p) => ctx.waitUntil(p),
       });

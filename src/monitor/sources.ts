@@ -1,32 +1,24 @@
 /**
- * The scopes the monitor watches: every configured Cloudflare zone and Gjirafa project of every
- * configured provider, in configuration order (the rotation's tie-break).
+ * The scopes the monitor watches: every scope of every configured provider, in registry and then
+ * configuration order (the rotation's tie-break). They come from the configuration the registry made,
+ * so a registered provider is always watched.
  */
-import type { Config } from "../config";
-import type { ProviderName } from "../errors";
-import type { CertificateProvider } from "../providers/types";
-import { type ScopeTarget, scopeKey } from "./problems";
-
-const PROVIDER_ORDER: readonly ProviderName[] = ["cloudflare", "gjirafa"];
+import type { Config } from "../config/load";
+import { type Scope, scopeKey } from "../model/scope";
+import type { ConfiguredProvider } from "../providers/types";
 
 export interface Source {
-  provider: CertificateProvider;
-  target: ScopeTarget;
+  provider: ConfiguredProvider;
+  scope: Scope;
+  /** `{provider}:{scope id}`: the scope's key in STATE and in the report. */
   key: string;
 }
 
-/** The providers to watch, by name (the shape of the provider registry, `Providers` in src/service). */
-export type MonitorProviders = Partial<Record<ProviderName, CertificateProvider>>;
-
-export function configuredSources(providers: MonitorProviders, config: Config): Source[] {
-  const out: Source[] = [];
-  for (const name of PROVIDER_ORDER) {
-    const provider = providers[name];
-    if (!provider?.isConfigured(config)) continue;
-    for (const id of provider.configuredScopes(config)) {
-      const target: ScopeTarget = { provider: provider.name, kind: provider.scopeKind, id };
-      out.push({ provider, target, key: scopeKey(target) });
-    }
-  }
-  return out;
+export function configuredSources(config: Pick<Config, "providers">): Source[] {
+  return config.providers.flatMap((provider) =>
+    provider.instance.scopes.map((id) => {
+      const scope: Scope = { provider: provider.descriptor.name, kind: provider.descriptor.scopeKind, id };
+      return { provider, scope, key: scopeKey(scope) };
+    }),
+  );
 }

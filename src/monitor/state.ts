@@ -1,13 +1,15 @@
 /**
  * What the monitor remembers between runs, in ONE STATE key written once per run (KV allows one write
- * per second per key and 1,000 writes a day on the Free plan: domain.md "Workers platform limits").
+ * per second per key and 1,000 writes a day on the Free plan: https://developers.cloudflare.com/kv/platform/limits/).
  *
- *   certgate:v1:monitor:state -> MonitorState (JSON, validated with zod on read)
+ *   certgate:v1:monitor:state -> MonitorState (JSON, validated with zod on read; `v` is its format)
  *
  * It holds per-scope observations (first-seen times, last known certificates, coverage, last cost),
  * the open problems with their dedupe level, the alert outbox per channel, remediation attempts and
- * provider cool-downs after a rate limit. A stored value that no longer parses is discarded (logged):
- * the next run starts afresh rather than failing forever.
+ * provider cool-downs after a rate limit. Format 2 names every field in words; a format 1 state (its
+ * observations in short keys) is migrated on read, so a deployment keeps its dedupe state across the
+ * upgrade. A stored value that parses as neither is discarded (logged): the next run starts afresh
+ * rather than failing forever.
  */
 import * as z from "zod";
 import { QuotaSchema } from "../model/certificate";
@@ -18,13 +20,34 @@ import { ProblemSchema } from "./problems";
 export const STATE_KEY = "certgate:v1:monitor:state";
 
 const ObservationSchema = z.object({
-  cid: z.string(),
+  certificate_id: z.string(),
   hosts: z.array(z.string()),
-  n: z.string(),
-  s: z.string(),
-  since: z.number(),
-  exp: z.string().nullable(),
+  /** Normalized status. */
+  status: z.string(),
+  provider_status: z.string(),
+  /** First time the monitor saw it in `provider_status` (epoch ms): the "stuck" clock. */
+  status_since: z.number(),
+  expires_at: z.string().nullable(),
 });
+
+/** Format 1's observation: the same facts in short keys. */
+const ObservationV1Schema = z
+  .object({
+    cid: z.string(),
+    hosts: z.array(z.string()),
+    n: z.string(),
+    s: z.string(),
+    since: z.number(),
+    exp: z.string().nullable(),
+  })
+  .transform((o) => ({
+    certificate_id: o.cid,
+    hosts: o.hosts,
+    status: o.n,
+    provider_status: o.s,
+    status_since: o.since,
+    expires_at: o.exp,
+  }));
 
 export const ScopeErrorSchema = z.object({
   code: z.string(),
@@ -32,20 +55,22 @@ export const ScopeErrorSchema = z.object({
   retry_after: z.number().optional(),
 });
 
-const ScopeStateSchema = z.object({
-  last_attempt_at: z.number().nullable(),
-  last_success_at: z.number().nullable(),
-  /** Subrequests the last successful check used (the planner's estimate). */
-  last_cost: z.number().nullable(),
-  last_error: ScopeErrorSchema.nullable(),
-  counts: z.record(z.string(), z.number()),
-  total: z.number(),
-  quota: QuotaSchema.nullable(),
-  /** Observations keyed by the provider's own id. */
-  certs: z.record(z.string(), ObservationSchema),
-  /** Upstream items the last successful check left out as unusable (absent in older states: none). */
-  skipped: z.array(SkippedItemSchema).optional(),
-});
+const scopeStateSchema = <O extends z.ZodType>(observation: O) =>
+  z.object({
+    last_attempt_at: z.number().nullable(),
+    last_success_at: z.number().nullable(),
+    /** Subrequests the last successful check used (the planner's estimate). */
+    last_cost: z.number().nullable(),
+    last_error: ScopeErrorSchema.nullable(),
+    counts: z.record(z.string(), z.number()),
+    total: z.number(),
+    quota: QuotaSchema.nullable(),
+    /** Observations keyed by the provider's own id. */
+    certs: z.record(z.string(), observation),
+    /** Upstream items the last successful check left out as unusable (absent in older states: none). */
+    skipped: z.array(SkippedItemSchema).optional(),
+  });
+const ScopeStateSchema = scopeStateSchema(ObservationSchema);
 export type ScopeState = z.infer<typeof ScopeStateSchema>;
 
 export const OpenProblemSchema = ProblemSchema.extend({
@@ -56,23 +81,30 @@ export const OpenProblemSchema = ProblemSchema.extend({
 });
 export type OpenProblem = z.infer<typeof OpenProblemSchema>;
 
-export const MonitorStateSchema = z.object({
-  v: z.literal(1),
-  scopes: z.record(z.string(), ScopeStateSchema),
-  problems: z.array(OpenProblemSchema),
-  outbox: z.object({ webhook: z.array(NotificationSchema), slack: z.array(NotificationSchema) }),
-  /** Outbox entries dropped over OUTBOX_LIMIT, per channel (reported in the next digest). */
-  dropped: z.object({ webhook: z.number(), slack: z.number() }),
-  /** Remediation attempt times (epoch ms) per certificate id, last 24 hours. */
-  remediation: z.record(z.string(), z.array(z.number())),
-  /** No calls to a provider before this time (epoch ms), after a long Retry-After. */
-  cooldown: z.object({ cloudflare: z.number().optional(), gjirafa: z.number().optional() }),
-});
+const monitorStateSchema = <V extends number, O extends z.ZodType>(v: V, observation: O) =>
+  z.object({
+    v: z.literal(v),
+    scopes: z.record(z.string(), scopeStateSchema(observation)),
+    problems: z.array(OpenProblemSchema),
+    outbox: z.object({ webhook: z.array(NotificationSchema), slack: z.array(NotificationSchema) }),
+    /** Outbox entries dropped over OUTBOX_LIMIT, per channel (reported in the next digest). */
+    dropped: z.object({ webhook: z.number(), slack: z.number() }),
+    /** Remediation attempt times (epoch ms) per certificate id, last 24 hours. */
+    remediation: z.record(z.string(), z.array(z.number())),
+    /** No calls to a provider (by name) before this time (epoch ms), after a long Retry-After. */
+    cooldown: z.record(z.string(), z.number()),
+  });
+export const MonitorStateSchema = monitorStateSchema(2, ObservationSchema);
 export type MonitorState = z.infer<typeof MonitorStateSchema>;
+
+/** A format 1 state, read into format 2 (short observation keys named in words; nothing else changed). */
+const MonitorStateV1Schema = monitorStateSchema(1, ObservationV1Schema).transform(
+  (state): MonitorState => ({ ...state, v: 2 }),
+);
 
 export function emptyState(): MonitorState {
   return {
-    v: 1,
+    v: 2,
     scopes: {},
     problems: [],
     outbox: { webhook: [], slack: [] },
@@ -101,6 +133,8 @@ export async function loadState(kv: KVNamespace, onDiscard: (issues: string) => 
   if (stored === null) return emptyState();
   const parsed = MonitorStateSchema.safeParse(stored);
   if (parsed.success) return parsed.data;
+  const older = MonitorStateV1Schema.safeParse(stored);
+  if (older.success) return older.data;
   onDiscard(parsed.error.issues.map((i) => i.path.join(".")).join(", "));
   return emptyState();
 }

@@ -1,66 +1,18 @@
 /**
- * The one interface both providers sit behind. Routes, the certificate service, the cache and the
- * monitor see only this and the normalized model; wire shapes stay inside each provider's folder
- * (the native pass-through routes get them from the provider's own `native.ts`).
+ * What every provider is to the rest of certgate. A provider module (providers/<name>/index.ts) describes
+ * itself (`ProviderDescriptor`) and, once its settings are configured, hands out a `ProviderInstance`: the
+ * operations the certificate service, the cache and the monitor use, over the normalized model. Wire
+ * shapes stay inside each provider's folder; its native door gets them from the provider itself.
  */
-import type { Config } from "../config";
-import type { Deps } from "../deps";
-import type { ProviderName } from "../errors";
+import type * as z from "zod";
 import type { Certificate, Quota } from "../model/certificate";
 import type { ListNotes } from "../model/list-notes";
+import type { ScopeKind } from "../model/scope";
+import type { UpstreamContext } from "../upstream/context";
+import type { ErrorDialect } from "../upstream/dialect";
 import type { WriteAnswer } from "./answers";
 
 export type { WriteAnswer } from "./answers";
-
-/** Everything an upstream call needs, resolved once per request (or per monitor run). */
-export interface UpstreamContext {
-  deps: Deps;
-  config: Config;
-  requestId: string;
-  /** Absolute deadline (epoch ms, from deps.now) for the whole operation, retries included. */
-  deadline: number;
-  /** Counts every outbound request actually sent (the monitor's subrequest budget reads it). */
-  meter?: { calls: number };
-  /**
-   * A hard cap shared by every request of one invocation (the monitor's subrequest budget, the
-   * platform's 50 on the Free plan): once `left` is 0 no request is sent and the call fails with
-   * `subrequest_budget_exhausted`, instead of the runtime refusing it mid-list.
-   */
-  allowance?: { left: number };
-}
-
-/** Unified create body (POST /v1/certificates), already validated; the provider maps it to its wire body. */
-export type CreateInput =
-  | {
-      provider: "cloudflare";
-      zone: string;
-      hosts: string[];
-      validation_method: "txt" | "http" | "email";
-      validity_days: 14 | 30 | 90 | 365;
-      certificate_authority: "google" | "lets_encrypt" | "ssl_com";
-      cloudflare_branding?: boolean;
-    }
-  | {
-      provider: "gjirafa";
-      project: string;
-      domain_name: string;
-      additional_names: string[];
-      scope_id: number;
-    };
-
-export interface ImportInput {
-  /** PEM. Secret material: never logged, cached or echoed. */
-  certificate: string;
-  private_key: string;
-  chain: string;
-  scope_id: number;
-}
-
-/** Unified PATCH body: Cloudflare takes branding, Gjirafa takes scope_id. */
-export interface UpdateInput {
-  cloudflare_branding?: boolean;
-  scope_id?: number;
-}
 
 export interface DeleteOutcome {
   id: string;
@@ -82,7 +34,7 @@ export interface ReadAnswer<Raw> {
   messages: string[];
 }
 
-/** Cloudflare's deployment views of a list (`deploy=`): staging or production. */
+/** A provider's deployment views of a list (`deploy=`), for providers that have them. */
 export type DeployView = "staging" | "production";
 
 export interface ListOptions<Raw> {
@@ -93,25 +45,62 @@ export interface ListOptions<Raw> {
 }
 
 /**
- * A provider. `Raw` is its validated wire object (loose: unknown fields kept), which is what the
- * list cache stores and the native routes return.
+ * The `/v1` body fragments of a provider, each validated at the edge before the provider sees it:
+ * - `create`: one member of POST /v1/certificates' union, with `provider: z.literal(name)` and its scope
+ *   field (`zone` or `project`, by its scope kind);
+ * - `import`: the same for POST /v1/certificates/import, when the provider can import at all;
+ * - `update`: the PATCH fields it accepts (all optional; the core merges every provider's fields and
+ *   refuses, with 422, a field another provider owns).
  */
-export interface CertificateProvider<Raw = unknown> {
-  readonly name: ProviderName;
-  readonly scopeKind: "zone" | "project";
-  /** Whether `quota()` asks the upstream (Cloudflare) or answers `supported: false` locally (Gjirafa). */
-  readonly hasQuotaApi: boolean;
-  /** The scopes (zone ids / project uuids) configured for this provider. */
-  configuredScopes(config: Config): string[];
-  /** Whether the provider is configured at all (credentials and base URL present). */
-  isConfigured(config: Config): boolean;
-  /** Whether `listAll` takes `deploy` (Cloudflare's staging/production views). */
-  readonly deployViews: boolean;
+export interface UnifiedFragments {
+  create: z.ZodObject;
+  import?: z.ZodObject;
+  update?: z.ZodObject;
+}
 
+/** Static facts about a provider: what it is, how its ids look, how it fails, how it renews. */
+export interface ProviderDescriptor {
+  /** Lowercase, unique: the `provider` of its certificates, unified ids, cache keys and errors. */
+  readonly name: string;
+  /** How messages name it ("Cloudflare"). */
+  readonly label: string;
+  /** Which grant list authorizes its scopes and which `/v1` query key filters them. */
+  readonly scopeKind: ScopeKind;
+  /** The id rule of its scopes (config lists, grants, paths, queries); may normalize (lowercase). */
+  readonly scopeId: z.ZodType<string, string>;
+  /** What a scope id looks like, in words ("32-hex zone id"). */
+  readonly scopeIdRule: string;
+  /** THE id rule of its certificates (both doors, unified ids); may normalize ("007" -> "7"). */
+  readonly certificateId: z.ZodType<string, string>;
+  /** What its lists hold, for messages ("pack", "certificate"). */
+  readonly itemNoun: string;
+  /** What creating one is called upstream, for messages ("order", "create"). */
+  readonly createOperation: string;
+  /** Whether `quota()` asks the upstream (and is worth caching) or answers `supported: false` locally. */
+  readonly hasQuotaApi: boolean;
+  /** Whether `listAll` takes `deploy` (staging/production views). */
+  readonly deployViews: boolean;
+  /** Its error dialect, for the upstream core. */
+  readonly errors: ErrorDialect;
+  /** Days before expiry at which the provider renews `cert` itself, or null when it does not renew it. */
+  renewal(cert: Certificate): number | null;
+  /** What the monitor may spend on it per run (default: no cap of its own). */
+  readonly monitor: { readonly maxCallsPerRun?: number };
+  readonly unified: UnifiedFragments;
+}
+
+/**
+ * A configured provider. `Raw` is its validated wire object (loose: unknown fields kept), which is what
+ * the list cache stores and its native door returns. Inputs of writes are what its `/v1` fragments
+ * produced: the edge validated them for exactly this provider.
+ */
+export interface ProviderInstance<Raw = unknown> {
+  /** The scopes (zone ids / project uuids) configured for it, in configuration order. */
+  readonly scopes: readonly string[];
   /**
-   * Every object in one scope, all pages (Cloudflare: status=all). An item the upstream sent that
-   * cannot be used is left out and reported in `notes`, never a failed scope. `options.previous` lets a
-   * provider reuse what has not changed (Gjirafa: unchanged details).
+   * Every object in one scope, all pages. An item the upstream sent that cannot be used is left out and
+   * reported in `notes`, never a failed scope. `options.previous` lets a provider reuse what has not
+   * changed.
    */
   listAll(ctx: UpstreamContext, scope: string, options?: ListOptions<Raw>): Promise<ScopeList<Raw>>;
   /** Validates one cached/listed wire object (used when reading the cache back). */
@@ -121,21 +110,44 @@ export interface CertificateProvider<Raw = unknown> {
    * Writes. A 2xx answer is a write that happened: it is read as far as it goes (`raw` null when not
    * even its id is readable) and never turned into an error.
    */
-  create(ctx: UpstreamContext, scope: string, input: CreateInput): Promise<WriteAnswer<Raw>>;
-  importCertificate(ctx: UpstreamContext, scope: string, input: ImportInput): Promise<WriteAnswer<Raw>>;
-  update(ctx: UpstreamContext, scope: string, id: string, input: UpdateInput): Promise<WriteAnswer<Raw>>;
-  /** Cloudflare: restart validation (refused with 409 from a known status other than validation_timed_out). Gjirafa: validate. */
-  validate(ctx: UpstreamContext, scope: string, id: string): Promise<WriteAnswer<Raw>>;
+  create(ctx: UpstreamContext, scope: string, input: unknown): Promise<WriteAnswer<Raw>>;
+  /** Present when the provider can import a certificate (it then has an `import` fragment). */
+  importCertificate?(ctx: UpstreamContext, scope: string, input: unknown): Promise<WriteAnswer<Raw>>;
+  update(ctx: UpstreamContext, scope: string, id: string, input: unknown): Promise<WriteAnswer<Raw>>;
+  /**
+   * Asks the provider to run domain validation now: Cloudflare restarts it (from validation_timed_out),
+   * Gjirafa checks the DNS challenge.
+   */
+  requestValidation(ctx: UpstreamContext, scope: string, id: string): Promise<WriteAnswer<Raw>>;
   remove(ctx: UpstreamContext, scope: string, id: string): Promise<DeleteOutcome>;
-  /** Cloudflare: advanced quota. Gjirafa: `supported: false`, no upstream call. */
+  /** Its quota in a scope; `supported: false` with nulls (no upstream call) when it has no quota API. */
   quota(ctx: UpstreamContext, scope: string): Promise<Quota>;
-
   /** Pure mapping to the model. `nowMs` computes days_remaining. */
   normalize(scope: string, raw: Raw, nowMs: number): Certificate;
   /** The provider's id of a wire object (for unified ids and lookups). */
   rawId(raw: Raw): string;
-  /** What its lists hold, for messages ("pack", "certificate"). */
-  readonly itemNoun: string;
-  /** What `create` is called upstream, for messages ("order", "create"). */
-  readonly createOperation: string;
+}
+
+/** A provider as a request or a monitor run sees it: what it is, and its configured operations. */
+export interface ConfiguredProvider {
+  descriptor: ProviderDescriptor;
+  instance: ProviderInstance;
+}
+
+/** A setting that failed validation: its name and why, never its value. */
+export interface SettingIssue {
+  name: string;
+  message: string;
+}
+
+export type LoadedProvider =
+  | { ok: true; configured: ConfiguredProvider | null; secrets: string[] }
+  | { ok: false; settings: SettingIssue[] };
+
+/** The registered providers, as the layers below the app see them (providers/registry.ts makes it). */
+export interface Registry {
+  readonly descriptors: readonly ProviderDescriptor[];
+  get(name: string): ProviderDescriptor | undefined;
+  /** Reads each provider's settings from an env (once per env object) and configures it. */
+  load(env: object): LoadedProvider[];
 }

@@ -1,18 +1,25 @@
-import { Hono } from "hono";
-import type { ConfigResult } from "../config";
-import type { AppEnv } from "../context";
+/** GET /healthz: public, no upstream call: the worker is up, and whether its configuration is valid. */
+import type { ConfigResult } from "../config/load";
 import { successBody } from "../envelope";
+import { type Route, route } from "../http/route";
 
-/** Public, no upstream call: the worker is up, and whether its configuration is valid. */
-export function healthRoutes(loadConfig: (env: object) => ConfigResult) {
-  return new Hono<AppEnv>().get("/healthz", (c) => {
-    const result = loadConfig(c.env);
-    const body = successBody({
-      status: result.ok ? "ok" : "degraded",
-      config_valid: result.ok,
-      // Names only, never values: safe on a public route.
-      config_errors: result.ok ? [] : result.settings.map((s) => s.name),
-    });
-    return c.json(body, 200, { "Cache-Control": "no-store" });
-  });
+export function healthRoutes(loadConfig: (env: object) => ConfigResult): Route[] {
+  return [
+    route({
+      method: "GET",
+      path: "/healthz",
+      access: "public",
+      summary: "Liveness and configuration validity",
+      handler(_input, c) {
+        const result = loadConfig(c.env);
+        const body = successBody({
+          status: result.ok ? "ok" : "degraded",
+          config_valid: result.ok,
+          // Names only, never values: safe on a public route.
+          config_errors: result.ok ? [] : result.settings.map((s) => s.name),
+        });
+        return c.json(body, 200, { "Cache-Control": "no-store" });
+      },
+    }),
+  ];
 }

@@ -1,14 +1,21 @@
 /**
- * Filtering, ordering and paging of normalized certificates: pure, applied per request after
- * authorization (the cache holds whole scopes, never one caller's view).
+ * Filtering, ordering and paging of normalized certificates, and the rule for answers built from many
+ * scopes: pure, applied per request after authorization (the cache holds whole scopes, never one
+ * caller's view).
  */
-
-import type { ListQuery } from "../api/schemas";
 import type { ResultInfo } from "../envelope";
-import type { Certificate } from "../model/certificate";
+import type { AppError } from "../errors";
+import type { Certificate, NormalizedStatus } from "../model/certificate";
 import { hostMatches } from "../model/hostname";
 
-export function matchesQuery(cert: Certificate, query: ListQuery): boolean {
+/** What GET /v1/certificates filters by (its query, validated). */
+export interface CertificateFilter {
+  status?: readonly NormalizedStatus[];
+  host?: string;
+  expiring_within?: number;
+}
+
+export function matchesQuery(cert: Certificate, query: CertificateFilter): boolean {
   if (query.status && !query.status.includes(cert.status)) return false;
   if (query.host) {
     const wanted = query.host;
@@ -42,4 +49,15 @@ export function paginate<T>(
       total_pages: Math.max(1, Math.ceil(items.length / perPage)),
     },
   };
+}
+
+/**
+ * The partial-failure rule of an answer over several scopes: failed scopes are reported beside the
+ * others' items; when EVERY scope failed, the failure is the answer (the first one's error), not an
+ * empty 200. Null when the answer stands.
+ */
+export function wholeFailure(attempted: number, failures: readonly AppError[]): AppError | null {
+  const [first] = failures;
+  if (attempted > 0 && failures.length === attempted && first) return first;
+  return null;
 }

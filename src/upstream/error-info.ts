@@ -1,7 +1,8 @@
 /**
  * Reads the provider's own error code and message out of a failure body, whichever dialect it speaks:
- * - Cloudflare v4: `errors: [{code: 1406, message: "..."}]` (seed 000 "4XX ... response failure");
- * - Gjirafa: `errors: ["..."]`, plain strings (seed 004; the code is then the HTTP status);
+ * - the v4 envelope (Cloudflare's): `errors: [{code: 1406, message: "..."}]`, with `documentation_url`
+ *   and `source.pointer` where given;
+ * - plain strings (Gjirafa's envelope): `errors: ["..."]`; the code is then the HTTP status;
  * - ASP.NET problem details (`title`/`detail`), which a .NET upstream such as Gjirafa's may send on
  *   errors its envelope does not cover.
  * Up to three messages are joined; the caller redacts and shortens the result.

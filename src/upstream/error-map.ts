@@ -1,6 +1,6 @@
 /**
- * The ONE table that turns an upstream failure into a certgate error. Exported as data so the README
- * can quote it verbatim (README: "Upstream errors"), and so tests walk it row by row.
+ * The ONE table that turns an upstream failure into a certgate error. Exported as data so the docs
+ * can quote it verbatim (docs/errors.md: "Upstream errors"), and so tests walk it row by row.
  *
  * | upstream answer                         | certgate code               | status | retried (GET only) |
  * | --------------------------------------- | --------------------------- | ------ | ------------------ |
@@ -9,8 +9,8 @@
  * | 409                                     | conflict                    | 409    | no                 |
  * | 422                                     | upstream_rejected           | 422    | no                 |
  * | other 4xx (405, 413, 415, ...)          | upstream_rejected           | 422    | no                 |
- * | 401, 403, Cloudflare auth codes on 400  | upstream_auth_failed        | 502    | no                 |
- * | Cloudflare 1450 (no ACM) on 401/403     | upstream_rejected           | 422    | no                 |
+ * | 401, 403; a provider's auth codes (4xx) | upstream_auth_failed        | 502    | no                 |
+ * | a provider's capability codes (401/403) | upstream_rejected           | 422    | no                 |
  * | 408                                     | upstream_unavailable        | 502    | yes                |
  * | 429                                     | upstream_rate_limited       | 429    | yes, if Retry-After fits the deadline |
  * | 5xx                                     | upstream_unavailable        | 502    | yes                |
@@ -24,12 +24,16 @@
  * answer, a reset, an unreadable 2xx): the certificate service turns those into `upstream_outcome_unknown`
  * for orders, creates and imports, and invalidates the scope's cache (src/service/certificates.ts).
  *
- * Every upstream error carries `provider` and `upstream_code` (Cloudflare: its integer `errors[0].code`,
- * e.g. 1406 or 1450; Gjirafa: the HTTP status, its errors are plain strings). The provider's own message
- * reaches the caller redacted and shortened; the raw body only reaches the log (upstream/request.ts).
+ * A provider's own codes (which of its 4xx mean "certgate's credentials" or "the scope cannot do that")
+ * come with its error dialect (dialect.ts, providers/<name>/errors.ts), read before the status rows.
+ *
+ * Every upstream error carries `provider` and `upstream_code` (the provider's own code where its error
+ * body has one, else the HTTP status). The provider's own message reaches the caller redacted and
+ * shortened; the raw body only reaches the log (upstream/request.ts).
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { AppError, type ErrorCode, type ProviderName } from "../errors";
+import { AppError, type ErrorCode } from "../errors";
+import type { ErrorDialect } from "./dialect";
 
 export type UpstreamFailureKind =
   | "bad_request"
@@ -48,7 +52,7 @@ export type UpstreamFailureKind =
   | "unsuccessful";
 
 export interface UpstreamErrorRow {
-  /** What the upstream did, in words (the README's first column). */
+  /** What the upstream did, in words (the first column of docs/errors.md's table). */
   upstream: string;
   code: ErrorCode;
   /** The status certgate answers with. */
@@ -86,7 +90,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     why: "The resource is in a state that does not allow the operation.",
   },
   unprocessable: {
-    upstream: "422; Cloudflare 1450 (zone lacks Advanced Certificate Manager) on 401/403",
+    upstream: "422; a provider's capability code (the scope cannot do that) on 401/403",
     code: "upstream_rejected",
     status: 422,
     retried: false,
@@ -102,7 +106,7 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
     why: "A refusal certgate cannot attribute more precisely; trying again would not change it.",
   },
   auth: {
-    upstream: "401, 403; Cloudflare auth error codes (10000, 9103, 9106, 9109, 6003, 6103, 6111) on any 4xx",
+    upstream: "401, 403; a provider's auth error codes on any 4xx",
     code: "upstream_auth_failed",
     status: 502,
     retried: false,
@@ -176,38 +180,22 @@ export const UPSTREAM_ERROR_TABLE: Readonly<Record<UpstreamFailureKind, Upstream
 };
 
 /**
- * Cloudflare answers some authentication failures with HTTP 400 (or 403) and one of these codes instead
- * of 401 (domain.md; public issue threads): 6003 "Invalid request headers" with 6103/6111 "Invalid format
- * for X-Auth-Key/Authorization header", 9103 "Unknown X-Auth-Key or X-Auth-Email", 9106 "Missing
- * X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Unauthorized to access requested resource",
- * 10000 "Authentication error". Those are certgate's credentials, never the caller's input.
+ * Picks the table row for an HTTP status. For a 4xx other than 429, the provider's dialect reads its own
+ * error code first (a credential error it answers with 400, a capability it answers with 403).
  */
-export const CLOUDFLARE_AUTH_ERROR_CODES: ReadonlySet<number> = new Set([
-  6003, 6103, 6111, 9103, 9106, 9109, 10000,
-]);
-
-/**
- * Cloudflare codes about what the ZONE may do, whatever status they come with: 1450 "Advanced Certificate
- * Manager is required" (domain.md) may arrive as 403, yet certgate's credentials are fine and the caller
- * asked for something the zone cannot do: 400 stays 400, 401/403 become 422 `upstream_rejected`.
- */
-export const CLOUDFLARE_ZONE_CAPABILITY_CODES: ReadonlySet<number> = new Set([1450]);
-
-/** Picks the table row for an HTTP status (and the provider's own error code). */
 export function classifyStatus(
-  provider: ProviderName,
   status: number,
   upstreamCode: number | string | undefined,
+  dialect?: Pick<ErrorDialect, "classify">,
 ): UpstreamFailureKind {
-  const cfCode = provider === "cloudflare" && typeof upstreamCode === "number" ? upstreamCode : undefined;
-  if (status >= 400 && status < 500 && cfCode !== undefined && CLOUDFLARE_ZONE_CAPABILITY_CODES.has(cfCode)) {
-    return status === 400 ? "bad_request" : "unprocessable";
+  if (status >= 400 && status < 500 && status !== 429) {
+    const own = dialect?.classify?.(status, upstreamCode);
+    if (own !== undefined) return own;
   }
   if (status === 401 || status === 403) return "auth";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "server_error";
   if (status >= 300 && status < 400) return "redirect";
-  if (status >= 400 && cfCode !== undefined && CLOUDFLARE_AUTH_ERROR_CODES.has(cfCode)) return "auth";
   switch (status) {
     case 400:
       return "bad_request";
@@ -225,16 +213,12 @@ export function classifyStatus(
   }
 }
 
-export const PROVIDER_LABEL: Readonly<Record<ProviderName, string>> = {
-  cloudflare: "Cloudflare",
-  gjirafa: "Gjirafa",
-};
-
 export interface FailureFacts {
-  provider: ProviderName;
+  /** Who failed: the provider's name and label (its error dialect). */
+  dialect: Pick<ErrorDialect, "provider" | "label">;
   /** HTTP status from the upstream, when it answered. */
   httpStatus?: number;
-  /** The provider's own code (Cloudflare errors[0].code); defaults to the HTTP status. */
+  /** The provider's own error code (read by its dialect); defaults to the HTTP status. */
   upstreamCode?: number | string;
   /** The provider's own message, already redacted. */
   upstreamMessage?: string;
@@ -252,12 +236,12 @@ export interface FailureFacts {
 /** Builds the AppError for a row of the table. The message names the provider and quotes its message. */
 export function upstreamError(kind: UpstreamFailureKind, facts: FailureFacts, cause?: unknown): AppError {
   const row = UPSTREAM_ERROR_TABLE[kind];
-  const label = PROVIDER_LABEL[facts.provider];
+  const label = facts.dialect.label;
   const upstreamCode = facts.upstreamCode ?? facts.httpStatus;
   const said = facts.upstreamMessage ? `: ${facts.upstreamMessage}` : "";
   const answered = facts.httpStatus !== undefined ? `${label} answered ${facts.httpStatus}` : label;
   const message = `${summary(kind, label, answered)}${said}${facts.detail ? ` (${facts.detail})` : ""}`;
-  const details: AppError["details"] = { provider: facts.provider };
+  const details: AppError["details"] = { provider: facts.dialect.provider };
   if (upstreamCode !== undefined) details.upstream_code = upstreamCode;
   if (kind === "rate_limited" && facts.retryAfter !== undefined) details.retry_after = facts.retryAfter;
   if (facts.documentationUrl !== undefined) details.documentation_url = facts.documentationUrl;

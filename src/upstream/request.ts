@@ -3,14 +3,14 @@
  * within the caller's deadline, retries only where that is safe, validates every answer with zod and
  * turns every failure into an AppError through the one table in error-map.ts.
  *
- * Retry policy (decided here, README "Upstream errors"):
+ * Retry policy (decided here, docs/errors.md "Upstream errors"):
  * - Only requests the caller marks `idempotent` are retried, and POST never is, whatever the flag says:
  *   a second order/create/import after a lost answer could create a second certificate.
  * - The providers mark only GET idempotent. PUT/PATCH/DELETE are not retried either: Cloudflare's
- *   PATCH `{}` restarts validation (seed 002) and Gjirafa's PUT .../validate starts a check, so a
+ *   PATCH `{}` restarts validation and Gjirafa's PUT .../validate starts a check, so a
  *   repeat is an action, and a repeated DELETE turns a success into a confusing 1406/404.
  * - Retried failures: connection errors, a per-request timeout, 408, 429 and 5xx, at most
- *   `config.upstream.maxRetries` times, with full-jitter backoff (backoff.ts). `Retry-After` (429/503)
+ *   `ctx.policy.maxRetries` times, with full-jitter backoff (backoff.ts). `Retry-After` (429/503)
  *   replaces the backoff while the wait fits the deadline; otherwise certgate fails fast with 429
  *   `upstream_rate_limited` and `retry_after` so the caller knows how long to wait.
  *
@@ -18,22 +18,27 @@
  * the fetch and the body read race a timer, so a fetch that ignores its AbortSignal still ends. When the
  * timer that fired stood for the deadline, the failure is final (504).
  *
+ * The seam: every request goes out through `ctx.fetch`. An AppError it throws is a refusal made before
+ * sending (the monitor's budgeted fetch, a later governor): final, passed on as is, never retried.
+ *
  * Logs: one `upstream_call` line per attempt; failures carry the upstream body, redacted with the
  * configured secrets and cut to 2 KiB. The caller never sees the body, only the provider's message.
  */
 import type * as z from "zod";
-import { AppError, type ProviderName } from "../errors";
+import { type AppError, isAppError } from "../errors";
 import { createLogger, type Logger } from "../logger";
-import type { UpstreamContext } from "../providers/types";
 import { redactText } from "../redact";
 import { fullJitterDelay, parseRetryAfter, toRetryAfterSeconds } from "./backoff";
+import type { UpstreamContext } from "./context";
+import type { ErrorDialect } from "./dialect";
 import { upstreamErrorInfo } from "./error-info";
 import { classifyStatus, UPSTREAM_ERROR_TABLE, type UpstreamFailureKind, upstreamError } from "./error-map";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface UpstreamRequest<S extends z.ZodType> {
-  provider: ProviderName;
+  /** The provider answering: its name, label and error dialect. */
+  dialect: ErrorDialect;
   method: HttpMethod;
   url: string;
   /** Auth and any provider headers. `Accept` and, with a body, `Content-Type` are added here. */
@@ -61,9 +66,9 @@ export async function upstreamRequest<S extends z.ZodType>(
   ctx: UpstreamContext,
   req: UpstreamRequest<S>,
 ): Promise<z.infer<S>> {
-  const log = createLogger(ctx.deps, ctx.config.secrets, { request_id: ctx.requestId });
+  const log = createLogger(ctx.deps, ctx.secrets, { request_id: ctx.requestId });
   const retryable = req.idempotent && req.method !== "POST";
-  const maxRetries = retryable ? ctx.config.upstream.maxRetries : 0;
+  const maxRetries = retryable ? ctx.policy.maxRetries : 0;
   for (let attempt = 0; ; attempt += 1) {
     const outcome = await attemptOnce(ctx, req, attempt, log);
     if (outcome.ok) return outcome.value;
@@ -81,6 +86,7 @@ export async function upstreamRequest<S extends z.ZodType>(
 type Exchange =
   | { kind: "answer"; response: Response; text: string }
   | { kind: "error"; error: unknown }
+  | { kind: "refused"; error: AppError }
   | { kind: "timeout" };
 
 async function attemptOnce<S extends z.ZodType>(
@@ -89,12 +95,11 @@ async function attemptOnce<S extends z.ZodType>(
   attempt: number,
   log: Logger,
 ): Promise<Attempt<z.infer<S>>> {
-  const { deps, config } = ctx;
-  const secrets = config.secrets;
+  const { deps, secrets } = ctx;
   const started = deps.now();
   const remaining = ctx.deadline - started;
   const line = {
-    provider: req.provider,
+    provider: req.dialect.provider,
     operation: req.operation,
     method: req.method,
     url: req.url,
@@ -120,7 +125,7 @@ async function attemptOnce<S extends z.ZodType>(
     const error = upstreamError(
       kind,
       {
-        provider: req.provider,
+        dialect: req.dialect,
         httpStatus: facts.httpStatus,
         upstreamCode: facts.code,
         upstreamMessage: facts.message,
@@ -139,7 +144,7 @@ async function attemptOnce<S extends z.ZodType>(
     log.log("warn", "upstream_call", { ...line, outcome: "deadline_exceeded", sent: false });
     return fail("timeout", { detail: "deadline exceeded before the request was sent", sent: false }, true);
   }
-  const budget = Math.min(config.upstream.timeoutMs, remaining);
+  const budget = Math.min(ctx.policy.timeoutMs, remaining);
   const budgetIsDeadline = budget === remaining;
 
   const headers: Record<string, string> = { accept: "application/json", ...req.headers };
@@ -148,29 +153,15 @@ async function attemptOnce<S extends z.ZodType>(
     headers["content-type"] = "application/json";
     init.body = JSON.stringify(req.body);
   }
-  if (ctx.allowance) {
-    if (ctx.allowance.left <= 0) {
-      log.log("warn", "upstream_call", { ...line, outcome: "budget_exhausted", sent: false });
-      return {
-        ok: false,
-        kind: "connection",
-        error: new AppError("subrequest_budget_exhausted", "This run's subrequest budget is spent", {
-          provider: req.provider,
-        }),
-        final: true,
-        waitMs: null,
-      };
-    }
-    ctx.allowance.left -= 1;
-  }
   const controller = new AbortController();
   init.signal = controller.signal;
-  if (ctx.meter) ctx.meter.calls += 1;
 
   const exchange = (async (): Promise<Exchange> => {
-    const response = await deps.fetch(req.url, init);
+    const response = await ctx.fetch(req.url, init);
     return { kind: "answer", response, text: await response.text() };
-  })().catch((error: unknown): Exchange => ({ kind: "error", error }));
+  })().catch(
+    (error: unknown): Exchange => (isAppError(error) ? { kind: "refused", error } : { kind: "error", error }),
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<Exchange>((resolve) => {
     timer = setTimeout(() => resolve({ kind: "timeout" }), budget);
@@ -192,6 +183,10 @@ async function attemptOnce<S extends z.ZodType>(
       budgetIsDeadline,
     );
   }
+  if (result.kind === "refused") {
+    log.log("warn", "upstream_call", { ...line, outcome: "refused", code: result.error.code, sent: false });
+    return { ok: false, kind: "connection", error: result.error, final: true, waitMs: null };
+  }
   if (result.kind === "error") {
     const reason = redactText(String(result.error), secrets).slice(0, MESSAGE_LIMIT);
     log.log("warn", "upstream_call", { ...line, outcome: "connection_error", error: reason, duration_ms });
@@ -202,7 +197,7 @@ async function attemptOnce<S extends z.ZodType>(
   const status = response.status;
   const bodyExcerpt = () => redactText(text, secrets).slice(0, LOG_BODY_LIMIT);
   const json = parseJson(text);
-  const info = json.ok ? upstreamErrorInfo(json.value) : {};
+  const info = json.ok ? (req.dialect.read ?? upstreamErrorInfo)(json.value) : {};
   const message = info.message ? redactText(info.message, secrets).slice(0, MESSAGE_LIMIT) : undefined;
   const code = info.code ?? status;
   const documentationUrl = info.documentationUrl
@@ -255,7 +250,7 @@ async function attemptOnce<S extends z.ZodType>(
     return { ok: true, value: parsed.data };
   }
 
-  const kind = classifyStatus(req.provider, status, info.code);
+  const kind = classifyStatus(status, info.code, req.dialect);
   const waitMs =
     status === 429 || status === 503
       ? parseRetryAfter(response.headers.get("retry-after"), deps.now())

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { encodeBase64Url } from "../../src/auth/base64url";
+import { encodeBase64Url } from "../../src/auth/encoding";
 import { testEnv, ZONE_A, ZONE_B } from "../helpers/env";
 import { bearer, KEYS } from "../helpers/keys";
 import { accessEnv, accessSetup, SERVICE_TOKEN_CN, withToken } from "./access-fixture";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { constantTimeEqual, findKeyEntry, presentedKey, sha256 } from "../../src/auth/api-keys";
 import { FORBIDDEN_RESOURCE_MESSAGE } from "../../src/auth/authorize";
-import type { ApiKeyEntry } from "../../src/config";
+import type { ApiKeyEntry } from "../../src/config/grants";
 import { PROJECT_P, PROJECT_Q, testEnv, ZONE_A, ZONE_B } from "../helpers/env";
 import { bearer, KEYS, type TestKey } from "../helpers/keys";
 import { call, probeApp } from "./harness";

@@ -3,10 +3,10 @@
  * requireScope, onError) and probe routes that behave as real routes must: scope first, then
  * `assertAllowed`, and only then existence (404 for an unconfigured zone/project).
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { type AuthenticatorOptions, createAuthenticator } from "../../src/auth/authenticate";
-import { assertAllowed, currentPrincipal, requireScope } from "../../src/auth/authorize";
-import { createConfigLoader } from "../../src/config";
+import { assertAllowed, currentPrincipal, requirePermission } from "../../src/auth/authorize";
+import { createConfigLoader } from "../../src/config/load";
 import type { AppEnv } from "../../src/context";
 import { successBody } from "../../src/envelope";
 import { AppError } from "../../src/errors";
@@ -14,6 +14,7 @@ import { loadConfig } from "../../src/middleware/config";
 import { onError } from "../../src/middleware/on-error";
 import { requestId } from "../../src/middleware/request-id";
 import { requestLog } from "../../src/middleware/request-log";
+import { createRegistry } from "../../src/providers/registry";
 import { type TestDeps, testDeps } from "../helpers/deps";
 import { testEnv } from "../helpers/env";
 
@@ -21,7 +22,9 @@ export const ORIGIN = "http://certgate.test";
 
 export function probeApp(deps: TestDeps = testDeps(), options: AuthenticatorOptions = {}) {
   const app = new Hono<AppEnv>();
-  const load = createConfigLoader();
+  const load = createConfigLoader(createRegistry());
+  const managed = (c: Context<AppEnv>, id: string) =>
+    c.get("config").providers.some((p) => p.instance.scopes.includes(id.toLowerCase()));
   app.use("*", requestId());
   app.use("*", requestLog(deps));
   app.use("*", async function setDeps(c, next) {
@@ -37,33 +40,33 @@ export function probeApp(deps: TestDeps = testDeps(), options: AuthenticatorOpti
       successBody({
         name: p.name,
         via: p.via,
-        scopes: [...p.scopes].sort(),
+        scopes: [...p.permissions].sort(),
         zones: p.zones === "*" ? "*" : [...p.zones].sort(),
         projects: p.projects === "*" ? "*" : [...p.projects].sort(),
       }),
     );
   });
-  app.get("/t/zones/:zone", requireScope("certificates:read"), (c) => {
+  app.get("/t/zones/:zone", requirePermission("certificates:read"), (c) => {
     const zone = c.req.param("zone");
     assertAllowed(currentPrincipal(c), { kind: "zone", id: zone });
-    if (!c.get("config").cloudflare.zones.includes(zone.toLowerCase())) {
+    if (!managed(c, zone)) {
       throw new AppError("not_found", "No such zone");
     }
     return c.json(successBody({ zone }));
   });
-  app.post("/t/zones/:zone", requireScope("certificates:write"), (c) => {
+  app.post("/t/zones/:zone", requirePermission("certificates:write"), (c) => {
     assertAllowed(currentPrincipal(c), { kind: "zone", id: c.req.param("zone") });
     return c.json(successBody({ written: true }));
   });
-  app.get("/t/projects/:project", requireScope("certificates:read"), (c) => {
+  app.get("/t/projects/:project", requirePermission("certificates:read"), (c) => {
     const project = c.req.param("project");
     assertAllowed(currentPrincipal(c), { kind: "project", id: project });
-    if (!c.get("config").gjirafa.projects.includes(project.toLowerCase())) {
+    if (!managed(c, project)) {
       throw new AppError("not_found", "No such project");
     }
     return c.json(successBody({ project }));
   });
-  app.get("/t/report", requireScope("reports:read"), (c) => c.json(successBody({ report: true })));
+  app.get("/t/report", requirePermission("reports:read"), (c) => c.json(successBody({ report: true })));
   app.onError(onError(deps));
   return { app, deps };
 }

@@ -2,7 +2,7 @@
  * Cloudflare Access stand-in: a locally generated RSA key pair, its JWKS served from a routedFetch
  * handler, and a signer for tokens (valid or deliberately broken).
  */
-import { encodeBase64Url } from "../../src/auth/base64url";
+import { encodeBase64Url } from "../../src/auth/encoding";
 import type { Handler } from "../helpers/deps";
 
 export const TEAM = "https://certgate-test.cloudflareaccess.com";

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createApiKey, generateApiKey, parseKeygenArgs, sha256Hex } from "../../src/auth/keygen";
-import { parseConfig } from "../../src/config";
+import { grantRules } from "../../src/config/load";
+import { createRegistry } from "../../src/providers/registry";
+import { parseTestConfig as parseConfig } from "../helpers/config";
 import { testEnv, ZONE_A, ZONE_B } from "../helpers/env";
 import { call, probeApp } from "./harness";
+
+/** The id rules of certgate's own providers (what `npm run keygen` uses). */
+const RULES = grantRules(createRegistry());
 
 describe("keygen", () => {
   it("makes cg_ keys with 32 random bytes, different every time", () => {
@@ -12,12 +17,10 @@ describe("keygen", () => {
   });
 
   it("round-trip: generate -> entry -> config parses -> the key authenticates with exactly those grants", async () => {
-    const made = await createApiKey({
-      name: "ci-deploy",
-      scopes: ["certificates:write"],
-      zones: [ZONE_A],
-      projects: [],
-    });
+    const made = await createApiKey(
+      { name: "ci-deploy", scopes: ["certificates:write"], zones: [ZONE_A], projects: [] },
+      RULES,
+    );
     if (!made.ok) throw new Error(made.errors.join("; "));
     expect(made.entry).toEqual({
       name: "ci-deploy",
@@ -29,7 +32,7 @@ describe("keygen", () => {
     expect(JSON.stringify(made.entry)).not.toContain(made.key);
 
     const env = testEnv({ API_KEYS: JSON.stringify([made.entry]) });
-    const parsed = parseConfig(env as unknown as Record<string, unknown>);
+    const parsed = parseConfig(env);
     expect(parsed.ok).toBe(true);
 
     const { app } = probeApp();
@@ -54,7 +57,7 @@ describe("keygen", () => {
     ["bad zone id", { name: "x", scopes: ["admin"], zones: ["example.com"], projects: [] }, /zones/],
     ["bad project id", { name: "x", scopes: ["admin"], zones: [], projects: ["p1"] }, /projects/],
   ])("refuses %s with the config schema's message", async (_name, input, field) => {
-    const made = await createApiKey(input);
+    const made = await createApiKey(input, RULES);
     expect(made.ok).toBe(false);
     if (!made.ok) expect(made.errors.join("\n")).toMatch(field);
   });

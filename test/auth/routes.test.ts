@@ -1,9 +1,10 @@
 /**
- * The one table that checks auth on every route of the real app: whatever routes exist now or are
- * added later, none but PUBLIC_PATHS answers without credentials.
+ * The one table that checks auth on every route of the real app, read from the route declarations the
+ * router mounts (src/http/route.ts): whatever routes exist now or are added later, none but the public
+ * ones answers without credentials, and each answers 403 to every key that lacks its permission.
  */
 import { describe, expect, it } from "vitest";
-import { PUBLIC_PATHS } from "../../src/app";
+import type { Route } from "../../src/http/route";
 import { createWorker } from "../../src/worker";
 import { testDeps } from "../helpers/deps";
 import { PROJECT_P, testEnv, ZONE_A } from "../helpers/env";
@@ -27,15 +28,13 @@ function concrete(pattern: string): string {
     .join("/");
 }
 
-function endpoints() {
-  const { app } = createWorker(testDeps());
-  return (
-    app.routes
-      .filter((r) => r.method !== "ALL" && !r.path.endsWith("*"))
-      .map((r) => [r.method, concrete(r.path)] as const)
-      .filter(([, path]) => !PUBLIC_PATHS.has(path))
-      // A guarded route is registered twice (requireScope, then the handler): test each endpoint once.
-      .filter(([method, path], i, all) => all.findIndex(([m, p]) => m === method && p === path) === i)
+const { routes: DECLARED, app: APP } = createWorker(testDeps());
+const PUBLIC_PATHS = new Set(DECLARED.filter((r) => r.access === "public").map((r) => r.path));
+
+/** Every declared endpoint that needs credentials, with the permission it needs. */
+function endpoints(): Array<readonly [string, string, Route["access"]]> {
+  return DECLARED.filter((r) => r.method !== "ALL" && r.access !== "public").map(
+    (r) => [r.method, concrete(r.path), r.access] as const,
   );
 }
 
@@ -56,7 +55,7 @@ describe("every route requires credentials", () => {
   const table = endpoints();
   // Also paths that match no route: an anonymous caller learns nothing about which exist.
   const probes = [
-    ...table,
+    ...table.map(([method, path]) => [method, path] as const),
     ["GET", "/v1/does-not-exist"] as const,
     ["POST", "/cloudflare/anything"] as const,
   ];
@@ -79,27 +78,38 @@ describe("every route requires credentials", () => {
     expect(res.status).toBe(401);
   });
 
-  // Each key holds exactly one non-admin scope, on every zone and project. A route guarded by
-  // requireScope(S) lets through at most the key holding S; an admin route lets through none. A route
-  // mounted without a scope check would let all three through, and fail here.
-  const singleScopeKeys = [KEYS.reader, KEYS.writeOnly, KEYS.reports];
-  it.each(table)("%s %s refuses keys lacking its scope with 403", async (method, path) => {
+  // Each key holds exactly one non-admin permission, on every zone and project. A route declared with
+  // permission P answers 403 to every key but the one holding P; an admin route to all three. A route
+  // mounted without its permission check would let them through, and fail here.
+  const singlePermissionKeys = [
+    ["certificates:read", KEYS.reader],
+    ["certificates:write", KEYS.writeOnly],
+    ["reports:read", KEYS.reports],
+  ] as const;
+  it.each(table)("%s %s refuses keys lacking its permission (%s) with 403", async (method, path, access) => {
     const worker = createWorker(testDeps());
-    const statuses: number[] = [];
-    for (const key of singleScopeKeys) {
+    for (const [permission, key] of singlePermissionKeys) {
       const res = await worker.fetch(
         new Request(`http://certgate.test${path}`, { method, headers: bearer(key) }),
         testEnv(),
       );
-      statuses.push(res.status);
-      if (res.status === 403) expect(errorCode(await res.json())).toBe("forbidden");
+      if (permission === access) expect(res.status, `${permission} may`).not.toBe(403);
+      else {
+        expect(res.status, `${permission} may not`).toBe(403);
+        expect(errorCode(await res.json())).toBe("forbidden");
+      }
     }
-    expect(statuses.filter((s) => s === 403).length).toBeGreaterThanOrEqual(singleScopeKeys.length - 1);
   });
 
-  it("public paths answer without credentials", async () => {
+  it("the router mounts the declarations and nothing else", () => {
+    const declared = new Set(DECLARED.map((r) => `${r.method} ${r.path}`));
+    const mounted = APP.routes.filter((r) => !r.path.endsWith("*")).map((r) => `${r.method} ${r.path}`);
+    expect(new Set(mounted)).toEqual(declared);
+  });
+
+  it.each([...PUBLIC_PATHS])("public path %s answers without credentials", async (path) => {
     const worker = createWorker(testDeps());
-    const res = await worker.fetch(new Request("http://certgate.test/healthz"), testEnv());
+    const res = await worker.fetch(new Request(`http://certgate.test${path}`), testEnv());
     expect(res.status).toBe(200);
   });
 

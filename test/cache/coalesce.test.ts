@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
  * Coalescing: concurrent reads of one scope in one isolate make one upstream call.
  */
 import { describe, expect, it } from "vitest";
-import { createListCache, listCacheKey } from "../../src/cache";
+import { cacheKey, createListCache } from "../../src/cache";
 import { AppError } from "../../src/errors";
 import {
   deferredLoader,
@@ -67,7 +67,7 @@ describe("list cache: coalescing", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 300_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 300_000);
     const up = deferredLoader<Item>();
     const reads = await Promise.all(
       Array.from({ length: 20 }, () => cache.read(h.ctx, request(key, up.load))),
@@ -87,7 +87,7 @@ describe("list cache: coalescing", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 300_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 300_000);
     const up = deferredLoader<Item>();
     await cache.read(h.ctx, request(key, up.load));
     const bypass = cache.read(h.ctx, request(key, up.load, true));

@@ -3,7 +3,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createListCache, listCacheKey } from "../../src/cache";
+import { cacheKey, createListCache } from "../../src/cache";
 import { faultyKv, harness, items, loader, parseItem, request, uniqueKey } from "./helpers";
 
 describe("list cache: entry format", () => {
@@ -14,9 +14,9 @@ describe("list cache: entry format", () => {
     const key = uniqueKey();
     await cache.read(h.ctx, request(key, loader(items("a")).load));
     await h.flush();
-    const text = await env.CACHE.get(listCacheKey(key));
+    const text = await env.CACHE.get(cacheKey(key));
     expect(text).toBe(JSON.stringify({ v: 1, fetched_at: h.deps.now(), items: items("a") }));
-    expect(puts).toEqual([{ key: listCacheKey(key), options: { expirationTtl: 3_660 } }]);
+    expect(puts).toEqual([{ key: cacheKey(key), options: { expirationTtl: 3_660 } }]);
   });
 
   it("expirationTtl never goes below KV's 60 s minimum", async () => {
@@ -40,7 +40,7 @@ describe("list cache: entry format", () => {
     const h = harness();
     const key = uniqueKey();
     // Fresh by its timestamp where it has one: only the content makes it unusable.
-    await env.CACHE.put(listCacheKey(key), text.replace('"fetched_at":1', `"fetched_at":${h.deps.now()}`));
+    await env.CACHE.put(cacheKey(key), text.replace('"fetched_at":1', `"fetched_at":${h.deps.now()}`));
     const up = loader(items("good"));
     expect(await cache.read(h.ctx, request(key, up.load))).toMatchObject({
       outcome: "MISS",
@@ -48,7 +48,7 @@ describe("list cache: entry format", () => {
     });
     expect(h.warnings()).toContainEqual(expect.objectContaining({ event: "cache_entry_invalid", reason }));
     await h.flush();
-    expect(JSON.parse((await env.CACHE.get(listCacheKey(key))) ?? "null")).toMatchObject({
+    expect(JSON.parse((await env.CACHE.get(cacheKey(key))) ?? "null")).toMatchObject({
       v: 1,
       items: items("good"),
     });
@@ -68,7 +68,7 @@ describe("list cache: entry format", () => {
     expect(h.warnings()).toContainEqual(
       expect.objectContaining({ event: "cache_store_skipped", reason: "invalid_item" }),
     );
-    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+    expect(await env.CACHE.get(cacheKey(key))).toBeNull();
   });
 
   it("a list above the size bound is served but not stored (KV's limit is 25 MiB)", async () => {
@@ -86,7 +86,7 @@ describe("list cache: entry format", () => {
     expect(h.warnings()).toContainEqual(
       expect.objectContaining({ event: "cache_store_skipped", reason: "too_large" }),
     );
-    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+    expect(await env.CACHE.get(cacheKey(key))).toBeNull();
   });
 
   it("store() writes a list fetched elsewhere (the monitor) and reads serve it", async () => {

@@ -3,7 +3,7 @@
  * (domain.md: a 2025 outage failed most KV requests).
  */
 import { describe, expect, it } from "vitest";
-import { createListCache, listCacheKey } from "../../src/cache";
+import { cacheKey, createListCache } from "../../src/cache";
 import { AppError } from "../../src/errors";
 import {
   faultyKv,
@@ -38,7 +38,7 @@ describe("list cache: KV faults", () => {
           event: "cache_kv_failed",
           op: "get",
           reason,
-          cache_key: listCacheKey(key),
+          cache_key: cacheKey(key),
         }),
       );
     },
@@ -122,7 +122,7 @@ describe("list cache: KV faults", () => {
     const { kv } = faultyKv({ get: "throw" });
     const h = harness(kv);
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("cached"), h.deps.now() - 1_000);
+    await seed(cacheKey(key), items("cached"), h.deps.now() - 1_000);
     expect(await cache.read(h.ctx, request(key, loader(items("live")).load))).toMatchObject({
       outcome: "MISS",
       items: items("live"),

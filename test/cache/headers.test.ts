@@ -3,13 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CacheOutcome } from "../../src/cache";
-import {
-  applyCacheHeaders,
-  cacheHeaders,
-  listCacheKey,
-  mergeCacheStatus,
-  wantsBypass,
-} from "../../src/cache";
+import { applyCacheHeaders, cacheHeaders, cacheKey, mergeCacheStatus, wantsBypass } from "../../src/cache";
 
 describe("cache headers", () => {
   it.each([
@@ -69,18 +63,30 @@ describe("no-cache parsing (RFC 9111 §5.2.1.4, §5.4)", () => {
 describe("cache keys", () => {
   it.each([
     [
-      { provider: "cloudflare", scope: "0123456789abcdef0123456789abcdef" },
+      { scope: { provider: "cloudflare", id: "0123456789abcdef0123456789abcdef" } },
       "certgate:v1:list:cloudflare:0123456789abcdef0123456789abcdef",
     ],
     [
-      { provider: "gjirafa", scope: "3FA85F64-5717-4562-B3FC-2C963F66AFA6" },
+      { scope: { provider: "gjirafa", id: "3FA85F64-5717-4562-B3FC-2C963F66AFA6" } },
       "certgate:v1:list:gjirafa:3fa85f64-5717-4562-b3fc-2c963f66afa6",
     ],
+    [
+      { scope: { provider: "cloudflare", id: "0123456789abcdef0123456789abcdef" }, kind: "quota" },
+      "certgate:v1:quota:cloudflare:0123456789abcdef0123456789abcdef",
+    ],
+    // Any registered provider's name fits: no list of providers to forget one in.
+    [{ scope: { provider: "fake-ca", id: "space-1" } }, "certgate:v1:list:fake-ca:space-1"],
   ] as const)("%o -> %s", (key, expected) => {
-    expect(listCacheKey(key)).toBe(expected);
+    expect(cacheKey(key)).toBe(expected);
   });
 
-  it.each(["", "a:b", "../x", "x".repeat(101), "zone id"])("refuses scope %j", (scope) => {
-    expect(() => listCacheKey({ provider: "cloudflare", scope })).toThrow(/Invalid list cache scope/);
+  it.each(["", "a:b", "../x", "x".repeat(101), "zone id"])("refuses scope %j", (id) => {
+    expect(() => cacheKey({ scope: { provider: "cloudflare", id } })).toThrow(/Invalid list cache scope/);
+  });
+
+  it.each(["", "Cloudflare", "a:b", "x".repeat(33), "../x"])("refuses provider name %j", (provider) => {
+    expect(() => cacheKey({ scope: { provider, id: "0123456789abcdef" } })).toThrow(
+      /Invalid list cache scope/,
+    );
   });
 });

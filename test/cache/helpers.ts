@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:test";
 import * as z from "zod";
-import type { CacheContext, ListKey, ReadRequest } from "../../src/cache";
+import type { CacheContext, CacheKey, ReadRequest } from "../../src/cache";
 import type { Timer } from "../../src/cache/kv-guard";
 import { createLogger } from "../../src/logger";
 import { type TestDeps, testDeps } from "../helpers/deps";
@@ -20,8 +20,8 @@ export const parseItem = (value: unknown): Item | null => {
 export const items = (...names: string[]): Item[] => names.map((name, i) => ({ id: String(i + 1), name }));
 
 /** A fresh scope per test: tests of one file share the KV namespace and must not see each other. */
-export function uniqueKey(provider: ListKey["provider"] = "cloudflare"): ListKey {
-  return { provider, scope: crypto.randomUUID() };
+export function uniqueKey(provider = "cloudflare"): CacheKey {
+  return { scope: { provider, id: crypto.randomUUID() } };
 }
 
 export interface Harness {
@@ -74,7 +74,7 @@ export function deferredLoader<T>() {
   return { load, calls };
 }
 
-export function request(key: ListKey, load: () => Promise<Item[]>, bypass = false): ReadRequest<Item> {
+export function request(key: CacheKey, load: () => Promise<Item[]>, bypass = false): ReadRequest<Item> {
   return { key, load, parse: parseItem, bypass };
 }
 

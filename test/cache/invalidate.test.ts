@@ -3,7 +3,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createListCache, listCacheKey } from "../../src/cache";
+import { cacheKey, createListCache } from "../../src/cache";
 import { AppError } from "../../src/errors";
 import {
   deferredLoader,
@@ -32,7 +32,7 @@ describe("list cache: invalidation", () => {
     up.answer = items("before", "created");
     h.deps.clock.advance(1_000); // the write's own upstream call takes time
     expect(await cache.invalidate(h.ctx, key)).toBe(true);
-    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+    expect(await env.CACHE.get(cacheKey(key))).toBeNull();
 
     const next = await cache.read(h.ctx, request(key, up.load));
     expect(next).toMatchObject({ outcome: "MISS", items: items("before", "created") });
@@ -91,7 +91,7 @@ describe("list cache: invalidation", () => {
     up.calls[0]?.resolve(items("pre-write"));
     await before;
     await h.flush();
-    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+    expect(await env.CACHE.get(cacheKey(key))).toBeNull();
   });
 
   it("a failed KV delete returns false and is logged; this isolate still does not serve the old list", async () => {
@@ -99,14 +99,14 @@ describe("list cache: invalidation", () => {
     const { kv } = faultyKv({ delete: "throw" });
     const h = harness(kv);
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 1_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 1_000);
     h.deps.clock.advance(200);
 
     expect(await cache.invalidate(h.ctx, key)).toBe(false);
     expect(h.warnings()).toEqual([
       expect.objectContaining({
         event: "cache_invalidate_failed",
-        cache_key: listCacheKey(key),
+        cache_key: cacheKey(key),
         reason: "error",
       }),
     ]);
@@ -131,7 +131,7 @@ describe("list cache: invalidation", () => {
       fetchedAt: startedAt,
     });
     expect(stored).toBe("skipped_invalidated");
-    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+    expect(await env.CACHE.get(cacheKey(key))).toBeNull();
   });
 
   it("invalidating one scope leaves the others cached", async () => {
@@ -164,7 +164,7 @@ describe("list cache: invalidation races", () => {
     await cache.read(h.ctx, { key, load: loader(items("pre-write")).load, parse });
     await h.flush();
     await invalidation;
-    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+    expect(await env.CACHE.get(cacheKey(key))).toBeNull();
   });
 
   it("a pre-write list stored by another isolate after this one invalidated is not served here", async () => {
@@ -174,7 +174,7 @@ describe("list cache: invalidation races", () => {
     const writeAt = h.deps.now();
     await cache.invalidate(h.ctx, key);
     // Another isolate's load started before the write and stored after the delete.
-    await seed(listCacheKey(key), items("pre-write"), writeAt - 400);
+    await seed(cacheKey(key), items("pre-write"), writeAt - 400);
     h.deps.clock.advance(100);
     const up = loader(items("post-write"));
     expect(await cache.read(h.ctx, request(key, up.load))).toMatchObject({
@@ -187,7 +187,7 @@ describe("list cache: invalidation races", () => {
     const cache = createListCache();
     const h = harness(faultyKv({ delete: "throw" }).kv);
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 1_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 1_000);
     h.deps.clock.advance(100);
     await cache.invalidate(h.ctx, key);
     const error = new AppError("upstream_unavailable", "down");

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createListCache, listCacheKey } from "../../src/cache";
+import { cacheKey, createListCache } from "../../src/cache";
 import type { ListNotes } from "../../src/model/list-notes";
 import { harness, type Item, items, parseItem, seed, uniqueKey } from "./helpers";
 
@@ -38,14 +38,14 @@ describe("list cache: notes beside the items", () => {
       parse: parseItem,
     });
     await h.flush();
-    const stored = JSON.parse((await env.CACHE.get(listCacheKey(key))) ?? "null");
+    const stored = JSON.parse((await env.CACHE.get(cacheKey(key))) ?? "null");
     expect(stored).toEqual({ v: 1, fetched_at: h.deps.now(), items: items("a"), notes: NOTES });
   });
 
   it("an entry without notes (written by a previous worker) reads with none", async () => {
     const key = uniqueKey();
     const h = harness();
-    await seed(listCacheKey(key), items("old"), h.deps.now());
+    await seed(cacheKey(key), items("old"), h.deps.now());
     const read = await createListCache().read<Item>(h.ctx, {
       key,
       load: async () => items("new"),

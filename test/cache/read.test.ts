@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createListCache, listCacheKey } from "../../src/cache";
+import { cacheKey, createListCache } from "../../src/cache";
 import { AppError } from "../../src/errors";
 import { harness, items, loader, request, seed, uniqueKey } from "./helpers";
 
@@ -46,7 +46,7 @@ describe("list cache: freshness", () => {
     const h = harness();
     const key = uniqueKey();
     const now = h.deps.now();
-    await seed(listCacheKey(key), items("old"), now - 59_999);
+    await seed(cacheKey(key), items("old"), now - 59_999);
     const up = loader(items("new"));
     expect((await cache.read(h.ctx, request(key, up.load))).outcome).toBe("HIT");
     h.deps.clock.advance(1);
@@ -57,7 +57,7 @@ describe("list cache: freshness", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 120_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 120_000);
     const up = loader(items("new"));
 
     const read = await cache.read(h.ctx, request(key, up.load));
@@ -75,7 +75,7 @@ describe("list cache: freshness", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 120_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 120_000);
     const error = down();
     const up = loader<{ id: string; name: string }>(error);
 
@@ -102,7 +102,7 @@ describe("list cache: freshness", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 120_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 120_000);
     const limited = new AppError("upstream_rate_limited", "Cloudflare rate limit", { retry_after: 300 });
     const up = loader<{ id: string; name: string }>(limited);
 
@@ -127,7 +127,7 @@ describe("list cache: freshness", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("ancient"), h.deps.now() - 3_600_000);
+    await seed(cacheKey(key), items("ancient"), h.deps.now() - 3_600_000);
     const error = down();
     await expect(
       cache.read(h.ctx, request(key, loader<{ id: string; name: string }>(error).load)),
@@ -145,7 +145,7 @@ describe("list cache: freshness", () => {
       cache.read(h.ctx, request(key, loader<{ id: string; name: string }>(error).load)),
     ).rejects.toBe(error);
     await h.flush();
-    expect(await env.CACHE.get(listCacheKey(key))).toBeNull();
+    expect(await env.CACHE.get(cacheKey(key))).toBeNull();
   });
 });
 
@@ -154,7 +154,7 @@ describe("list cache: bypass (Cache-Control: no-cache)", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("cached"), h.deps.now() - 5_000);
+    await seed(cacheKey(key), items("cached"), h.deps.now() - 5_000);
     const up = loader(items("live"));
 
     const read = await cache.read(h.ctx, request(key, up.load, true));
@@ -171,7 +171,7 @@ describe("list cache: bypass (Cache-Control: no-cache)", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("cached"), h.deps.now() - 600_000);
+    await seed(cacheKey(key), items("cached"), h.deps.now() - 600_000);
     const error = down();
     const read = await cache.read(
       h.ctx,
@@ -192,7 +192,7 @@ describe("list cache: bypass (Cache-Control: no-cache)", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("cached"), h.deps.now() - 3_700_000);
+    await seed(cacheKey(key), items("cached"), h.deps.now() - 3_700_000);
     const error = down();
     await expect(
       cache.read(h.ctx, request(key, loader<{ id: string; name: string }>(error).load, true)),
@@ -205,7 +205,7 @@ describe("list cache: misbehaving loaders", () => {
     const cache = createListCache();
     const h = harness();
     const key = uniqueKey();
-    await seed(listCacheKey(key), items("old"), h.deps.now() - 120_000);
+    await seed(cacheKey(key), items("old"), h.deps.now() - 120_000);
     const load = (): Promise<Array<{ id: string; name: string }>> => {
       throw new Error("boom");
     };

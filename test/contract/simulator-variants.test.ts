@@ -20,7 +20,7 @@ import {
 import type { Certificate } from "../../src/model/certificate";
 import { testClock } from "../helpers/deps";
 import { UPSTREAM_CLOUDFLARE_TOKEN, UPSTREAM_GJIRAFA_KEY } from "../helpers/ids";
-import { SCRIPTED_PROJECT as P, scriptedGateway, SCRIPTED_ZONE as Z } from "../helpers/scripted-gateway";
+import { SCRIPTED_PROJECT as P, scriptedGateway, SCRIPTED_ZONE as Z } from "../helpers/scripted";
 import { clearKv } from "../routes/helpers";
 
 beforeEach(clearKv);

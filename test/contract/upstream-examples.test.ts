@@ -23,7 +23,7 @@ import gjList from "../fixtures/upstream-examples/gjirafa-list.json";
 import gjUpdate from "../fixtures/upstream-examples/gjirafa-update.json";
 import gjValidate from "../fixtures/upstream-examples/gjirafa-validate.json";
 import type { Handler } from "../helpers/deps";
-import { answer, SCRIPTED_PROJECT, SCRIPTED_ZONE, scriptedGateway } from "../helpers/scripted-gateway";
+import { answer, SCRIPTED_PROJECT, SCRIPTED_ZONE, scriptedGateway } from "../helpers/scripted";
 import { clearKv } from "../routes/helpers";
 
 beforeEach(clearKv);

@@ -65,7 +65,7 @@ describe("monitor alerts: transitions, digests, delivery", () => {
     // Days left after each step: 29, 28, 27, 13, 12, 11, 3.
     expect(events).toEqual(["opened:expiring:30d", "escalated:expiring:14d", "escalated:expiring:7d"]);
     // Renewed: new expiry -> the old problem resolves, the new certificate starts a fresh ladder.
-    h.cf.scopes.set(ZONE_A, { certs: [pack(new Date(h.clock.now() + 90 * DAY).toISOString())] });
+    h.cf.data.set(ZONE_A, { certs: [pack(new Date(h.clock.now() + 90 * DAY).toISOString())] });
     h.clock.advance(QUARTER);
     const report = await h.run();
     record();
@@ -81,7 +81,7 @@ describe("monitor alerts: transitions, digests, delivery", () => {
   it("a recovery notice is sent when a condition clears", async () => {
     const h = harness({ cloudflare: { [ZONE_A]: { certs: [], quota: { used: 10, allocated: 10 } } } });
     await h.run();
-    h.cf.scopes.set(ZONE_A, { certs: [], quota: { used: 3, allocated: 10 } });
+    h.cf.data.set(ZONE_A, { certs: [], quota: { used: 3, allocated: 10 } });
     h.clock.advance(QUARTER);
     const report = await h.run();
     expect(report.problems).toEqual([]);
@@ -143,7 +143,7 @@ describe("monitor alerts: transitions, digests, delivery", () => {
     expect(JSON.stringify(h.deps.logs)).not.toContain(WEBHOOK_URL);
 
     h.rx.state.fail = false;
-    h.cf.scopes.set(ZONE_A, { certs: [], quota: { used: 2, allocated: 10 } });
+    h.cf.data.set(ZONE_A, { certs: [], quota: { used: 2, allocated: 10 } });
     h.clock.advance(QUARTER);
     const second = await h.run();
     expect(second.alerts.find((a) => a.channel === "webhook")).toMatchObject({ delivered: true, pending: 0 });

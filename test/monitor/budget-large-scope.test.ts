@@ -28,7 +28,7 @@ describe("monitor: a scope larger than the budget", () => {
   beforeEach(resetStorage);
 
   it("is cut at the budget, reported, and never blocks the other scopes", async () => {
-    const gw = createGateway({ MONITOR_SUBREQUEST_BUDGET: "50" });
+    const gw = createGateway({ env: { MONITOR_SUBREQUEST_BUDGET: "50" } });
     for (let i = 0; i < 60; i++) {
       gw.sims.gjirafa.seedCertificate(DEMO_GJIRAFA_PROJECT_ID, { domainName: `host${i}.bulk.example` });
     }
@@ -57,7 +57,7 @@ describe("monitor: a scope larger than the budget", () => {
   });
 
   it("re-checks an unchanged project with its list alone: known details are reused", async () => {
-    const gw = createGateway({ MONITOR_SUBREQUEST_BUDGET: "200" });
+    const gw = createGateway({ env: { MONITOR_SUBREQUEST_BUDGET: "200" } });
     for (let i = 0; i < 60; i++) {
       gw.sims.gjirafa.seedCertificate(DEMO_GJIRAFA_PROJECT_ID, { domainName: `host${i}.bulk.example` });
     }
@@ -77,7 +77,7 @@ describe("monitor: a scope larger than the budget", () => {
   });
 
   it("a zone of 3,000 packs with a budget of 50: no run sends more than 50 requests upstream", async () => {
-    const gw = createGateway({ MONITOR_SUBREQUEST_BUDGET: "50" });
+    const gw = createGateway({ env: { MONITOR_SUBREQUEST_BUDGET: "50" } });
     const zone = DEMO_ZONES.example.id;
     for (let i = 0; i < 3_000; i++) {
       gw.sims.cloudflare.seedPack(zone, {

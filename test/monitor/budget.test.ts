@@ -97,7 +97,7 @@ describe("monitor budget, rotation and rate limits", () => {
     expect(second.problems.map((p) => p.kind)).toEqual(["source_rate_limited"]);
     expect(slept.filter((ms) => ms >= 1000)).toEqual([]);
 
-    h.cf.scopes.set(ZONE_A, { certs: [] });
+    h.cf.data.set(ZONE_A, { certs: [] });
     h.clock.advance(HOUR);
     const third = await h.run();
     expect(third.problems).toEqual([]);

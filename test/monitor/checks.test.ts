@@ -111,7 +111,7 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
     await h.run();
     h.clock.advance(25 * HOUR);
     expect((await h.run()).problems.map((p) => p.kind)).toEqual(["stuck"]);
-    h.cf.scopes.set(ZONE_A, {
+    h.cf.data.set(ZONE_A, {
       certs: [
         cert({
           scope: ZONE_A,
@@ -208,7 +208,7 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
   });
 
   it("a pack that disappears or turns deleted outside certgate is reported; one deleted through certgate is not", async () => {
-    const { recordDeletion } = await import("../../src/monitor/deletions");
+    const { recordDeletion } = await import("../../src/state/deletions");
     const packs = ["gone", "dashboard-deleted", "via-certgate", "via-certgate-listed", "stays"].map((id) =>
       cert({ scope: ZONE_A, id }),
     );
@@ -216,15 +216,17 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
     await h.run();
     await recordDeletion(
       h.config.state,
-      { provider: "cloudflare", scope: ZONE_A, id: "via-certgate" },
+      { provider: "cloudflare", id: ZONE_A },
+      "via-certgate",
       h.clock.now(),
     );
     await recordDeletion(
       h.config.state,
-      { provider: "cloudflare", scope: ZONE_A, id: "via-certgate-listed" },
+      { provider: "cloudflare", id: ZONE_A },
+      "via-certgate-listed",
       h.clock.now(),
     );
-    h.cf.scopes.set(ZONE_A, {
+    h.cf.data.set(ZONE_A, {
       certs: [
         cert({ scope: ZONE_A, id: "dashboard-deleted", status: "deleted", provider_status: "deleted" }),
         cert({ scope: ZONE_A, id: "via-certgate-listed", status: "deleted", provider_status: "deleted" }),
@@ -238,7 +240,7 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
       ["deleted_outside_certgate", `cloudflare:${ZONE_A}:gone`, "disappeared"],
     ]);
     // The deleted pack later vanishing is not a second event.
-    h.cf.scopes.set(ZONE_A, { certs: [cert({ scope: ZONE_A, id: "stays" })] });
+    h.cf.data.set(ZONE_A, { certs: [cert({ scope: ZONE_A, id: "stays" })] });
     h.clock.advance(15 * 60_000);
     const before = h.notificationsSince(0).length;
     expect((await h.run()).problems).toHaveLength(2);

@@ -108,7 +108,7 @@ async function runMonitor(gw: Gateway): Promise<ReportBody["result"]> {
 
 describe("monitor: deletions through certgate are not deletions outside it", () => {
   it.each(DOORS)("a delete through $name is not reported; one behind certgate's back is", async (door) => {
-    const gw = createGateway({ MONITOR_SUBREQUEST_BUDGET: "200" });
+    const gw = createGateway({ env: { MONITOR_SUBREQUEST_BUDGET: "200" } });
     const [mine, theirs] = twoActive(gw, door.provider);
     await runMonitor(gw); // the monitor sees both
     expect(await door.remove(gw, mine)).toBe(200);

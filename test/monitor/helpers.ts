@@ -1,14 +1,18 @@
 /**
- * Fixtures for the monitor tests: fake providers behind the real CertificateProvider interface (the
+ * Fixtures for the monitor tests: fake providers registered under the real providers' descriptors (the
  * list is a table the test edits between runs), a config parsed from the shared test env, a STATE
  * that counts writes, and a webhook receiver.
  */
-import { env as runtimeEnv } from "cloudflare:test";
-import { type Config, parseConfig } from "../../src/config";
-import { AppError, type ProviderName } from "../../src/errors";
-import { type Certificate, certificateId, type Quota } from "../../src/model/certificate";
+import { type Config, parseConfig } from "../../src/config/load";
+import { AppError } from "../../src/errors";
+import { type Certificate, CertificateSchema, certificateId, type Quota } from "../../src/model/certificate";
 import type { SkippedItem } from "../../src/model/list-notes";
-import type { CertificateProvider, UpstreamContext } from "../../src/providers/types";
+import { cloudflare } from "../../src/providers/cloudflare";
+import { gjirafa } from "../../src/providers/gjirafa";
+import type { RegisteredProvider } from "../../src/providers/module";
+import { createRegistry } from "../../src/providers/registry";
+import type { ProviderInstance, Registry } from "../../src/providers/types";
+import type { UpstreamContext } from "../../src/upstream/context";
 import { testEnv } from "../helpers/env";
 
 export const DAY = 86_400_000;
@@ -27,61 +31,63 @@ export interface FakeScope {
   skipped?: SkippedItem[];
 }
 
-/** Counts calls like the HTTP core does: on the meter, and against the run's hard cap when there is one. */
-function spend(ctx: UpstreamContext, calls: number): void {
-  for (let i = 0; i < calls; i++) {
-    if (ctx.allowance) {
-      if (ctx.allowance.left <= 0) {
-        throw new AppError("subrequest_budget_exhausted", "This run's subrequest budget is spent");
-      }
-      ctx.allowance.left -= 1;
-    }
-    if (ctx.meter) ctx.meter.calls += 1;
-  }
+/** Where the fake providers send their requests: answered 200 by `receiver()`, never recorded. */
+export const FAKE_UPSTREAM = "https://fake-upstream.test";
+
+/**
+ * Sends `calls` requests through the context's fetch, as a provider's client does: the monitor's budgeted
+ * fetch counts them and refuses (throws) once the run's budget is spent.
+ */
+async function spend(ctx: UpstreamContext, calls: number): Promise<void> {
+  for (let i = 0; i < calls; i++) await ctx.fetch(`${FAKE_UPSTREAM}/call`);
 }
 
-export interface FakeProvider extends CertificateProvider<Certificate> {
-  scopes: Map<string, FakeScope>;
+/**
+ * A fake provider instance: its list is a table (`data`) the test edits between runs. It speaks for a
+ * real provider's descriptor (fakeModule), so renewal windows, labels and quota rules stay the real ones.
+ */
+export interface FakeProvider extends ProviderInstance<Certificate> {
+  /** The scopes the configuration gives it (set when the module is configured). */
+  scopes: string[];
+  data: Map<string, FakeScope>;
   listed: string[];
   validated: string[];
   validateError?: AppError;
 }
 
-export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScope> = {}): FakeProvider {
+export function fakeProvider(
+  name: "cloudflare" | "gjirafa",
+  data: Record<string, FakeScope> = {},
+): FakeProvider {
+  const kind = name === "cloudflare" ? "zone" : "project";
   const provider: FakeProvider = {
-    name,
-    scopeKind: name === "cloudflare" ? "zone" : "project",
-    hasQuotaApi: name === "cloudflare",
-    scopes: new Map(Object.entries(scopes)),
+    scopes: [],
+    data: new Map(Object.entries(data)),
     listed: [],
     validated: [],
-    configuredScopes: (config: Config) =>
-      name === "cloudflare" ? config.cloudflare.zones : config.gjirafa.projects,
-    isConfigured: () => true,
-    deployViews: false,
-    itemNoun: "certificate",
-    createOperation: "create",
     async listAll(ctx: UpstreamContext, scope: string) {
-      const s = provider.scopes.get(scope) ?? { certs: [] };
-      spend(ctx, 1);
+      const s = provider.data.get(scope) ?? { certs: [] };
+      await spend(ctx, 1);
       provider.listed.push(scope);
       if (s.error) throw s.error;
-      spend(ctx, (s.pages ?? 1) - 1);
+      await spend(ctx, (s.pages ?? 1) - 1);
       return {
         items: s.certs.map((c) => structuredClone(c)),
         notes: { skipped: s.skipped ?? [], messages: [] },
       };
     },
-    parseRaw: (v: unknown) => v as Certificate,
+    parseRaw(v: unknown) {
+      const parsed = CertificateSchema.safeParse(v);
+      return parsed.success ? parsed.data : null;
+    },
     get: () => Promise.reject(new Error("not used")),
     create: () => Promise.reject(new Error("not used")),
-    importCertificate: () => Promise.reject(new Error("not used")),
     update: () => Promise.reject(new Error("not used")),
-    async validate(ctx: UpstreamContext, scope: string, id: string) {
-      spend(ctx, 1);
+    async requestValidation(ctx: UpstreamContext, scope: string, id: string) {
+      await spend(ctx, 1);
       provider.validated.push(id);
       if (provider.validateError) throw provider.validateError;
-      const cert = provider.scopes.get(scope)?.certs.find((c) => c.id.endsWith(`:${id}`));
+      const cert = provider.data.get(scope)?.certs.find((c) => c.id.endsWith(`:${id}`));
       if (!cert) throw new AppError("not_found", "no such pack");
       return {
         raw: { ...cert, status: "pending_validation" as const, provider_status: "pending_validation" },
@@ -90,11 +96,11 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
     },
     remove: () => Promise.reject(new Error("not used")),
     async quota(ctx: UpstreamContext, scope: string): Promise<Quota> {
-      const q = provider.scopes.get(scope)?.quota;
+      const q = provider.data.get(scope)?.quota;
       if (name === "gjirafa" || !q) {
         return {
           provider: name,
-          scope: { kind: provider.scopeKind, id: scope },
+          scope: { kind, id: scope },
           supported: false,
           allocated: null,
           used: null,
@@ -102,7 +108,7 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
           percent: null,
         };
       }
-      spend(ctx, 1);
+      await spend(ctx, 1);
       return {
         provider: name,
         scope: { kind: "zone", id: scope },
@@ -122,10 +128,39 @@ export function fakeProvider(name: ProviderName, scopes: Record<string, FakeScop
   return provider;
 }
 
+/**
+ * A provider registered under a real provider's descriptor and settings whose instance is `fake`: the
+ * registry injection the tests use (createWorker(deps, { providers }), the monitor's config). The real
+ * module still reads and checks its settings (scopes, credentials, secrets to redact); only the
+ * instance it would configure is replaced, and it brings no native door.
+ */
+export function fakeModule(real: RegisteredProvider, fake: FakeProvider): RegisteredProvider {
+  return {
+    descriptor: real.descriptor,
+    connect() {
+      const connection = real.connect();
+      return {
+        load(env) {
+          const loaded = connection.load(env);
+          if (!loaded.ok || !loaded.configured) return loaded;
+          fake.scopes = [...loaded.configured.instance.scopes];
+          return { ...loaded, configured: { descriptor: real.descriptor, instance: fake } };
+        },
+        routes: () => [],
+      };
+    },
+  };
+}
+
+/** A registry of the two fake providers (in the real registry's order). */
+export function fakeRegistry(cf: FakeProvider, gj: FakeProvider) {
+  return createRegistry([fakeModule(cloudflare, cf), fakeModule(gjirafa, gj)]);
+}
+
 export interface CertInput {
   scope: string;
   id: string;
-  provider?: ProviderName;
+  provider?: "cloudflare" | "gjirafa";
   host?: string;
   status?: Certificate["status"];
   provider_status?: string;
@@ -188,26 +223,13 @@ export function countingKv(kv: KVNamespace): KVNamespace & { puts: string[] } {
   });
 }
 
-/** Deletes every key of a namespace: each test starts from an empty STATE. */
-export async function clearKv(kv: KVNamespace): Promise<void> {
-  for (;;) {
-    const res = await kv.list();
-    await Promise.all(res.keys.map((k) => kv.delete(k.name)));
-    if (res.list_complete) break;
-  }
-}
-
-export async function resetStorage(): Promise<void> {
-  await clearKv(runtimeEnv.STATE);
-  await clearKv(runtimeEnv.CACHE);
-}
+export { clearKv, resetStorage } from "../helpers/kv";
 
 export function monitorConfig(
   vars: Record<string, string | undefined> = {},
+  registry: Registry = createRegistry(),
 ): Config & { state: KVNamespace & { puts: string[] } } {
-  const parsed = parseConfig(
-    testEnv({ ALERT_WEBHOOK_URL: WEBHOOK_URL, ...vars }) as unknown as Record<string, unknown>,
-  );
+  const parsed = parseConfig(testEnv({ ALERT_WEBHOOK_URL: WEBHOOK_URL, ...vars }), registry);
   if (!parsed.ok) throw new Error(`bad test config: ${JSON.stringify(parsed.settings)}`);
   return { ...parsed.config, state: countingKv(parsed.config.state) };
 }
@@ -218,6 +240,7 @@ export function receiver() {
   const state = { fail: false };
   const fetch = async (input: Request | string | URL, init?: RequestInit) => {
     const request = new Request(input, init);
+    if (request.url.startsWith(FAKE_UPSTREAM)) return new Response("{}", { status: 200 });
     bodies.push({ url: request.url, body: await request.json() });
     return new Response(state.fail ? "nope" : "ok", { status: state.fail ? 500 : 200 });
   };

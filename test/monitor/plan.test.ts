@@ -3,12 +3,21 @@
  * scope larger than a whole run never stalls the ones behind it.
  */
 import { describe, expect, it } from "vitest";
+import { scopeKey } from "../../src/model/scope";
 import { planRun } from "../../src/monitor/plan";
-import type { ScopeTarget } from "../../src/monitor/problems";
+import type { Source } from "../../src/monitor/sources";
 import { emptyScopeState, emptyState, type MonitorState } from "../../src/monitor/state";
+import { testConfig } from "../helpers/config";
 
-const zone = (id: string): ScopeTarget => ({ provider: "cloudflare", kind: "zone", id });
-const project = (id: string): ScopeTarget => ({ provider: "gjirafa", kind: "project", id });
+const configured = testConfig().providers;
+function source(provider: "cloudflare" | "gjirafa", id: string): Source {
+  const p = configured.find((c) => c.descriptor.name === provider);
+  if (!p) throw new Error(`${provider} is not configured`);
+  const scope = { provider, kind: p.descriptor.scopeKind, id };
+  return { provider: p, scope, key: scopeKey(scope) };
+}
+const zone = (id: string) => source("cloudflare", id);
+const project = (id: string) => source("gjirafa", id);
 
 function stateWith(scopes: Record<string, { last_attempt_at?: number; last_cost?: number }>): MonitorState {
   const state = emptyState();
@@ -49,11 +58,11 @@ describe("planRun", () => {
       selected: ["z1", "z2"],
     },
   ])("$name", ({ state, available, selected }) => {
-    const plan = planRun({ targets, state, available, now: 10 });
-    expect(plan.selected.map((t) => t.id)).toEqual(selected);
-    expect(plan.skipped.map((s) => s.target.id).sort()).toEqual(
+    const plan = planRun({ sources: targets, state, available, now: 10 });
+    expect(plan.selected.map((t) => t.scope.id)).toEqual(selected);
+    expect(plan.skipped.map((s) => s.source.scope.id).sort()).toEqual(
       targets
-        .map((t) => t.id)
+        .map((t) => t.scope.id)
         .filter((id) => !selected.includes(id))
         .sort(),
     );

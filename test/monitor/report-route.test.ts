@@ -1,25 +1,21 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { Hono } from "hono";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createAuthenticator } from "../../src/auth/authenticate";
-import { createConfigLoader } from "../../src/config";
-import type { AppEnv } from "../../src/context";
-import { loadConfig } from "../../src/middleware/config";
-import { onError } from "../../src/middleware/on-error";
-import { requestId } from "../../src/middleware/request-id";
 import type { ReportView } from "../../src/monitor/report-view";
-import { reportRoutes } from "../../src/routes/report";
-import { testClock, testDeps } from "../helpers/deps";
+import { createWorker } from "../../src/worker";
+import { routedFetch, testClock, testDeps } from "../helpers/deps";
 import { PROJECT_P, PROJECT_Q, testEnv, ZONE_A, ZONE_B } from "../helpers/env";
 import { bearer, KEYS, type TestKey } from "../helpers/keys";
-import { cert, fakeProvider, resetStorage } from "./helpers";
+import { cert, FAKE_UPSTREAM, fakeProvider, fakeRegistry, resetStorage } from "./helpers";
 
 beforeEach(resetStorage);
 
-/** The app with reportRoutes mounted, over fake providers with one failed pack per scope. */
+/**
+ * The whole worker over fake providers with one failed pack per scope, registered through the
+ * registry injection (createWorker's `providers`), behind the real config, auth and error layers.
+ */
 function setup() {
   const clock = testClock();
-  const deps = testDeps({ clock });
+  const deps = testDeps({ clock, fetch: routedFetch({ [FAKE_UPSTREAM]: () => new Response("{}") }) });
   const failed = (provider: "cloudflare" | "gjirafa", scope: string) => ({
     certs: [cert({ provider, scope, id: "1", status: "failed", provider_status: "validation_timed_out" })],
   });
@@ -31,22 +27,11 @@ function setup() {
     [PROJECT_P]: failed("gjirafa", PROJECT_P),
     [PROJECT_Q]: failed("gjirafa", PROJECT_Q),
   });
-  // The main app mounts reportRoutes over the real providers; this app mounts it over fakes, behind
-  // the same config, auth and error layers.
-  const app = new Hono<AppEnv>();
-  app.use("*", requestId());
-  app.use("*", async (c, next) => {
-    c.set("deps", deps);
-    await next();
-  });
-  app.use("*", loadConfig(createConfigLoader()));
-  app.use("*", createAuthenticator());
-  app.route("/", reportRoutes({ providers: { cloudflare, gjirafa } }));
-  app.onError(onError(deps));
+  const worker = createWorker(deps, { providers: fakeRegistry(cloudflare, gjirafa).providers });
   const env = testEnv();
   const call = async (method: string, path: string, key?: TestKey) => {
     const ctx = createExecutionContext();
-    const res = await app.fetch(
+    const res = await worker.fetch(
       new Request(`http://certgate.test${path}`, { method, headers: key ? bearer(key) : {} }),
       env,
       ctx,

@@ -2,12 +2,7 @@
  * The monitor end to end: the Worker's scheduled handler (cloudflare:test controller and context)
  * and runMonitor with the real providers against the sandbox simulators of both upstreams.
  */
-import {
-  createExecutionContext,
-  createScheduledController,
-  env as runtimeEnv,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env as runtimeEnv } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createCloudflareSimulator,
@@ -15,23 +10,21 @@ import {
   GJIRAFA_STATUS,
   instantSleep,
 } from "../../sandbox";
-import { parseConfig } from "../../src/config";
 import type { WebhookPayload } from "../../src/monitor/alerts/webhook";
-import { recordDeletion } from "../../src/monitor/deletions";
 import { loadReport } from "../../src/monitor/report";
 import { runMonitor } from "../../src/monitor/run";
-import { createWorker } from "../../src/worker";
-import { routedFetch, testClock, testDeps } from "../helpers/deps";
+import { recordDeletion } from "../../src/state/deletions";
+import { parseTestConfig as parseConfig } from "../helpers/config";
+import { testClock } from "../helpers/deps";
 import {
   CLOUDFLARE_BASE,
-  GJIRAFA_BASE,
   PROJECT_P,
-  testEnv,
   UPSTREAM_CLOUDFLARE_TOKEN,
   UPSTREAM_GJIRAFA_KEY,
   ZONE_A,
   ZONE_B,
 } from "../helpers/env";
+import { createGateway } from "../helpers/gateway";
 import { DAY, HOUR, receiver, resetStorage, WEBHOOK_URL } from "./helpers";
 
 beforeEach(resetStorage);
@@ -54,19 +47,15 @@ function sandbox() {
     sleep: instantSleep,
   });
   const rx = receiver();
-  const fetch = routedFetch({
-    [new URL(CLOUDFLARE_BASE).origin]: (r) => cf.fetch(r),
-    [new URL(GJIRAFA_BASE).origin]: (r) => gj.fetch(r),
-    [new URL(WEBHOOK_URL).origin]: (r) => rx.fetch(r),
+  const gw = createGateway({
+    clock,
+    simulators: { cloudflare: cf, gjirafa: gj },
+    routes: { [new URL(WEBHOOK_URL).origin]: (r) => rx.fetch(r) },
+    env: { GJIRAFA_PROJECTS: PROJECT_P, ALERT_WEBHOOK_URL: WEBHOOK_URL },
   });
-  const deps = testDeps({ clock, fetch });
-  const env = testEnv({ GJIRAFA_PROJECTS: PROJECT_P, ALERT_WEBHOOK_URL: WEBHOOK_URL });
-  const worker = createWorker(deps);
+  const { deps, env } = gw;
   const cron = async () => {
-    const controller = createScheduledController({ scheduledTime: clock.now(), cron: "*/15 * * * *" });
-    const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
-    await waitOnExecutionContext(ctx);
+    await gw.scheduled();
     const stored = await loadReport(runtimeEnv.STATE);
     if (!stored) throw new Error("no report stored");
     return stored.latest;
@@ -154,7 +143,8 @@ describe("monitor against the sandbox simulators", () => {
     expect((await del(mine.id)).status).toBe(200);
     await recordDeletion(
       runtimeEnv.STATE,
-      { provider: "cloudflare", scope: ZONE_A, id: String(mine.id) },
+      { provider: "cloudflare", id: ZONE_A },
+      String(mine.id),
       s.clock.now(),
     );
     expect((await del(theirs.id)).status).toBe(200);
@@ -170,7 +160,7 @@ describe("monitor against the sandbox simulators", () => {
     const slept: number[] = [];
     const deps = { ...s.deps, sleep: async (ms: number) => void slept.push(ms) };
     s.cf.faults.add({ fault: { kind: "rate_limited", retryAfter: 300 } });
-    const parsed = parseConfig(s.env as unknown as Record<string, unknown>);
+    const parsed = parseConfig(s.env);
     if (!parsed.ok) throw new Error("config");
     const report = await runMonitor(deps, parsed.config, { trigger: "manual" });
     const rateLimited = report.scopes.filter((x) => x.provider === "cloudflare");

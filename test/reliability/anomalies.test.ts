@@ -8,8 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_GJIRAFA_PROJECT_ID, DEMO_ZONES } from "../../sandbox";
 import { KEYS } from "../helpers/keys";
 import { familyOf, inspect } from "./envelope";
-import { createReliabilityGateway, type GatewayOptions, resetStorage } from "./harness";
 import { fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
+import { createReliabilityGateway, type GatewayOptions, resetStorage } from "./suite";
 import { createTally } from "./tally";
 
 /** A KV namespace whose every call rejects, as in the 2025 KV outage; `calls` counts what it refused. */

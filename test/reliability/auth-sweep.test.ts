@@ -13,15 +13,13 @@
  * this file checks that no route escapes them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { OPERATIONS } from "../../src/api/operations";
-import { PUBLIC_PATHS } from "../../src/app";
-import type { Scope } from "../../src/config";
+import type { Permission as Scope } from "../../src/config/grants";
 import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM } from "../auth/jwt";
 import { KEYS, type TestKey } from "../helpers/keys";
 import { familyOf, inspect } from "./envelope";
 import { reachedHandler } from "./fuzz-check";
-import { createReliabilityGateway, ORIGIN, REL_KEYS, type ReliabilityGateway, resetStorage } from "./harness";
 import { type Fixture, fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
+import { createReliabilityGateway, ORIGIN, REL_KEYS, type ReliabilityGateway, resetStorage } from "./suite";
 import { createTally } from "./tally";
 
 interface RouteUnderTest {
@@ -35,22 +33,11 @@ interface RouteUnderTest {
 
 const patternRegExp = (pattern: string) => new RegExp(`^${pattern.replace(/:[a-z_]+/g, "[^/]+")}$`);
 
-function requiredScope(method: string, pattern: string): Scope {
-  const openapi = pattern.replace(/:([a-z_]+)/g, "{$1}");
-  const op = OPERATIONS.find((o) => o.method.toUpperCase() === method && o.path === openapi);
-  if (op) return op.scope;
-  // Native pass-through: reads need certificates:read, every other method certificates:write.
-  return method === "GET" ? "certificates:read" : "certificates:write";
-}
-
+/** Every declared route that needs a permission (the table the router mounts, src/http/route.ts). */
 function routesOf(gw: ReliabilityGateway, f: Fixture): RouteUnderTest[] {
-  const seen = new Set<string>();
   const out: RouteUnderTest[] = [];
-  for (const r of gw.worker.app.routes) {
-    if (r.method === "ALL" || r.path.endsWith("*") || PUBLIC_PATHS.has(r.path)) continue;
-    const id = `${r.method} ${r.path}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+  for (const r of gw.worker.routes) {
+    if (r.method === "ALL" || r.access === "public" || r.access === "authenticated") continue;
     const re = patternRegExp(r.path);
     const match = OPERATION_CASES.find(
       (c) => c.method === r.method && re.test(c.path(f).split("?")[0] ?? ""),
@@ -58,7 +45,7 @@ function routesOf(gw: ReliabilityGateway, f: Fixture): RouteUnderTest[] {
     out.push({
       method: r.method,
       pattern: r.path,
-      scope: requiredScope(r.method, r.path),
+      scope: r.access,
       scoped: match !== undefined,
       request: match ? (fx) => ({ path: match.path(fx), body: match.body?.(fx) }) : () => ({ path: r.path }), // report routes: no parameters
     });

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLOUDFLARE_READ_TOKEN, type Fault, realSleep } from "../../sandbox";
 import { KEYS } from "../helpers/keys";
 import { familyOf, inspect } from "./envelope";
-import { createReliabilityGateway, type GatewayOptions, resetStorage } from "./harness";
 import {
   type Fixture,
   fixtureOf,
@@ -21,6 +20,7 @@ import {
   OPERATION_CASES,
   type OperationCase,
 } from "./operations";
+import { createReliabilityGateway, type GatewayOptions, resetStorage } from "./suite";
 import { createTally, type Tally } from "./tally";
 
 interface Expected {

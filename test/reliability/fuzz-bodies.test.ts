@@ -9,7 +9,6 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bearer, KEYS } from "../helpers/keys";
 import { assertLogsClean, createReach, NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
-import { createReliabilityGateway, resetStorage } from "./harness";
 import { baseSecrets, createLeakDetector, type LeakDetector } from "./leaks";
 import {
   type Fixture,
@@ -18,6 +17,7 @@ import {
   OPERATION_CASES,
   type OperationCase,
 } from "./operations";
+import { createReliabilityGateway, resetStorage } from "./suite";
 import { createTally } from "./tally";
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\b/i;

@@ -11,8 +11,8 @@
  */
 import { expect } from "vitest";
 import { familyOf, inspect } from "./envelope";
-import type { ReliabilityGateway } from "./harness";
 import { headerText, type LeakDetector } from "./leaks";
+import type { ReliabilityGateway } from "./suite";
 import type { Tally } from "./tally";
 
 /** fast-check seed of the whole suite (replay: same seed, same inputs). */

@@ -10,9 +10,9 @@ import { DEMO_CLOUDFLARE_ZONE_IDS, DEMO_GJIRAFA_PROJECT_ID } from "../../sandbox
 import { AUD, jwksHandler, makeSigningKey, TEAM } from "../auth/jwt";
 import { bearer, KEYS } from "../helpers/keys";
 import { assertLogsClean, createReach, NUM_RUNS, SEED, sendAndCheck } from "./fuzz-check";
-import { createReliabilityGateway, resetStorage } from "./harness";
 import { baseSecrets, createLeakDetector } from "./leaks";
 import { fixtureOf } from "./operations";
+import { createReliabilityGateway, resetStorage } from "./suite";
 import { createTally } from "./tally";
 
 const SPECIAL_SEGMENTS = [

@@ -10,7 +10,7 @@ import {
   DEMO_CLOUDFLARE_TOKEN,
   DEMO_GJIRAFA_API_KEY,
 } from "../../sandbox";
-import { ALL_KEYS } from "./harness";
+import { ALL_KEYS } from "./suite";
 
 const WINDOW = 24;
 

@@ -4,7 +4,7 @@
  * certgate request that triggers it and the upstream request it must cause. Fault tests walk this table.
  */
 import { DEMO_GJIRAFA_PROJECT_ID, DEMO_ZONES, SAMPLE_CERTIFICATE, SAMPLE_CHAIN } from "../../sandbox";
-import type { ReliabilityGateway } from "./harness";
+import type { ReliabilityGateway } from "./suite";
 
 export interface Fixture {
   zone: string;

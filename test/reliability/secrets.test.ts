@@ -10,9 +10,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLOUDFLARE_TOKEN, SAMPLE_CERTIFICATE, SAMPLE_CHAIN } from "../../sandbox";
 import { LOG_BODY_LIMIT } from "../../src/upstream/request";
 import { KEYS } from "../helpers/keys";
-import { createReliabilityGateway, dumpKv, resetStorage, runtimeEnv } from "./harness";
 import { baseSecrets, createLeakDetector, headerText } from "./leaks";
 import { fixtureOf, makePrivateKeyPem, OPERATION_CASES } from "./operations";
+import { createReliabilityGateway, dumpKv, resetStorage, runtimeEnv } from "./suite";
 import { createTally } from "./tally";
 
 const ALERTS = "https://alerts.reliability.test";

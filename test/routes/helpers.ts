@@ -1,14 +1,14 @@
 /**
- * What the route tests share: a gateway over the demo simulators whose API keys include keys limited
+ * What the route tests share: the one test gateway (test/helpers/gateway.ts) whose API keys include keys limited
  * to ONE demo zone (test/helpers/keys.ts limits zoneA to a fixture zone the demo does not have),
  * native paths, envelope types and a counter of upstream calls (validation must cost none).
  */
 
-import { env } from "cloudflare:test";
 import { createHash } from "node:crypto";
 import { DEMO_GJIRAFA_PROJECT_ID, DEMO_ZONES, type WirePack } from "../../sandbox";
-import { createGateway } from "../helpers/gateway";
+import { createGateway, type Gateway, type GatewayOptions } from "../helpers/gateway";
 import { KEYS, type TestKey } from "../helpers/keys";
+import { resetStorage } from "../helpers/kv";
 
 export const EXAMPLE = DEMO_ZONES.example.id;
 export const SHOP = DEMO_ZONES.shop.id;
@@ -36,28 +36,15 @@ export const ROUTE_KEYS = {
   projectOnly: key("project-only", ["certificates:read", "certificates:write"], [], [PROJECT]),
 } as const;
 
-export type Gateway = ReturnType<typeof createGateway>;
+export type { Gateway } from "../helpers/gateway";
 
-export function gateway(overrides: Record<string, string | undefined> = {}): Gateway {
-  const entries = Object.values(ROUTE_KEYS).map((k) => k.entry);
-  return createGateway({ API_KEYS: JSON.stringify(entries), ...overrides });
+/** The one test gateway with the route tests' keys, and env overrides. */
+export function gateway(env: Record<string, string | undefined> = {}, options: GatewayOptions = {}): Gateway {
+  return createGateway({ keys: Object.values(ROUTE_KEYS), env, ...options });
 }
 
-/**
- * KV storage is shared by the tests of one file, and every gateway's simulators mint new random ids:
- * a list cached by one test would be served to the next. Each file runs this `beforeEach`.
- */
-export async function clearKv(): Promise<void> {
-  for (const ns of [env.CACHE, env.STATE]) {
-    let cursor: string | undefined;
-    for (;;) {
-      const page: KVNamespaceListResult<unknown> = await ns.list({ cursor });
-      await Promise.all(page.keys.map((k) => ns.delete(k.name)));
-      if (page.list_complete) break;
-      cursor = page.cursor;
-    }
-  }
-}
+/** Each route test file runs this `beforeEach` (test/helpers/kv.ts says why). */
+export const clearKv = resetStorage;
 
 /** Every request either simulator has received so far. */
 export function upstreamCalls(gw: Gateway): number {

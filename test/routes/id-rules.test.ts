@@ -6,12 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Handler } from "../helpers/deps";
-import {
-  answer,
-  SCRIPTED_PROJECT as P,
-  scriptedGateway,
-  SCRIPTED_ZONE as Z,
-} from "../helpers/scripted-gateway";
+import { answer, SCRIPTED_PROJECT as P, scriptedGateway, SCRIPTED_ZONE as Z } from "../helpers/scripted";
 import { clearKv } from "./helpers";
 
 beforeEach(clearKv);

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createCloudflareSimulator, createGjirafaSimulator, instantSleep } from "../../sandbox";
 import { testClock } from "../helpers/deps";
 import { UPSTREAM_CLOUDFLARE_TOKEN, UPSTREAM_GJIRAFA_KEY } from "../helpers/ids";
-import { SCRIPTED_PROJECT as P, scriptedGateway, SCRIPTED_ZONE as Z } from "../helpers/scripted-gateway";
+import { SCRIPTED_PROJECT as P, scriptedGateway, SCRIPTED_ZONE as Z } from "../helpers/scripted";
 import { clearKv } from "./helpers";
 
 beforeEach(clearKv);

@@ -15,15 +15,11 @@ import {
   instantSleep,
   type PackStatus,
 } from "../../sandbox";
-import { CLOUDFLARE_DOOR_CODES, ERROR_CODES } from "../../src/errors";
+import { ERROR_CODES } from "../../src/errors";
+import { CLOUDFLARE_DOOR_CODES } from "../../src/providers/cloudflare/envelope";
 import { testClock } from "../helpers/deps";
 import { UPSTREAM_CLOUDFLARE_TOKEN, UPSTREAM_GJIRAFA_KEY } from "../helpers/ids";
-import {
-  answer,
-  SCRIPTED_PROJECT as P,
-  scriptedGateway,
-  SCRIPTED_ZONE as Z,
-} from "../helpers/scripted-gateway";
+import { answer, SCRIPTED_PROJECT as P, scriptedGateway, SCRIPTED_ZONE as Z } from "../helpers/scripted";
 import { clearKv } from "./helpers";
 
 beforeEach(clearKv);

@@ -1,5 +1,5 @@
 /**
- * Which part of Cloudflare's published schema (../shared/reference/cloudflare-certificate-packs.openapi.json)
+ * Which part of Cloudflare's published schema (test/fixtures/cloudflare-schema/certificate-packs.openapi.json)
  * a simulator response must satisfy, and the check itself.
  *
  * One wrinkle of the published document: every "4XX" schema is `allOf: [<success wrapper>, <common failure>]`,
@@ -8,7 +8,7 @@
  * `tls-certificates-and-hostnames_api-response-common-failure`, the part that describes an error body.
  * Responses outside the document (unknown routes, 5xx) are checked against that same failure schema.
  */
-import spec from "../../../shared/reference/cloudflare-certificate-packs.openapi.json";
+import spec from "../fixtures/cloudflare-schema/certificate-packs.openapi.json";
 import { type Schema, validate } from "./json-schema";
 
 function isSchema(value: unknown): value is Schema {

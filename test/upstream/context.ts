@@ -1,15 +1,14 @@
-/** An UpstreamContext for tests: the shared fixture config, injected deps, a deadline and a meter. */
-import type { Config } from "../../src/config";
-import { parseConfig } from "../../src/config";
-import type { UpstreamContext } from "../../src/providers/types";
+/**
+ * An UpstreamContext for tests: the shared fixture config, injected deps, a deadline, and a fetch that
+ * counts every request it sends on `meter` (retries included).
+ */
+import type { Config } from "../../src/config/load";
+import { upstreamContext } from "../../src/service/context";
+import type { UpstreamContext } from "../../src/upstream/context";
+import { testConfig } from "../helpers/config";
 import { type TestDeps, testDeps } from "../helpers/deps";
-import { testEnv } from "../helpers/env";
 
-export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  const parsed = parseConfig(testEnv(overrides) as unknown as Record<string, unknown>);
-  if (!parsed.ok) throw new Error(`test config invalid: ${JSON.stringify(parsed.settings)}`);
-  return parsed.config;
-}
+export { testConfig } from "../helpers/config";
 
 export interface TestUpstream extends UpstreamContext {
   deps: TestDeps;
@@ -26,11 +25,16 @@ export function testUpstreamContext(
 ): TestUpstream {
   const deps = options.deps ?? testDeps();
   const config = options.config ?? testConfig(options.env);
+  const meter = { calls: 0 };
+  const ctx = upstreamContext({ deps, config, requestId: "req-test" });
   return {
+    ...ctx,
+    fetch: (input, init) => {
+      meter.calls += 1;
+      return deps.fetch(input, init);
+    },
     deps,
-    config,
-    requestId: "req-test",
     deadline: deps.now() + (options.deadlineMs ?? config.upstream.deadlineMs),
-    meter: { calls: 0 },
+    meter,
   };
 }

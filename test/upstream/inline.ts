@@ -3,6 +3,8 @@
  * that goes through upstreamRequest with recorded sleeps.
  */
 import * as z from "zod";
+import { cloudflareErrors } from "../../src/providers/cloudflare/errors";
+import { gjirafaErrors } from "../../src/providers/gjirafa/errors";
 import { type HttpMethod, upstreamRequest } from "../../src/upstream/request";
 import { type Handler, routedFetch, testDeps } from "../helpers/deps";
 import { UPSTREAM_CLOUDFLARE_TOKEN } from "../helpers/ids";
@@ -45,7 +47,7 @@ export function setup(handler: Handler, env: Record<string, string> = {}, deadli
     body?: unknown,
   ) =>
     upstreamRequest(ctx, {
-      provider,
+      dialect: provider === "gjirafa" ? gjirafaErrors : cloudflareErrors,
       method,
       url: URL_,
       headers: { authorization: `Bearer ${UPSTREAM_CLOUDFLARE_TOKEN}` },

@@ -3,6 +3,8 @@
  * deadline, and timeouts.
  */
 import { describe, expect, it } from "vitest";
+import { AppError } from "../../src/errors";
+import { cloudflareErrors } from "../../src/providers/cloudflare/errors";
 import { BACKOFF_BASE_MS } from "../../src/upstream/backoff";
 import { type HttpMethod, upstreamRequest } from "../../src/upstream/request";
 import { failure } from "./failure";
@@ -30,7 +32,7 @@ describe("retries only where safe", () => {
     const { ctx, fetch } = setup(() => cfFail(502, 10001, "boom"));
     const err = await failure(
       upstreamRequest(ctx, {
-        provider: "cloudflare",
+        dialect: cloudflareErrors,
         method: "POST",
         url: URL_,
         headers: {},
@@ -68,6 +70,37 @@ describe("retries only where safe", () => {
     const { send, fetch } = setup(() => cfFail(400, 1400, "bad"));
     await failure(send());
     expect(fetch.requests).toHaveLength(1);
+  });
+
+  it("an AppError thrown by the fetch seam is final: passed on as is, never retried, never a 502", async () => {
+    const { ctx, fetch } = setup(ok);
+    let attempts = 0;
+    const refusing = {
+      ...ctx,
+      fetch: async () => {
+        attempts += 1;
+        throw new AppError("subrequest_budget_exhausted", "spent", { provider: "cloudflare" });
+      },
+    };
+    const err = await failure(
+      upstreamRequest(refusing, {
+        dialect: cloudflareErrors,
+        method: "GET",
+        url: URL_,
+        headers: {},
+        idempotent: true,
+        schema: Schema,
+      }),
+    );
+    expect(err.code).toBe("subrequest_budget_exhausted");
+    expect(err.message).toBe("spent");
+    expect(err.outcomeUnknown).toBe(false);
+    expect(attempts).toBe(1);
+    expect(fetch.requests).toHaveLength(0);
+    expect(ctx.deps.logs.find((l) => l.event === "upstream_call")).toMatchObject({
+      outcome: "refused",
+      sent: false,
+    });
   });
 
   it("counts every request actually sent in the meter", async () => {

@@ -5,7 +5,7 @@
  * it is a secret) and the queue waits for the next run; it never fails the run.
  * Payloads are redacted against every configured secret before they leave.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../config/load";
 import type { Deps } from "../../deps";
 import type { Logger } from "../../logger";
 import { redactValue } from "../../redact";

@@ -1,6 +1,6 @@
 /**
- * The generic JSON webhook: one POST per run carrying every pending notification (README "Monitor:
- * alert payloads"). Delivery goes through `deps.fetch`; only a 2xx counts as delivered.
+ * The generic JSON webhook: one POST per run carrying every pending notification (docs/monitor.md
+ * "Alert payloads"). Delivery goes through `deps.fetch`; only a 2xx counts as delivered.
  */
 import type { Deps } from "../../deps";
 import type { Notification } from "../notifications";

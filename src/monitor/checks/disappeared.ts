@@ -5,20 +5,20 @@
  * seen says nothing about who deleted it.
  */
 import type { Certificate } from "../../model/certificate";
-import type { Problem, ScopeTarget } from "../problems";
+import type { Scope } from "../../model/scope";
+import type { Problem } from "../problems";
 
 /** What the monitor remembers of one certificate between runs (STATE, state.ts). */
 export interface Observation {
   /** Unified certificate id. */
-  cid: string;
+  certificate_id: string;
   hosts: string[];
   /** Normalized status. */
-  n: string;
-  /** Provider status. */
-  s: string;
-  /** First time the monitor saw it in provider status `s` (epoch ms). */
-  since: number;
-  exp: string | null;
+  status: string;
+  provider_status: string;
+  /** First time the monitor saw it in `provider_status` (epoch ms). */
+  status_since: number;
+  expires_at: string | null;
 }
 
 const GONE = new Set(["deleted", "deleting"]);
@@ -37,7 +37,7 @@ export function deletionCandidates(
 ): DeletionCandidate[] {
   const out: DeletionCandidate[] = [];
   for (const [nativeId, prev] of Object.entries(previous)) {
-    if (GONE.has(prev.n)) continue;
+    if (GONE.has(prev.status)) continue;
     const cert = current.get(nativeId);
     if (!cert) out.push({ nativeId, observed: "disappeared", previous: prev, current: null });
     else if (GONE.has(cert.status))
@@ -46,17 +46,17 @@ export function deletionCandidates(
   return out;
 }
 
-export function deletionProblem(target: ScopeTarget, c: DeletionCandidate): Problem {
-  const label = c.previous.hosts[0] ?? c.previous.cid;
+export function deletionProblem(target: Scope, c: DeletionCandidate): Problem {
+  const label = c.previous.hosts[0] ?? c.previous.certificate_id;
   return {
     // Keyed without expiry: one event per certificate id.
-    fingerprint: `deleted_outside_certgate:${c.previous.cid}`,
+    fingerprint: `deleted_outside_certgate:${c.previous.certificate_id}`,
     kind: "deleted_outside_certgate",
     severity: "warning",
     level: "warning",
     provider: target.provider,
     scope: { kind: target.kind, id: target.id },
-    certificate_id: c.previous.cid,
+    certificate_id: c.previous.certificate_id,
     hosts: c.previous.hosts,
     message:
       c.observed === "disappeared"
@@ -64,8 +64,8 @@ export function deletionProblem(target: ScopeTarget, c: DeletionCandidate): Prob
         : `${label}: turned ${c.current?.provider_status ?? "deleted"} without a delete through certgate`,
     details: {
       observed: c.observed,
-      provider_status: c.current?.provider_status ?? c.previous.s,
-      expires_at: c.previous.exp,
+      provider_status: c.current?.provider_status ?? c.previous.provider_status,
+      expires_at: c.previous.expires_at,
     },
   };
 }

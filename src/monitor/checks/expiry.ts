@@ -1,15 +1,20 @@
 /**
  * Expiry checks from the earliest certificate expiry (normalized `expires_at`):
- * - the ladder (config MONITOR_EXPIRY_DAYS, default 30,14,7,1; domain.md cites 28/14, 21/14/7,
+ * - the ladder (config MONITOR_EXPIRY_DAYS, default 30,14,7,1; other monitors use 28/14, 21/14/7 or
  *   30/15/2): one problem per certificate whose `level` is the TIGHTEST threshold crossed, so each
  *   crossing is one alert; 7 days or less is critical;
  * - past expiry: `expired`, critical;
- * - inside the provider's renewal window (renewal.ts) by more than the grace: `late_renewal`, since
- *   a renewal would have moved the expiry (and changed the problem key).
+ * - inside the provider's renewal window (its descriptor's renewal policy, `renewalDays`) by more than
+ *   the grace: `late_renewal`, since a renewal would have moved the expiry (and changed the problem key).
  */
 import type { Certificate } from "../../model/certificate";
 import { certificateProblem, type Problem } from "../problems";
-import { LATE_RENEWAL_GRACE_DAYS, renewalWindowDays } from "./renewal";
+
+/**
+ * Renewal is issuance plus deployment, not instant: a certificate is "late" once it is this many days
+ * inside its window with the same expiry.
+ */
+export const LATE_RENEWAL_GRACE_DAYS = 1;
 
 const DAY = 86_400_000;
 const CRITICAL_AT_DAYS = 7;
@@ -31,7 +36,16 @@ export function tightestThreshold(days: number, thresholds: readonly number[]): 
   return tightest;
 }
 
-export function expiryProblems(cert: Certificate, now: number, thresholds: readonly number[]): Problem[] {
+/**
+ * `renewalDays`: days before expiry at which the provider renews `cert` itself, or null when it does not
+ * (only the ladder applies then).
+ */
+export function expiryProblems(
+  cert: Certificate,
+  now: number,
+  thresholds: readonly number[],
+  renewalDays: number | null,
+): Problem[] {
   if (SKIP.has(cert.status)) return [];
   const days = daysLeft(cert, now);
   if (days === null) return [];
@@ -57,7 +71,7 @@ export function expiryProblems(cert: Certificate, now: number, thresholds: reado
       ),
     );
   }
-  const window = renewalWindowDays(cert);
+  const window = renewalDays;
   if (window !== null && days < window - LATE_RENEWAL_GRACE_DAYS) {
     problems.push(
       certificateProblem(

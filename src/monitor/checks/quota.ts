@@ -1,11 +1,12 @@
 /**
- * Quota check per Cloudflare zone (domain.md: warn at a share of the allocation, critical when
- * exhausted). Gjirafa has no quota API (`supported: false`): nothing to check, never "zero".
+ * Quota check per scope of a provider with a quota API: warn at a share of the allocation, critical when
+ * exhausted. A provider without one (`supported: false`) has nothing to check, never "zero".
  */
 import type { Quota } from "../../model/certificate";
-import { type Problem, type ScopeTarget, scopeProblemKey } from "../problems";
+import type { Scope } from "../../model/scope";
+import { type Problem, scopeProblemKey } from "../problems";
 
-export function quotaProblem(target: ScopeTarget, quota: Quota, warnPercent: number): Problem | null {
+export function quotaProblem(target: Scope, quota: Quota, warnPercent: number): Problem | null {
   if (!quota.supported || quota.allocated === null || quota.used === null) return null;
   const { allocated, used } = quota;
   const percent = allocated > 0 ? Math.round((used / allocated) * 1000) / 10 : 100;
@@ -22,8 +23,8 @@ export function quotaProblem(target: ScopeTarget, quota: Quota, warnPercent: num
     certificate_id: null,
     hosts: [],
     message: critical
-      ? `${target.provider} zone ${target.id}: certificate quota exhausted: ${used} of ${allocated} used; new orders will fail`
-      : `${target.provider} zone ${target.id}: certificate quota at ${percent}%: ${used} of ${allocated} used (warning at ${warnPercent}%)`,
+      ? `${target.provider} ${target.kind} ${target.id}: certificate quota exhausted: ${used} of ${allocated} used; new orders will fail`
+      : `${target.provider} ${target.kind} ${target.id}: certificate quota at ${percent}%: ${used} of ${allocated} used (warning at ${warnPercent}%)`,
     details: { quota: { allocated, used, percent } },
   };
 }

@@ -1,11 +1,15 @@
 /**
- * Source health (domain.md: alert when a source is down or unauthorized; exporter's SourceDown):
- * a scope whose check failed is itself a problem, so a dead token or an outage is not silence.
+ * Source health (alert when a source is down or unauthorized, as x509-certificate-exporter's SourceDown
+ * does): a scope whose check failed is itself a problem, so a dead token or an outage is not silence.
  */
 import type { AppError } from "../../errors";
-import { type Problem, type ProblemKind, type ScopeTarget, scopeProblemKey } from "../problems";
+import type { Scope } from "../../model/scope";
+import { type Problem, type ProblemKind, scopeProblemKey } from "../problems";
 
-/** Cloudflare answers every call with 429 for 5 minutes once over its limit (domain.md). */
+/**
+ * When a 429 says no Retry-After: Cloudflare refuses every call for 5 minutes once over its limit
+ * (https://developers.cloudflare.com/fundamentals/api/reference/limits/), the longest lockout known.
+ */
 export const DEFAULT_RETRY_AFTER_SECONDS = 300;
 
 export function sourceKind(error: AppError): ProblemKind {
@@ -14,10 +18,9 @@ export function sourceKind(error: AppError): ProblemKind {
   return "source_down";
 }
 
-export function sourceProblem(target: ScopeTarget, error: AppError): Problem {
+export function sourceProblem(target: Scope, error: AppError): Problem {
   const kind = sourceKind(error);
   const severity = kind === "source_unauthorized" ? "critical" : "warning";
-  const what = target.kind === "zone" ? "zone" : "project";
   const text =
     kind === "source_unauthorized"
       ? "credentials rejected: check the upstream token and its permissions"
@@ -37,7 +40,7 @@ export function sourceProblem(target: ScopeTarget, error: AppError): Problem {
     scope: { kind: target.kind, id: target.id },
     certificate_id: null,
     hosts: [],
-    message: `${target.provider} ${what} ${target.id}: ${text}`,
+    message: `${target.provider} ${target.kind} ${target.id}: ${text}`,
     details,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Status checks for one certificate (domain.md "Stuck states"):
+ * Status checks for one certificate:
  * - `failed` (the normalized form of every `*_timed_out`) needs action: critical, with its records;
  * - `expired` as reported by the provider: critical;
  * - a pending state held longer than `stuckHours`, counted from when the monitor FIRST saw the

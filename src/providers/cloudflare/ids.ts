@@ -1,5 +1,5 @@
 /**
- * THE Cloudflare certificate pack id rule, used by every door (native paths, `/v1` ids) and by the wire
+ * Cloudflare's id rules: zones, and THE certificate pack id rule, used by every door (native paths, `/v1` ids) and by the wire
  * schema, so an id certgate lists can always be fetched, patched and deleted again.
  *
  * The published identifier is "a string of at most 32 characters" (`maxLength: 32`). certgate accepts the
@@ -9,7 +9,6 @@
  */
 import * as z from "zod";
 
-export const PACK_ID_MAX_LENGTH = 32;
 const PACK_ID = /^[A-Za-z0-9._~-]{1,32}$/;
 
 export function isPackId(value: string): boolean {
@@ -23,3 +22,11 @@ export const PackIdSchema = z
   .string()
   .refine(isPackId, PACK_ID_RULE)
   .meta({ example: "3822ff90ea344c6fb7f7e8e0e0b1c2d3" });
+
+/** A zone id: 32 lowercase hex characters (Cloudflare's zone identifier). */
+export const ZONE_ID = /^[0-9a-f]{32}$/;
+
+export const ZoneIdSchema = z
+  .string()
+  .regex(ZONE_ID, "must be a 32-hex Cloudflare zone id")
+  .meta({ example: "023e105f4ecef8ad9ca31a8372d0c353" });

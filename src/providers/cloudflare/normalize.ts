@@ -1,7 +1,7 @@
 /**
  * Cloudflare pack -> the certgate model. Pure: no I/O, time comes in as `nowMs`.
  *
- * - expires_at: the EARLIEST `certificates[].expires_on` (domain.md: expiry is per certificate, the pack
+ * - expires_at: the EARLIEST `certificates[].expires_on` (expiry is per certificate, the pack
  *   has none; the first certificate to lapse is the one that breaks TLS for some clients).
  * - not_before: null. Cloudflare reports no start of validity: `uploaded_on` is when Cloudflare stored a
  *   certificate, not when it became valid, so it is shown as `certificates[].uploaded_at`, never here.
@@ -12,7 +12,8 @@
  * - updated_at: the latest `certificates[].modified_on` (the pack itself has no timestamp).
  * - validation records: BOTH `validation_records` and `dcv_delegation_records`, one record per kind a
  *   wire record carries (txt, http, cname, email); users automate DNS from them, so none is dropped.
- *   A wire record with no publishable field at all (seed 000's list example is all nulls) yields none.
+ *   A wire record with no publishable field at all (the API reference's list example is all nulls)
+ *   yields none.
  */
 import {
   type Certificate,

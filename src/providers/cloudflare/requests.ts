@@ -1,9 +1,10 @@
 /**
  * What certgate SENDS to Cloudflare, exactly per the published schema
- * (reference/cloudflare-certificate-packs.openapi.json; seeds 001-003). The native pass-through routes
+ * (https://developers.cloudflare.com/api/resources/ssl/subresources/certificate_packs/ and the OpenAPI
+ * schema of https://github.com/cloudflare/api-schemas). The native pass-through routes
  * validate callers' bodies and queries with these, and the client only sends values that passed them.
  *
- * Not checked here: the zone-apex rule ("hosts must contain the zone apex", seed 001) needs the zone's
+ * Not checked here: the zone-apex rule ("hosts must contain the zone apex") needs the zone's
  * name, which certgate does not know from a zone id; Cloudflare enforces it and its refusal comes back
  * as 400 `upstream_rejected` with Cloudflare's code and message.
  */
@@ -23,7 +24,7 @@ export const OrderBodySchema = z.strictObject({
 export type OrderBody = z.infer<typeof OrderBodySchema>;
 
 /**
- * PATCH .../certificate_packs/{id}: `{}` restarts validation (only from validation_timed_out, seed 002);
+ * PATCH .../certificate_packs/{id}: `{}` restarts validation (only from validation_timed_out);
  * `{"cloudflare_branding": true}` adds branding.
  */
 export const PatchBodySchema = z.strictObject({ cloudflare_branding: z.boolean().optional() });

@@ -1,6 +1,7 @@
 /**
- * Cloudflare's wire shapes (seed 000/003 and the published schema in
- * reference/cloudflare-certificate-packs.openapi.json), as zod. Objects are LOOSE: unknown fields are kept,
+ * Cloudflare's wire shapes (the API reference and its published OpenAPI schema,
+ * https://github.com/cloudflare/api-schemas; a copy of its certificate-pack part is in
+ * test/fixtures/cloudflare-schema/), as zod. Objects are LOOSE: unknown fields are kept,
  * so a field Cloudflare adds tomorrow still reaches the native pass-through and the `raw` view.
  *
  * Enumerations are checked at compile time (the status table in status.ts is keyed by them) but read
@@ -53,7 +54,6 @@ export const CLOUDFLARE_PACK_TYPES = [
   "keyless",
   "legacy_custom",
 ] as const;
-export type CloudflarePackType = (typeof CLOUDFLARE_PACK_TYPES)[number];
 
 export const CERTIFICATE_AUTHORITIES = ["google", "lets_encrypt", "ssl_com"] as const;
 export const VALIDATION_METHODS = ["txt", "http", "email"] as const;
@@ -65,18 +65,12 @@ const openEnum = <T extends readonly [string, ...string[]]>(values: T) =>
 
 const str = z.string().nullish();
 
-/** `tls-certificates-and-hostnames_messages` item; loose and lenient on success envelopes. */
-export const CloudflareMessageSchema = z.looseObject({
-  code: z.union([z.number(), z.string()]).nullish(),
-  message: str,
-});
-
 export const ResultInfoSchema = z.looseObject({
   page: z.number().nullish(),
   per_page: z.number().nullish(),
   count: z.number().nullish(),
   total_count: z.number().nullish(),
-  /** Absent in older responses (domain.md): clients stop on a short or empty page. */
+  /** Absent in older responses: clients stop on a short or empty page. */
   total_pages: z.number().nullish(),
 });
 export type ResultInfo = z.infer<typeof ResultInfoSchema>;
@@ -146,7 +140,6 @@ export const QuotaResultSchema = z.looseObject({
     .looseObject({ allocated: z.number().int().nullish(), used: z.number().int().nullish() })
     .nullish(),
 });
-export type QuotaResult = z.infer<typeof QuotaResultSchema>;
 
 /** A list page: items are read one by one (client.ts), so one unusable pack never fails the page. */
 export const PackListEnvelope = v4Envelope(z.array(z.unknown()));

@@ -3,7 +3,8 @@
  * (`Record<CloudflareStatus, ...>`): a status added to schemas.ts without a row here is a compile error.
  * A status Cloudflare sends that is not in the schema yet normalizes to `unknown` (provider_status keeps it).
  *
- * Normal path (domain.md): initializing -> pending_validation -> pending_issuance -> pending_deployment -> active.
+ * Normal path: initializing -> pending_validation -> pending_issuance -> pending_deployment -> active
+ * (https://developers.cloudflare.com/ssl/reference/certificate-statuses/).
  */
 import type { NormalizedStatus } from "../../model/certificate";
 import { type CloudflareStatus, isCloudflareStatus } from "./schemas";
@@ -23,7 +24,7 @@ export const CLOUDFLARE_STATUS_TABLE: Readonly<Record<CloudflareStatus, Normaliz
   // watches days_remaining, so the pack counts as active, not as expired.
   pending_expiration: "active",
   expired: "expired",
-  // Every *_timed_out needs action (domain.md): restart is possible only from validation_timed_out.
+  // Every *_timed_out needs action: a restart is possible only from validation_timed_out.
   initializing_timed_out: "failed",
   validation_timed_out: "failed",
   issuance_timed_out: "failed",

@@ -1,5 +1,5 @@
 /**
- * A project's full list, each item enriched with its detail. Seed 004's list item (GET .../certificates)
+ * A project's full list, each item enriched with its detail. Gjirafa's list item (GET .../certificates)
  * carries id, distributionId, sslCertificateId, domainName, additionalNames, certificateType,
  * certificateStatus, scope and lastModified: no notBefore/notAfter, issuer, dnsRecords or
  * certificateChallenge. Those exist only on the detail (GET .../certificates/{id}). The list cache, the
@@ -18,14 +18,15 @@
  *   list had it, with a note; it is asked for again on the next load;
  * - any other failure (5xx after retries, 401/403, timeout, the deadline, a wrong shape, a detail for
  *   another id) fails the whole load with that AppError; no further details are requested once one has
- *   failed. The list cache then serves its last copy as stale-if-error (src/cache/list-cache.ts).
+ *   failed. The list cache then serves its last copy as stale-if-error (src/cache/).
  */
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../../concurrency";
 import { AppError, isAppError } from "../../errors";
 import { MAX_NOTES } from "../../model/list-notes";
+import type { UpstreamContext } from "../../upstream/context";
 import { issuesText } from "../answers";
-import type { ScopeList, UpstreamContext } from "../types";
-import { getCertificateAnswer, listAllCertificates } from "./client";
+import type { ScopeList } from "../types";
+import type { GjirafaClient } from "./client";
 import { type GjirafaCertificate, GjirafaCertificateSchema } from "./schemas";
 
 /** The list item with its detail laid over it. */
@@ -38,30 +39,32 @@ type Enriched = { kept: true; cert: GjirafaCertificate; note?: string } | { kept
 /**
  * Cost: the list pages (as many as the server's page size needs) + 1 GET per certificate that changed since
  * `previous` (its `lastModified` or status differs, or it is new), i.e. 1 + N requests the first time
- * and about 1 request a refresh after that, for a project of up to 100 certificates, all counted on `ctx.meter` by the HTTP core (retries too).
+ * and about 1 request a refresh after that, for a project of up to 100 certificates, every one (retries too)
+ * sent through `ctx.fetch`, so a capped fetch (the monitor's budget) counts them all.
  * At most MAX_UPSTREAM_IN_FLIGHT (6) details are in flight, all within `ctx.deadline`.
  * What keeps this affordable: the list cache refreshes a project at most once per fresh window
  * (coalesced per isolate), and the monitor's planner budgets each scope by its measured cost of the
  * last check (src/monitor/plan.ts `last_cost`), not by a fixed guess.
  */
 export async function listAllEnriched(
+  client: GjirafaClient,
   ctx: UpstreamContext,
   project: string,
   previous: readonly GjirafaCertificate[] = [],
 ): Promise<ScopeList<GjirafaCertificate>> {
-  const listed = await listAllCertificates(ctx, project);
+  const listed = await client.listAllCertificates(ctx, project);
   const items = listed.items;
   const reusable = reusableDetails(previous);
   const needed = items.filter((item) => !reuse(reusable, item)).length;
   // Under a hard subrequest cap (the monitor's budget), say at once what the details would cost
   // rather than spend what is left on a load that cannot finish.
-  if (ctx.allowance && ctx.allowance.left < needed) {
+  if (ctx.budget && ctx.budget.remaining() < needed) {
     throw new AppError(
       "subrequest_budget_exhausted",
       "This run's subrequest budget cannot cover the project",
       {
         provider: "gjirafa",
-        required_subrequests: (ctx.meter?.calls ?? 0) + needed,
+        required_subrequests: ctx.budget.spent() + needed,
       },
     );
   }
@@ -72,7 +75,7 @@ export async function listAllEnriched(
     const known = reuse(reusable, item);
     if (known) return { kept: true, cert: known };
     try {
-      const answer = await getCertificateAnswer(ctx, project, String(item.id));
+      const answer = await client.getCertificateAnswer(ctx, project, String(item.id));
       const parsed = GjirafaCertificateSchema.safeParse(answer.result);
       if (!parsed.success && !sameId(answer.result, item.id)) throw otherIdFault();
       if (!parsed.success) {

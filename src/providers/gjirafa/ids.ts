@@ -1,5 +1,5 @@
 /**
- * THE Gjirafa certificate id rule, used by every door (native paths, `/v1` ids) and by the wire schema:
+ * Gjirafa's id rules: projects (uuids), and THE certificate id rule, used by every door (native paths, `/v1` ids) and by the wire schema:
  * an `integer($int32)` (the API documentation's type for `id`), negative values included. In a path it is
  * decimal digits with an optional `-`; certgate sends and shows its canonical form (no leading zeros).
  */
@@ -29,3 +29,12 @@ export const CertificateIdTextSchema = z.string().transform((value, ctx) => {
   }
   return String(id);
 });
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A project id: a uuid, compared and sent in lowercase. */
+export const ProjectIdSchema = z
+  .string()
+  .regex(UUID, "must be a project uuid")
+  .transform((s) => s.toLowerCase())
+  .meta({ example: "3fa85f64-5717-4562-b3fc-2c963f66afa6" });

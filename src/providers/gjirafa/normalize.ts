@@ -1,13 +1,13 @@
 /**
  * Gjirafa certificate -> the certgate model. Pure: no I/O, time comes in as `nowMs`.
  *
- * - hosts: `domainName` then `additionalNames`, which the wire carries as ONE string (seed 004); it is
+ * - hosts: `domainName` then `additionalNames`, which the wire carries as ONE string; it is
  *   split on commas, semicolons and whitespace, trimmed, lowercased and deduplicated.
  * - `listAll` hands out list items merged with their detail (enrich.ts), so notAfter, notBefore, issuer,
  *   dnsRecords and certificateChallenge are normally present. A plain list item (an older cache entry)
  *   lacks them: they come out null/empty, never guessed. validity_days is derived only when both
  *   notBefore and notAfter are known.
- * - validation: DNS (TXT) only for issued certificates (domain.md); `dnsRecords[{key,value}]` become
+ * - validation: DNS (TXT) only for issued certificates; `dnsRecords[{key,value}]` become
  *   `txt` records and `certificateChallenge` a `challenge` record. Imported certificates have no method.
  * - certificate_authority: Gjirafa does not report one; null (the issuer text is in `issuer`).
  * - certificates: the one certificate this is, as Gjirafa describes it (sslCertificateId, serialNumber,

@@ -1,7 +1,7 @@
 /**
  * PEM checks for certificate imports (RFC 7468 armor), run BEFORE anything is sent upstream:
  * - certificate: exactly one `CERTIFICATE` block;
- * - chain: empty (or only whitespace), or one or more `CERTIFICATE` blocks. Seed 004 lists the
+ * - chain: empty (or only whitespace), or one or more `CERTIFICATE` blocks. Gjirafa's documentation lists the
  *   `certificateChain` FIELD as mandatory but not its content (a leaf signed directly by a root, or a
  *   server that sends its own chain, has none), and certgate's unified schema and OpenAPI make `chain`
  *   optional (default ""); an empty chain is sent as "" (`chainToSend`);
@@ -11,7 +11,7 @@
  * SEQUENCE, byte 0x30). Only whitespace may sit between blocks. The key's bytes are not inspected further.
  *
  * Failures are 400 `validation_failed` naming the FIELD, never echoing the value (private keys are secret;
- * domain.md: import material must never be logged, cached or echoed). Exported for the unified import route.
+ * import material must never be logged, cached or echoed).
  */
 import { AppError } from "../../errors";
 

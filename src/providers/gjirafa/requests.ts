@@ -1,5 +1,6 @@
 /**
- * What certgate SENDS to Gjirafa (seed 004 request bodies), as zod: the native pass-through routes
+ * What certgate SENDS to Gjirafa (the request bodies of https://docs.captain.gjirafa.tech/cdn/api/certificates),
+ * as zod: the native pass-through routes
  * validate callers' input with these, and the client sends only values that passed them.
  * The paging query is not documented: `pageIndex` and `pageSize` mirror the names of `resultInfo`.
  */
@@ -36,7 +37,7 @@ export type CreateBody = z.infer<typeof CreateBodySchema>;
 export const ImportBodySchema = z.strictObject({
   certificateBody: z.string(),
   certificatePrivateKey: z.string(),
-  /** Required by seed 004 but may be "" (no chain); non-empty content must be CERTIFICATE blocks (pem.ts). */
+  /** Required by the documentation but may be "" (no chain); non-empty content must be CERTIFICATE blocks (pem.ts). */
   certificateChain: z.string(),
   scopeId: int32,
 });

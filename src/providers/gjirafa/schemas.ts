@@ -1,5 +1,5 @@
 /**
- * Gjirafa's wire shapes (seed 004), as zod. Objects are LOOSE (unknown fields kept). One certificate
+ * Gjirafa's wire shapes (https://docs.captain.gjirafa.tech/cdn/api/certificates), as zod. Objects are LOOSE (unknown fields kept). One certificate
  * schema covers both answers: the list item (id, distributionId, sslCertificateId, domainName,
  * additionalNames, certificateType, certificateStatus, scope, lastModified) and the detail (adds projectId,
  * scopeId, issuer, dnsRecords, certificateChallenge, notBefore, notAfter, ...). Fields a shape lacks are
@@ -23,7 +23,6 @@ export const GjirafaResultInfoSchema = z.looseObject({
   hasNextPage: z.boolean().nullish(),
   hasPreviousPage: z.boolean().nullish(),
 });
-export type GjirafaResultInfo = z.infer<typeof GjirafaResultInfoSchema>;
 
 /**
  * `{success, errors: [string], messages: [string], result, resultInfo}`: errors are strings.
@@ -44,10 +43,10 @@ export const DnsRecordSchema = z.looseObject({ key: str, value: str });
 export const GjirafaCertificateSchema = z.looseObject({
   id: WireCertificateIdSchema,
   domainName: str,
-  /** ONE string holding the list (seed 004; domain.md). */
+  /** ONE string holding the list, as the documentation shows it. */
   additionalNames: str,
   certificateType: str,
-  /** Free text ("Active, Expired etc", seed 004). */
+  /** Free text ("Active, Expired etc", the documentation says). */
   certificateStatus: str,
   sslCertificateId: str,
   // list item only

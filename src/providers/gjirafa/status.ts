@@ -1,6 +1,6 @@
 /**
- * Gjirafa's `certificateStatus` is free text ("Active, Expired etc", seed 004; no enumeration is
- * published, domain.md). Known spellings are matched case-insensitively, with runs of spaces, `_` and `-`
+ * Gjirafa's `certificateStatus` is free text ("Active, Expired etc" in its documentation; no enumeration
+ * is published). Known spellings are matched case-insensitively, with runs of spaces, `_` and `-`
  * read as one space ("Pending Validation" = "pending_validation" = "PENDING-VALIDATION"). Anything else
  * normalizes to `unknown`; the certificate is never dropped and provider_status keeps the raw text.
  */
@@ -17,7 +17,7 @@ export const GJIRAFA_STATUS_TABLE: Readonly<Record<string, NormalizedStatus>> = 
   processing: "pending",
   "in progress": "pending",
   "pending issuance": "pending",
-  // The DNS TXT records must be published (domain.md): the user has to act.
+  // The DNS TXT records must be published: the user has to act.
   "pending validation": "pending_validation",
   "awaiting validation": "pending_validation",
   validating: "pending_validation",

@@ -1,0 +1,22 @@
+/** The list cache's windows (docs/caching.md): fresh, then stale-while-revalidate up to the stale window. */
+import * as z from "zod";
+import { int } from "./fields";
+
+export const cacheSettings = z
+  .object({
+    CACHE_FRESH_SECONDS: int(60, 0, 86_400),
+    CACHE_STALE_SECONDS: int(3_600, 0, 604_800),
+  })
+  .superRefine((c, ctx) => {
+    if (c.CACHE_STALE_SECONDS < c.CACHE_FRESH_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CACHE_STALE_SECONDS"],
+        message: "must be at least CACHE_FRESH_SECONDS",
+      });
+    }
+  })
+  .transform((p) => ({
+    cacheWindows: { freshSeconds: p.CACHE_FRESH_SECONDS, staleSeconds: p.CACHE_STALE_SECONDS },
+  }));
+export type CacheConfig = z.output<typeof cacheSettings>;

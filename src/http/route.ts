@@ -1,0 +1,150 @@
+/**
+ * One declaration per route: method, path, who may call it, the schemas of its input and answer, a
+ * summary, and its handler, in one place. The router mounts the declarations (mount.ts), /openapi.json
+ * documents them (openapi.ts) and the route-auth test walks them, so the three cannot drift.
+ *
+ * `route()` turns a declaration into a `Route` whose `handle` validates before the handler runs, in this
+ * order: `before` (checks that come first, e.g. the API version a native door serves), path, query, body.
+ * The handler receives validated input and never calls `validate()` itself. A body is JSON only, within
+ * MAX_BODY_BYTES; it may be empty (read as `{}`) only where the declaration says so.
+ */
+import type { Context } from "hono";
+import type * as z from "zod";
+import type { Permission } from "../config/grants";
+import type { AppEnv } from "../context";
+import { AppError } from "../errors";
+import { validate } from "../validation";
+import { queryOf, readJson } from "./body";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Who may call a route: holders of a permission, anyone (`public`: no credentials, no configuration
+ * needed), or any authenticated caller (`authenticated`: only for answers that reveal nothing, e.g. 405).
+ */
+export type Access = Permission | "public" | "authenticated";
+
+/** The answer's `result`, for /openapi.json (unified API routes only). */
+export interface RouteDocs {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  result: z.ZodType;
+  /** The answer carries `result_info` (paged). */
+  list?: boolean;
+  /** Served from the KV list cache (X-Cache, Age). */
+  cached?: boolean;
+}
+
+export interface Route {
+  readonly method: HttpMethod | "ALL";
+  /** Hono's path form (`:param`). */
+  readonly path: string;
+  readonly access: Access;
+  readonly summary: string;
+  /** Present for the routes /openapi.json documents. */
+  readonly docs?: RouteDocs;
+  handle(c: Context<AppEnv>): Promise<Response>;
+}
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteInput<P, Q, B> {
+  params: Output<P>;
+  query: Output<Q>;
+  body: Output<B>;
+}
+
+export interface Declaration<P, Q, B> {
+  method: HttpMethod;
+  path: string;
+  access: Exclude<Access, "authenticated">;
+  summary: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** An empty body reads as `{}` instead of a 400. */
+  emptyBody?: "allowed";
+  /** What a success answer's `result` is: documented in /openapi.json when given. */
+  result?: z.ZodType;
+  list?: boolean;
+  cached?: boolean;
+  /** Checks that run before any input is validated. */
+  before?(c: Context<AppEnv>): void;
+  handler(input: RouteInput<P, Q, B>, c: Context<AppEnv>): Promise<Response> | Response;
+}
+
+/**
+ * `data()` validated with `schema`, or undefined for an input the route does not declare. A declaration
+ * that leaves a schema out has that type parameter at its default, `undefined`, so `Output<S>` is then
+ * `undefined` too: what the overload promises is what the implementation returns.
+ */
+function parsed<S extends z.ZodType | undefined>(
+  schema: S | undefined,
+  data: () => unknown,
+  where: "path" | "query" | "body",
+): Output<S>;
+function parsed(
+  schema: z.ZodType | undefined,
+  data: () => unknown,
+  where: "path" | "query" | "body",
+): unknown {
+  return schema === undefined ? undefined : validate(schema, data(), where);
+}
+
+export function route<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(declaration: Declaration<P, Q, B>): Route {
+  const { params, query, body } = declaration;
+  return {
+    method: declaration.method,
+    path: declaration.path,
+    access: declaration.access,
+    summary: declaration.summary,
+    docs: declaration.result
+      ? {
+          params,
+          query,
+          body,
+          result: declaration.result,
+          list: declaration.list,
+          cached: declaration.cached,
+        }
+      : undefined,
+    async handle(c) {
+      declaration.before?.(c);
+      const pathInput = parsed(params, () => c.req.param(), "path");
+      const queryInput = parsed(query, () => queryOf(c), "query");
+      const raw =
+        body === undefined
+          ? undefined
+          : await readJson(c, c.get("config").maxBodyBytes, declaration.emptyBody === "allowed");
+      const input: RouteInput<P, Q, B> = {
+        params: pathInput,
+        query: queryInput,
+        body: parsed(body, () => raw, "body"),
+      };
+      return declaration.handler(input, c);
+    },
+  };
+}
+
+/**
+ * A path that exists for some methods only, declared ahead of a parameter route it would otherwise match
+ * (`/order` is not a pack id): 405 with `Allow` (RFC 9110 §15.5.6) for every other method.
+ */
+export function methodNotAllowed(path: string, allow: string, before?: (c: Context<AppEnv>) => void): Route {
+  return {
+    method: "ALL",
+    path,
+    access: "authenticated",
+    summary: `Only ${allow}`,
+    async handle(c) {
+      before?.(c);
+      c.header("Allow", allow);
+      throw new AppError("method_not_allowed", `${c.req.method} is not allowed here`);
+    },
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The native Cloudflare door: the six certificate-pack operations at their native paths under
+ * /cloudflare/client/v4, native shapes and status codes, so existing tools (the official `cloudflare`
+ * SDK with `baseURL` set here) work unchanged. certgate's key authenticates the caller; certgate's own
+ * upstream credentials are injected by the client; the caller's credentials go nowhere.
+ * Lists come from the KV cache (whole zone, status=all) and are filtered and paged here, per request;
+ * packs the upstream sent that certgate could not use are reported in `messages` (integer code 71101).
+ * A write's 2xx answer is returned exactly as Cloudflare sent it.
+ *
+ * The zone-apex rule of an order cannot be checked without the zone's name: Cloudflare enforces it and
+ * its 400 (with its own code and message) reaches the caller through the error table.
+ */
+import type { Context } from "hono";
+import * as z from "zod";
+import { wantsBypass } from "../../cache";
+import { cacheHeaders } from "../../cache/headers";
+import type { AppEnv } from "../../context";
+import { successBody } from "../../envelope";
+import { AppError } from "../../errors";
+import { methodNotAllowed, type Route, route } from "../../http/route";
+import { serviceContext } from "../../http/service-context";
+import { describeSkipped } from "../../model/list-notes";
+import type { Scope } from "../../model/scope";
+import { paginate } from "../../service/select";
+import type { DoorContext } from "../module";
+import { CLOUDFLARE_DOOR_MESSAGE_CODES } from "./envelope";
+import { PackIdSchema, ZoneIdSchema } from "./ids";
+import type { CloudflareInstance } from "./instance";
+import { ListQuerySchema, OrderBodySchema, PatchBodySchema } from "./requests";
+import type { CloudflareSettings } from "./settings";
+
+export const CLOUDFLARE_MOUNT = "/cloudflare";
+const BASE = "/cloudflare/client/v4/zones/:zone_id/ssl/certificate_packs";
+const ZonePath = z.object({ zone_id: ZoneIdSchema });
+const PackPath = z.object({ zone_id: ZoneIdSchema, certificate_pack_id: PackIdSchema });
+/** Cloudflare's default and bounds for `per_page` on this endpoint (published schema). */
+const DEFAULT_PER_PAGE = 20;
+
+const zone = (id: string): Scope => ({ provider: "cloudflare", kind: "zone", id });
+
+/**
+ * Runs a write. When it fails with its upstream outcome unknown (5xx, `upstream_outcome_unknown`: the
+ * order may have been placed), `X-Should-Retry: false` tells Stainless-generated clients (the official
+ * `cloudflare` SDK) not to repeat it: their default is two retries on 5xx, which would order a second pack.
+ */
+async function writeOnce<T>(c: Context<AppEnv>, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) c.header("X-Should-Retry", "false");
+    throw err;
+  }
+}
+
+function statusOf(pack: unknown): unknown {
+  return typeof pack === "object" && pack !== null && "status" in pack ? pack.status : undefined;
+}
+
+export function cloudflareRoutes(door: DoorContext<CloudflareSettings, CloudflareInstance>): Route[] {
+  const { service } = door;
+  const client = (c: Context<AppEnv>) => door.instance(c).client;
+  return [
+    route({
+      method: "GET",
+      path: BASE,
+      access: "certificates:read",
+      summary: "List certificate packs (Cloudflare's shape)",
+      params: ZonePath,
+      query: ListQuerySchema,
+      async handler({ params, query }, c) {
+        const scope = zone(params.zone_id);
+        const ctx = serviceContext(c);
+        if (query.deploy) {
+          // A deployment-environment view is not what the cache holds: pass it through as asked.
+          return c.json(
+            await service.native(ctx, scope, (u) => client(c).listCertificatePacks(u, scope.id, query), {
+              write: false,
+            }),
+          );
+        }
+        const read = await service.readList(ctx, scope, wantsBypass(c.req.raw.headers));
+        // Without status=all Cloudflare lists only active packs; the cache holds all of them.
+        const packs =
+          query.status === "all" ? read.items : read.items.filter((p: unknown) => statusOf(p) === "active");
+        const page = paginate(packs, query.page ?? 1, query.per_page ?? DEFAULT_PER_PAGE);
+        c.set("cacheOutcome", read.outcome);
+        // Cloudflare's message items are {code, message} with an integer code (published schema).
+        const messages = read.notes.skipped.map((item) => ({
+          code: CLOUDFLARE_DOOR_MESSAGE_CODES.skipped_item,
+          message: `certgate ${describeSkipped("pack", item)}`,
+        }));
+        return c.json(
+          { ...successBody(page.items, { result_info: page.info }), messages },
+          200,
+          cacheHeaders(read),
+        );
+      },
+    }),
+    route({
+      method: "POST",
+      path: `${BASE}/order`,
+      access: "certificates:write",
+      summary: "Order an advanced certificate pack (Cloudflare's shape)",
+      params: ZonePath,
+      body: OrderBodySchema,
+      async handler({ params, body }, c) {
+        const scope = zone(params.zone_id);
+        const result = await writeOnce(c, () =>
+          service.native(serviceContext(c), scope, (u) => client(c).orderCertificatePack(u, scope.id, body), {
+            write: true,
+            creates: "order",
+          }),
+        );
+        return c.json(result);
+      },
+    }),
+    methodNotAllowed(`${BASE}/order`, "POST"),
+    route({
+      method: "GET",
+      path: `${BASE}/quota`,
+      access: "certificates:read",
+      summary: "The zone's advanced certificate quota (Cloudflare's shape)",
+      params: ZonePath,
+      async handler({ params }, c) {
+        const scope = zone(params.zone_id);
+        return c.json(
+          await service.native(
+            serviceContext(c),
+            scope,
+            (u) => client(c).getCertificatePackQuota(u, scope.id),
+            {
+              write: false,
+            },
+          ),
+        );
+      },
+    }),
+    methodNotAllowed(`${BASE}/quota`, "GET"),
+    route({
+      method: "GET",
+      path: `${BASE}/:certificate_pack_id`,
+      access: "certificates:read",
+      summary: "Get a certificate pack (Cloudflare's shape)",
+      params: PackPath,
+      async handler({ params }, c) {
+        const scope = zone(params.zone_id);
+        const id = params.certificate_pack_id;
+        return c.json(
+          await service.native(
+            serviceContext(c),
+            scope,
+            (u) => client(c).getCertificatePack(u, scope.id, id),
+            {
+              write: false,
+            },
+          ),
+        );
+      },
+    }),
+    route({
+      method: "PATCH",
+      path: `${BASE}/:certificate_pack_id`,
+      access: "certificates:write",
+      summary: "Restart validation ({}) or add branding (Cloudflare's shape)",
+      params: PackPath,
+      body: PatchBodySchema,
+      emptyBody: "allowed",
+      async handler({ params, body }, c) {
+        const scope = zone(params.zone_id);
+        const id = params.certificate_pack_id;
+        const result = await writeOnce(c, () =>
+          service.native(
+            serviceContext(c),
+            scope,
+            (u) => client(c).patchCertificatePack(u, scope.id, id, body),
+            { write: true },
+          ),
+        );
+        return c.json(result);
+      },
+    }),
+    route({
+      method: "DELETE",
+      path: `${BASE}/:certificate_pack_id`,
+      access: "certificates:write",
+      summary: "Delete a certificate pack (Cloudflare's shape)",
+      params: PackPath,
+      async handler({ params }, c) {
+        const scope = zone(params.zone_id);
+        const id = params.certificate_pack_id;
+        const result = await writeOnce(c, () =>
+          service.native(serviceContext(c), scope, (u) => client(c).deleteCertificatePack(u, scope.id, id), {
+            write: true,
+            deletedId: id,
+          }),
+        );
+        return c.json(result);
+      },
+    }),
+  ];
+}

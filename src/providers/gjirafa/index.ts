@@ -1,0 +1,35 @@
+/**
+ * Gjirafa CDN certificates (Gjirafa's API documentation: https://docs.captain.gjirafa.tech/cdn/api/certificates): everything
+ * certgate knows about Gjirafa, as one provider module.
+ */
+import { defineProvider } from "../module";
+import { gjirafaEnvelope } from "./envelope";
+import { gjirafaErrors } from "./errors";
+import { CertificateIdTextSchema, ProjectIdSchema } from "./ids";
+import { createGjirafaInstance, type GjirafaInstance } from "./instance";
+import { GJIRAFA_MOUNT, gjirafaRoutes } from "./native-routes";
+import { gjirafaRenewalDays } from "./renewal";
+import type { GjirafaCertificate } from "./schemas";
+import { type GjirafaSettings, gjirafaSecrets, gjirafaSettings } from "./settings";
+import { GjirafaCreateSchema, GjirafaImportSchema, GjirafaUpdateSchema } from "./unified";
+
+export const gjirafa = defineProvider<GjirafaSettings, GjirafaCertificate, GjirafaInstance>({
+  name: "gjirafa",
+  label: "Gjirafa",
+  scopeKind: "project",
+  scopeId: ProjectIdSchema,
+  scopeIdRule: "project uuid",
+  certificateId: CertificateIdTextSchema,
+  itemNoun: "certificate",
+  createOperation: "create",
+  hasQuotaApi: false,
+  deployViews: false,
+  errors: gjirafaErrors,
+  renewal: gjirafaRenewalDays,
+  monitor: {},
+  unified: { create: GjirafaCreateSchema, import: GjirafaImportSchema, update: GjirafaUpdateSchema },
+  settings: gjirafaSettings,
+  configure: createGjirafaInstance,
+  secrets: gjirafaSecrets,
+  native: { mount: GJIRAFA_MOUNT, envelope: gjirafaEnvelope, routes: gjirafaRoutes },
+});

@@ -1,0 +1,39 @@
+/**
+ * Every route of the app, in mounting order: the public ones, each provider's native door (from the
+ * registry), then the unified API. Adding a route is writing its declaration file and adding it here.
+ */
+import type { ListCache } from "../cache";
+import type { ConfigResult } from "../config/load";
+import type { Route } from "../http/route";
+import type { AppRegistry } from "../providers/registry";
+import type { CertificateService } from "../service/certificates";
+import { docsRoutes } from "./docs";
+import { healthRoutes } from "./health";
+import { certificateRoutes } from "./v1/certificate";
+import { certificatesRoutes } from "./v1/certificates";
+import { quotasRoutes } from "./v1/quotas";
+import { reportRoutes } from "./v1/report";
+import { v1Schemas } from "./v1/schemas";
+
+export interface RouteDeps {
+  registry: AppRegistry;
+  service: CertificateService;
+  listCache: ListCache;
+  loadConfig: (env: object) => ConfigResult;
+}
+
+export function appRoutes({ registry, service, listCache, loadConfig }: RouteDeps): Route[] {
+  const schemas = v1Schemas(registry);
+  const names = registry.descriptors.map((d) => d.name);
+  const routes: Route[] = [];
+  routes.push(
+    ...healthRoutes(loadConfig),
+    ...docsRoutes(() => routes, names),
+    ...registry.nativeRoutes(service),
+    ...certificatesRoutes(service, schemas),
+    ...certificateRoutes(service, schemas),
+    ...quotasRoutes(service, schemas),
+    ...reportRoutes(listCache),
+  );
+  return routes;
+}

@@ -1,0 +1,135 @@
+/**
+ * Reading scopes: a scope's whole list through the list cache (or, for a deployment view, straight from
+ * the upstream), many scopes at once, a scope's quota, and the normalization of what was read.
+ */
+import type { CacheContext, ListCache, ListRead } from "../cache";
+import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
+import { AppError } from "../errors";
+import { createLogger } from "../logger";
+import { type Certificate, daysRemaining, type Quota, QuotaSchema } from "../model/certificate";
+import type { DeployView } from "../providers/types";
+import { type ServiceContext, upstreamContext } from "./context";
+import type { ResolvedScope } from "./scopes";
+
+/** One scope's answer inside an aggregated read: its items, or why it has none. */
+export type ScopeAnswer<T> =
+  | { target: ResolvedScope; ok: true; read: ListRead<T> }
+  | { target: ResolvedScope; ok: false; error: AppError };
+
+export function cacheContext(ctx: ServiceContext): CacheContext {
+  return {
+    kv: ctx.config.cache,
+    deps: ctx.deps,
+    windows: ctx.config.cacheWindows,
+    waitUntil: ctx.waitUntil,
+    logger: createLogger(ctx.deps, ctx.config.secrets, { request_id: ctx.requestId }),
+  };
+}
+
+export function toAppError(reason: unknown): AppError {
+  return reason instanceof AppError
+    ? reason
+    : new AppError("internal_error", "Internal error", {}, undefined, { cause: reason });
+}
+
+export function createReads(cache: ListCache) {
+  // Normalization is pure and cached wire objects are shared by every hit of this isolate (the list
+  // cache reuses its decoded entry), so each is mapped once; only days_remaining follows the clock.
+  // Keyed weakly by the wire object: whole-scope data, never a caller's view, gone with its entry.
+  const normalized = new WeakMap<object, Certificate>();
+
+  /**
+   * One scope's full list (wire objects), through the cache. A deployment view (`deploy`) is not what
+   * the cache holds: it is read from the upstream (BYPASS), uncached.
+   */
+  async function readScope(
+    ctx: ServiceContext,
+    target: ResolvedScope,
+    bypass: boolean,
+    deploy?: DeployView,
+  ): Promise<ListRead<unknown>> {
+    const { instance, scope } = target;
+    if (deploy !== undefined) {
+      if (!target.descriptor.deployViews) {
+        throw new AppError("not_supported_by_provider", `${target.descriptor.label} has no deploy views`, {
+          provider: scope.provider,
+        });
+      }
+      const fetchedAt = ctx.deps.now();
+      const list = await instance.listAll(upstreamContext(ctx), scope.id, { deploy });
+      return {
+        items: list.items,
+        notes: list.notes,
+        outcome: "BYPASS",
+        ageSeconds: 0,
+        stale: false,
+        fetchedAt,
+        refreshFailed: false,
+      };
+    }
+    return cache.read<unknown>(cacheContext(ctx), {
+      key: { scope },
+      load: (previous) =>
+        instance.listAll(upstreamContext(ctx), scope.id, previous ? { previous } : undefined),
+      parse: (value: unknown) => instance.parseRaw(value),
+      bypass,
+    });
+  }
+
+  async function readScopes(
+    ctx: ServiceContext,
+    targets: readonly ResolvedScope[],
+    bypass: boolean,
+    deploy?: DeployView,
+  ): Promise<Array<ScopeAnswer<unknown>>> {
+    const settled = await mapSettled(targets, MAX_UPSTREAM_IN_FLIGHT, (t) =>
+      readScope(ctx, t, bypass, deploy),
+    );
+    return targets.map((target, i): ScopeAnswer<unknown> => {
+      const s = settled[i];
+      if (s?.status === "fulfilled") return { target, ok: true, read: s.value };
+      return { target, ok: false, error: toAppError(s?.reason) };
+    });
+  }
+
+  /**
+   * A scope's quota, through the cache like lists (an order or delete changes `used`: writes invalidate
+   * it). `cache` is null when the provider answers locally (no quota API upstream: no KV write spent).
+   */
+  async function readQuota(
+    ctx: ServiceContext,
+    target: ResolvedScope,
+    bypass: boolean,
+  ): Promise<{ quotas: Quota[]; cache: ListRead<Quota> | null }> {
+    const { instance, scope } = target;
+    if (!target.descriptor.hasQuotaApi) {
+      return { quotas: [await instance.quota(upstreamContext(ctx), scope.id)], cache: null };
+    }
+    const read = await cache.read<Quota>(cacheContext(ctx), {
+      key: { scope, kind: "quota" },
+      load: async () => [await instance.quota(upstreamContext(ctx), scope.id)],
+      parse: (value: unknown) => {
+        const parsed = QuotaSchema.safeParse(value);
+        return parsed.success ? parsed.data : null;
+      },
+      bypass,
+    });
+    return { quotas: read.items, cache: read };
+  }
+
+  /** A wire object as the model, normalized once per object; days_remaining follows `now`. */
+  function normalize(target: ResolvedScope, raw: unknown, now: number, includeRaw: boolean): Certificate {
+    const key = typeof raw === "object" && raw !== null ? raw : null;
+    let cert = key ? normalized.get(key) : undefined;
+    if (!cert || cert.scope.id !== target.scope.id) {
+      cert = target.instance.normalize(target.scope.id, raw, now);
+      if (key) normalized.set(key, cert);
+    }
+    const days_remaining = daysRemaining(cert.expires_at === null ? null : Date.parse(cert.expires_at), now);
+    return includeRaw ? { ...cert, days_remaining, raw } : { ...cert, days_remaining };
+  }
+
+  return { readScope, readScopes, readQuota, normalize };
+}
+
+export type Reads = ReturnType<typeof createReads>;

@@ -1,0 +1,93 @@
+/**
+ * The configuration by slices (src/config/): each slice reports its own settings by name, every slice's
+ * problems come back together, each provider's slice comes from its module, and secrets are collected
+ * from every slice for redaction.
+ */
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+import { parseConfig } from "../../src/config/load";
+import { gjirafa } from "../../src/providers/gjirafa";
+import { defineProvider } from "../../src/providers/module";
+import { createRegistry, PROVIDERS } from "../../src/providers/registry";
+import { testEnv } from "../helpers/env";
+import { UPSTREAM_CLOUDFLARE_TOKEN, UPSTREAM_GJIRAFA_KEY } from "../helpers/ids";
+
+const problems = (overrides: Record<string, string | undefined>, registry = createRegistry()) => {
+  const result = parseConfig(testEnv(overrides), registry);
+  return result.ok ? [] : result.settings.map((s) => s.name).sort();
+};
+
+describe("configuration by slices", () => {
+  it("reports the problems of every slice together, by setting name", () => {
+    expect(
+      problems({
+        UPSTREAM_TIMEOUT_MS: "5",
+        CACHE_FRESH_SECONDS: "100",
+        CACHE_STALE_SECONDS: "10",
+        MONITOR_EXPIRY_DAYS: "0",
+        API_KEYS: "not json",
+        UPSTREAM_CLOUDFLARE_TOKEN: undefined,
+        UPSTREAM_GJIRAFA_KEY: undefined,
+      }),
+    ).toEqual([
+      "API_KEYS",
+      "CACHE_STALE_SECONDS",
+      "MONITOR_EXPIRY_DAYS",
+      "UPSTREAM_CLOUDFLARE_TOKEN",
+      "UPSTREAM_GJIRAFA_KEY",
+      "UPSTREAM_TIMEOUT_MS",
+    ]);
+  });
+
+  it("derives Config from the slices: core, cache, monitor, grants and the configured providers", () => {
+    const result = parseConfig(
+      testEnv({ ALERT_WEBHOOK_URL: "https://hooks.example.test/secret-path-0123" }),
+      createRegistry(),
+    );
+    if (!result.ok) throw new Error("the fixture env is valid");
+    const { config } = result;
+    expect(config.upstream).toEqual({ timeoutMs: 10_000, deadlineMs: 25_000, maxRetries: 2 });
+    expect(config.cacheWindows).toEqual({ freshSeconds: 60, staleSeconds: 3_600 });
+    expect(config.monitor.expiryDays).toEqual([30, 14, 7, 1]);
+    expect(config.apiKeys.length).toBeGreaterThan(0);
+    expect(config.providers.map((p) => p.descriptor.name)).toEqual(["cloudflare", "gjirafa"]);
+    expect(config.secrets).toEqual(
+      expect.arrayContaining([
+        UPSTREAM_CLOUDFLARE_TOKEN,
+        UPSTREAM_GJIRAFA_KEY,
+        "https://hooks.example.test/secret-path-0123",
+      ]),
+    );
+  });
+
+  it("a provider's settings come from its own slice: registered, it is configured; its problems are named", () => {
+    const extra = defineProvider({
+      ...gjirafa.descriptor,
+      name: "extra",
+      native: undefined,
+      settings: z
+        .object({
+          EXTRA_SPACES: z
+            .string()
+            .regex(/^[a-z,]*$/, "must be lowercase names")
+            .default(""),
+        })
+        .transform((p) => p.EXTRA_SPACES.split(",").filter(Boolean)),
+      configure: () => null,
+      secrets: () => [],
+    });
+    const registry = createRegistry([...PROVIDERS, extra]);
+    expect(problems({ EXTRA_SPACES: "Not-Valid" }, registry)).toEqual(["EXTRA_SPACES"]);
+    expect(problems({ EXTRA_SPACES: "a,b" }, registry)).toEqual([]);
+    // Without the provider registered, its setting is nobody's: ignored like any unknown var.
+    expect(problems({ EXTRA_SPACES: "Not-Valid" })).toEqual([]);
+  });
+
+  it("grants accept the zone and project ids of the registered providers only", () => {
+    const entry = (zones: string[], projects: string[]) =>
+      JSON.stringify([{ name: "k", sha256: "a".repeat(64), scopes: ["admin"], zones, projects }]);
+    expect(problems({ API_KEYS: entry(["*"], ["*"]) })).toEqual([]);
+    expect(problems({ API_KEYS: entry(["not-a-zone"], []) })).toEqual(["API_KEYS"]);
+    expect(problems({ API_KEYS: entry([], ["space-alpha"]) })).toEqual(["API_KEYS"]);
+  });
+});
