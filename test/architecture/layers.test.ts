@@ -2,7 +2,7 @@
  * Lower layers never import higher ones. Each source file has a layer (by its path); an import, type
  * imports included, may point to the same layer or a lower one only:
  *   0 base     errors, envelope(-family), deps, logger, redact, concurrency, validation, model/, config/fields
- *   1 upstream upstream/, cache/, state/
+ *   1 upstream upstream/, cache/, state/, durable/ (Durable Object classes: state with guarantees)
  *   2 provider providers/ (their parts)
  *   3 config   config/
  *   4 auth     context, auth/
@@ -37,7 +37,7 @@ const LAYERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^src\/config\/fields\.ts$/, 0],
   [/^src\/config\//, 3],
   [/^src\/providers\//, 2],
-  [/^src\/(upstream|cache|state)\//, 1],
+  [/^src\/(upstream|cache|state|durable)\//, 1],
   [/^src\/(model\/|errors|envelope|envelope-family|deps|logger|redact|concurrency|validation)/, 0],
 ];
 

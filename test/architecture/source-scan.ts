@@ -133,5 +133,7 @@ export function namesProvider(file: string, text: string, name: string): boolean
   const { imports, strings } = scanSource(text);
   if (imports.some((s) => resolveImport(file, s).startsWith(folder))) return true;
   const word = new RegExp(`\\b${name}\\b(?! Access)`, "i");
-  return strings.some((s) => word.test(s));
+  // The Workers runtime's own modules ("cloudflare:workers", "cloudflare:test") name the platform, not a provider.
+  const platform = new Set(imports.filter((s) => /^cloudflare:[a-z]/.test(s)));
+  return strings.some((s) => !platform.has(s) && word.test(s));
 }

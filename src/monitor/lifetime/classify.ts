@@ -26,7 +26,7 @@
  * expired at and after the expiry instant. Days in the result are rounded to 2 decimals for people; the
  * arithmetic uses exact milliseconds.
  */
-import type { ProviderRenewal } from "./provider-renewal";
+import type { ProviderRenewal } from "../../model/renewal";
 import type { AlertSeverity } from "./severity";
 import {
   type AbsoluteThresholds,

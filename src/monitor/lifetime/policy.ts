@@ -180,12 +180,12 @@ function isEmpty(entry: PolicyEntry): boolean {
  */
 export function resolvePolicy(
   policies: MonitorPolicies | undefined,
-  provider: "cloudflare" | "gjirafa",
+  scopeKind: "zone" | "project",
   scopeId: string,
   builtin: EffectivePolicy = BUILTIN_POLICY,
 ): EffectivePolicy {
   const p = policies ?? EMPTY_POLICIES;
-  const byId = provider === "cloudflare" ? p.zones : p.projects;
+  const byId = scopeKind === "zone" ? p.zones : p.projects;
   const scoped = Object.hasOwn(byId, scopeId.toLowerCase()) ? byId[scopeId.toLowerCase()] : undefined;
   const withDefault = isEmpty(p.default) ? builtin : mergeEntry(builtin, p.default, "default");
   return scoped === undefined ? withDefault : mergeEntry(withDefault, scoped, "scope");

@@ -10,13 +10,13 @@ import {
   classifyExpiry,
   type ExpiryAssessment,
 } from "../../../src/monitor/lifetime/classify";
-import { type ProviderRenewal, providerRenewal } from "../../../src/monitor/lifetime/provider-renewal";
 import {
   DEFAULT_ABSOLUTE_THRESHOLDS,
   DEFAULT_LIFETIME_THRESHOLDS,
   type ExpiryThresholds,
 } from "../../../src/monitor/lifetime/thresholds";
 import { resolveValidity } from "../../../src/monitor/lifetime/validity";
+import { type ProviderRenewal, providerRenewal } from "./renewal";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

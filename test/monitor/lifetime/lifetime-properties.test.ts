@@ -16,13 +16,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classifyExpiry, EXPIRY_LEVELS, type ExpiryLevel } from "../../../src/monitor/lifetime/classify";
-import { type ProviderRenewal, providerRenewal } from "../../../src/monitor/lifetime/provider-renewal";
 import {
   DEFAULT_ABSOLUTE_THRESHOLDS,
   DEFAULT_LIFETIME_THRESHOLDS,
   type ExpiryThresholds,
   type LifetimeThresholds,
 } from "../../../src/monitor/lifetime/thresholds";
+import { type ProviderRenewal, providerRenewal } from "./renewal";
 
 const SEED = 20_290_315;
 const MINUTE = 60_000;

@@ -203,7 +203,7 @@ describe("MONITOR_POLICIES validation", () => {
 
   it("an empty object is valid and means the built-in policy everywhere", () => {
     const result = parseMonitorPolicies("{}");
-    expect(result.ok && resolvePolicy(result.policies, "cloudflare", ZONE)).toEqual(BUILTIN_POLICY);
+    expect(result.ok && resolvePolicy(result.policies, "zone", ZONE)).toEqual(BUILTIN_POLICY);
   });
 });
 
@@ -227,10 +227,10 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
     projects: { [PROJECT]: { owner: "cdn-team" } },
   });
 
-  it.each<{ what: string; provider: "cloudflare" | "gjirafa"; scope: string; expected: EffectivePolicy }>([
+  it.each<{ what: string; provider: "zone" | "project"; scope: string; expected: EffectivePolicy }>([
     {
       what: "a zone with its own entry: its fields, the default's for the rest, built-in below that",
-      provider: "cloudflare",
+      provider: "zone",
       scope: ZONE,
       expected: {
         owner: "web-team",
@@ -247,13 +247,13 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
     },
     {
       what: "zone ids match case-insensitively",
-      provider: "cloudflare",
+      provider: "zone",
       scope: ZONE.toUpperCase(),
       expected: expect.objectContaining({ owner: "web-team", matched: "scope" }),
     },
     {
       what: "a zone switching to absolute mode starts from the built-in ladder",
-      provider: "cloudflare",
+      provider: "zone",
       scope: ZONE_2,
       expected: {
         owner: "platform",
@@ -265,7 +265,7 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
     },
     {
       what: "a zone without an entry gets the default",
-      provider: "cloudflare",
+      provider: "zone",
       scope: "ffffffffffffffffffffffffffffffff",
       expected: {
         owner: "platform",
@@ -277,13 +277,13 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
     },
     {
       what: "a project entry is looked up among projects only",
-      provider: "gjirafa",
+      provider: "project",
       scope: PROJECT,
       expected: expect.objectContaining({ owner: "cdn-team", matched: "scope" }),
     },
     {
-      what: "a zone id asked for as a Gjirafa project is not that zone",
-      provider: "gjirafa",
+      what: "a zone id asked for as a project is not that zone",
+      provider: "project",
       scope: ZONE,
       expected: expect.objectContaining({ owner: "platform", matched: "default" }),
     },
@@ -292,7 +292,7 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
   });
 
   it("no setting: the built-in policy (lifetime thresholds, warning and critical to every channel)", () => {
-    expect(resolvePolicy(undefined, "cloudflare", ZONE)).toEqual({
+    expect(resolvePolicy(undefined, "zone", ZONE)).toEqual({
       owner: null,
       runbook: null,
       thresholds: DEFAULT_LIFETIME_THRESHOLDS,
@@ -306,12 +306,12 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
       default: { thresholds: { mode: "absolute", critical_days: 5 } },
       zones: { [ZONE]: { thresholds: { days: [7, 21, 3] } } },
     });
-    expect(resolvePolicy(absolute, "cloudflare", ZONE).thresholds).toEqual({
+    expect(resolvePolicy(absolute, "zone", ZONE).thresholds).toEqual({
       mode: "absolute",
       days: [21, 7, 3],
       critical_days: 5,
     });
-    expect(resolvePolicy(absolute, "cloudflare", ZONE_2).thresholds).toEqual({
+    expect(resolvePolicy(absolute, "zone", ZONE_2).thresholds).toEqual({
       ...DEFAULT_ABSOLUTE_THRESHOLDS,
       critical_days: 5,
     });
@@ -322,8 +322,8 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
       ...BUILTIN_POLICY,
       thresholds: { mode: "absolute", days: [28, 14], critical_days: 7 },
     };
-    expect(resolvePolicy(undefined, "gjirafa", PROJECT, builtin).thresholds).toEqual(builtin.thresholds);
-    expect(resolvePolicy(set, "gjirafa", PROJECT, builtin)).toMatchObject({
+    expect(resolvePolicy(undefined, "project", PROJECT, builtin).thresholds).toEqual(builtin.thresholds);
+    expect(resolvePolicy(set, "project", PROJECT, builtin)).toMatchObject({
       owner: "cdn-team",
       thresholds: { mode: "absolute", days: [28, 14] },
     });
@@ -334,7 +334,7 @@ describe("resolvePolicy: scope entry over default over built-in", () => {
     { severity: "warning" as const, channels: ["webhook"] },
     { severity: "critical" as const, channels: ["webhook", "slack"] },
   ])("channelsFor: $severity -> $channels", ({ severity, channels }) => {
-    expect(channelsFor(resolvePolicy(set, "cloudflare", ZONE), severity)).toEqual(channels);
+    expect(channelsFor(resolvePolicy(set, "zone", ZONE), severity)).toEqual(channels);
   });
 
   it("channelsFor under the built-in policy: info goes nowhere", () => {
