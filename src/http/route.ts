@@ -24,6 +24,15 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export type Access = Permission | "public" | "authenticated";
 
+/**
+ * How a write treats a repeated Idempotency-Key whose first attempt never finished (http/idempotency.ts):
+ * - `creating`: an order, a create, an import, a rotation: running it twice could create twice, so an
+ *   answer of unknown outcome is stored and replayed, and a first attempt that died is never retried;
+ * - `repeatable`: a delete, an update, a validation request: safe to run again, so only an answer the
+ *   upstream gave is stored, and a first attempt that died is taken over.
+ */
+export type IdempotencyKind = "creating" | "repeatable";
+
 /** The answer's `result`, for /openapi.json (unified API routes only). */
 export interface RouteDocs {
   params?: z.ZodType;
@@ -34,6 +43,10 @@ export interface RouteDocs {
   list?: boolean;
   /** Served from the KV list cache (X-Cache, Age). */
   cached?: boolean;
+  /** The success status when it is not 200 (202: the work goes on after the answer). */
+  status?: 202;
+  /** Takes an Idempotency-Key header (http/idempotency.ts). */
+  idempotency?: IdempotencyKind;
 }
 
 export interface Route {
@@ -44,6 +57,10 @@ export interface Route {
   readonly summary: string;
   /** Present for the routes /openapi.json documents. */
   readonly docs?: RouteDocs;
+  /** The audit log's name for what the route does ("certificate.create"): every call is audited. */
+  readonly audit?: string;
+  /** Present for a write that takes an Idempotency-Key. */
+  readonly idempotency?: IdempotencyKind;
   handle(c: Context<AppEnv>): Promise<Response>;
 }
 
@@ -69,6 +86,16 @@ export interface Declaration<P, Q, B> {
   result?: z.ZodType;
   list?: boolean;
   cached?: boolean;
+  /** The success status when it is not 200, for /openapi.json (the handler answers it). */
+  status?: 202;
+  /**
+   * The audit hook: the action this route performs ("certificate.delete", "report.ack"). Every call
+   * that got past authentication is recorded in the audit log, refused or not (http/audit.ts); a 401
+   * to it is recorded too, at a bounded rate.
+   */
+  audit?: string;
+  /** A write that takes an Idempotency-Key (http/idempotency.ts); needs `audit`. */
+  idempotency?: IdempotencyKind;
   /** Checks that run before any input is validated. */
   before?(c: Context<AppEnv>): void;
   handler(input: RouteInput<P, Q, B>, c: Context<AppEnv>): Promise<Response> | Response;
@@ -98,11 +125,18 @@ export function route<
   B extends z.ZodType | undefined = undefined,
 >(declaration: Declaration<P, Q, B>): Route {
   const { params, query, body } = declaration;
+  if (declaration.idempotency !== undefined && declaration.audit === undefined) {
+    throw new Error(
+      `${declaration.method} ${declaration.path}: a write that takes an Idempotency-Key is audited`,
+    );
+  }
   return {
     method: declaration.method,
     path: declaration.path,
     access: declaration.access,
     summary: declaration.summary,
+    audit: declaration.audit,
+    idempotency: declaration.idempotency,
     docs: declaration.result
       ? {
           params,
@@ -111,6 +145,8 @@ export function route<
           result: declaration.result,
           list: declaration.list,
           cached: declaration.cached,
+          status: declaration.status,
+          idempotency: declaration.idempotency,
         }
       : undefined,
     async handle(c) {

@@ -8,7 +8,7 @@
  * where it sees the cancel, records the replacement's id if one was ordered, and ends by itself.
  */
 import type { CancelResult, RotationLedger } from "./ledger";
-import type { RotationParams } from "./workflow";
+import type { RotationParams } from "./params";
 
 export type CancelAnswer =
   | (CancelResult & { instance: "terminated" | "ends_at_next_step" | "unchanged" })

@@ -37,6 +37,8 @@ const OperationId = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/, "a Wor
 
 export const BeginSchema = z.object({
   id: OperationId,
+  /** The provider whose rotation capability runs it (its name: unified ids, authorization). */
+  provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
   zone: z.string().min(1).max(64),
   old_pack_id: z.string().min(1).max(64),
   hosts: z.array(z.string()).max(50),
@@ -60,6 +62,7 @@ const FINAL_LIST = FINAL_STATES.map((s) => `'${s}'`).join(", ");
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS operations (
      id TEXT PRIMARY KEY,
+     provider TEXT NOT NULL,
      zone TEXT NOT NULL,
      old_pack_id TEXT NOT NULL,
      new_pack_id TEXT,
@@ -89,6 +92,7 @@ const SCHEMA = [
 
 type OperationRow = {
   id: string;
+  provider: string;
   zone: string;
   old_pack_id: string;
   new_pack_id: string | null;
@@ -126,10 +130,11 @@ export class RotationLedger extends DurableObject<Env> {
       const liveRecord = live === null ? null : this.#load(live.id);
       if (liveRecord !== null) return { started: false, live: liveRecord };
       sql.exec(
-        `INSERT INTO operations (id, zone, old_pack_id, state, hosts, validation_records, dcv_delegation_records,
-           created_at, updated_at)
-         VALUES (?, ?, ?, 'ordering', ?, '[]', '[]', ?, ?)`,
+        `INSERT INTO operations (id, provider, zone, old_pack_id, state, hosts, validation_records,
+           dcv_delegation_records, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'ordering', ?, '[]', '[]', ?, ?)`,
         req.id,
+        req.provider,
         req.zone,
         req.old_pack_id,
         JSON.stringify(req.hosts),

@@ -63,6 +63,8 @@ const Instant = z.number().int().nonnegative();
 
 export const OperationRecordSchema = z.object({
   id: z.string(),
+  /** The provider that rotates the pack. */
+  provider: z.string(),
   zone: z.string(),
   old_pack_id: z.string(),
   new_pack_id: z.string().nullable(),

@@ -6,10 +6,10 @@
  */
 import type { RotationLedger } from "./ledger";
 import type { OperationRecord } from "./operation";
+import type { RotationParams } from "./params";
 import type { RotationPort } from "./port";
 import { hasRoom, replaceable } from "./rules";
 import type { RotationSettings } from "./settings";
-import type { RotationParams } from "./workflow";
 
 export type RefusalCode = "not_found" | "not_replaceable" | "quota_exhausted" | "rotation_in_progress";
 
@@ -30,10 +30,14 @@ export interface StartInput {
   ledger: DurableObjectStub<RotationLedger>;
   workflow: Workflow<RotationParams>;
   operationId: string;
+  /** The provider whose rotation capability `port` is. */
+  provider: string;
   zone: string;
   oldPackId: string;
   settings: RotationSettings;
   now: number;
+  /** Who asked: the audit records of the instance's own writes name them. */
+  requestedBy?: RotationParams["requested_by"];
 }
 
 /** Port failures (PortError) are thrown: the caller answers them as upstream errors. */
@@ -61,6 +65,7 @@ export async function startRotation(input: StartInput): Promise<StartResult> {
   }
   const begun = await input.ledger.begin({
     id: input.operationId,
+    provider: input.provider,
     zone,
     old_pack_id: oldPackId,
     hosts: verdict.order.hosts,
@@ -78,7 +83,13 @@ export async function startRotation(input: StartInput): Promise<StartResult> {
   try {
     await input.workflow.create({
       id: input.operationId,
-      params: { zone, old_pack_id: oldPackId, settings: input.settings },
+      params: {
+        provider: input.provider,
+        zone,
+        old_pack_id: oldPackId,
+        settings: input.settings,
+        requested_by: input.requestedBy,
+      },
     });
   } catch (error) {
     // No instance runs it: end the record, so the pack is not held by an operation nobody executes.

@@ -11,13 +11,13 @@ export function operationView(record: OperationRecord) {
   return {
     id: record.id,
     kind: "rotation" as const,
-    provider: "cloudflare" as const,
+    provider: record.provider,
     zone: record.zone,
     state: record.state,
     reason: record.reason,
     message: record.message,
     old_certificate: {
-      id: certificateId("cloudflare", record.zone, record.old_pack_id),
+      id: certificateId(record.provider, record.zone, record.old_pack_id),
       hosts: record.hosts,
       deleted: record.state === "done",
     },
@@ -25,7 +25,7 @@ export function operationView(record: OperationRecord) {
       record.new_pack_id === null
         ? null
         : {
-            id: certificateId("cloudflare", record.zone, record.new_pack_id),
+            id: certificateId(record.provider, record.zone, record.new_pack_id),
             provider_status: record.new_pack_status,
             left_in_place: unfinished,
           },

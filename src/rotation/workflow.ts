@@ -4,8 +4,11 @@
  * (https://developers.cloudflare.com/workflows/build/workers-api/). One instance per operation; the
  * instance id is the operation id (ids.ts) and its visible state lives in the zone's RotationLedger.
  *
- * The port is built from the env at run time by `portFactory`; the wiring replaces the default (a port
- * over today's Cloudflare client) by assigning another factory in a subclass.
+ * This file is an entry point, like index.ts: the runtime makes the class, so it assembles what the
+ * engine needs from the env at run time: the configuration (parsed like the app parses it), the
+ * provider's rotation capability through the registry (providers/<name>/ owns its port), the platform's
+ * fetch and clock, and the audit log, which records the two writes the instance makes itself (the order
+ * of the replacement and the delete of the old pack) under the name of whoever started it.
  */
 import {
   WorkflowEntrypoint,
@@ -13,23 +16,19 @@ import {
   type WorkflowStep,
   type WorkflowStepConfig,
 } from "cloudflare:workers";
-import * as z from "zod";
-import { cloudflarePortFromEnv } from "./cloudflare-port";
+import { createConfigLoader } from "../config/load";
+import { productionDeps } from "../deps";
+import { createRegistry } from "../providers/registry";
+import { auditedJournal, rotationPortFor } from "../service/rotations";
 import { type RotationOutcome, runRotation } from "./engine";
 import { zoneOfOperation } from "./ids";
 import { ledgerFor, ledgerJournal } from "./ledger-journal";
-import type { RotationPort } from "./port";
+import { type RotationParams, RotationParamsSchema } from "./params";
+import { PortError, type RotationPort } from "./port";
 import { StepExhausted, type StepRunner, type StepValue } from "./runner";
 import { RotationSettingsSchema } from "./settings";
 
-export const RotationParamsSchema = z.object({
-  zone: z.string().regex(/^[0-9a-f]{32}$/, "a 32-hex zone id"),
-  old_pack_id: z.string().min(1).max(32),
-  settings: RotationSettingsSchema.optional(),
-});
-export type RotationParams = z.input<typeof RotationParamsSchema>;
-
-export type RotationPortFactory = (env: Env, operationId: string) => RotationPort;
+export type { RotationParams } from "./params";
 
 /**
  * Each step: up to 6 attempts, 30 s apart and doubling (30 s .. 8 min, 15.5 min in all), which outlasts
@@ -63,9 +62,15 @@ export function workflowRunner(step: WorkflowStep): StepRunner {
   };
 }
 
-export class RotationWorkflow extends WorkflowEntrypoint<Env, RotationParams> {
-  protected portFactory: RotationPortFactory = cloudflarePortFromEnv;
+/** A port that refuses every call: the rotation then fails (upstream_error) with `message`, deleting nothing. */
+function refusingPort(code: string, message: string): RotationPort {
+  const refuse = async (): Promise<never> => {
+    throw new PortError("rejected", code, message);
+  };
+  return { getPack: refuse, listPacks: refuse, quota: refuse, order: refuse, deletePack: refuse };
+}
 
+export class RotationWorkflow extends WorkflowEntrypoint<Env, RotationParams> {
   override async run(
     event: Readonly<WorkflowEvent<RotationParams>>,
     step: WorkflowStep,
@@ -75,7 +80,28 @@ export class RotationWorkflow extends WorkflowEntrypoint<Env, RotationParams> {
     if (zoneOfOperation(event.instanceId) !== params.zone) {
       throw new TypeError("RotationWorkflow: the instance id must be an operation id of the zone");
     }
-    const journal = ledgerJournal(ledgerFor(this.env.ROTATION_LEDGER, params.zone), event.instanceId);
+    const deps = productionDeps();
+    const loaded = createConfigLoader(createRegistry())(this.env);
+    let journal = ledgerJournal(ledgerFor(this.env.ROTATION_LEDGER, params.zone), event.instanceId);
+    let port: RotationPort;
+    if (loaded.ok) {
+      port =
+        rotationPortFor(loaded.config, deps, params.provider, event.instanceId) ??
+        refusingPort("not_supported_by_provider", `${params.provider} cannot rotate certificates here`);
+      journal = auditedJournal(journal, {
+        deps,
+        config: loaded.config,
+        operationId: event.instanceId,
+        provider: params.provider,
+        zone: params.zone,
+        oldPackId: params.old_pack_id,
+        requestedBy: params.requested_by ?? null,
+      });
+    } else {
+      // Named, never with values (they may be secrets).
+      const names = loaded.settings.map((s) => s.name).join(", ");
+      port = refusingPort("config_invalid", `certgate's configuration is invalid (${names})`);
+    }
     return runRotation(
       {
         operationId: event.instanceId,
@@ -83,12 +109,7 @@ export class RotationWorkflow extends WorkflowEntrypoint<Env, RotationParams> {
         oldPackId: params.old_pack_id,
         settings: RotationSettingsSchema.parse(params.settings ?? {}),
       },
-      {
-        port: this.portFactory(this.env, event.instanceId),
-        journal,
-        runner: workflowRunner(step),
-        now: () => Date.now(),
-      },
+      { port, journal, runner: workflowRunner(step), now: () => deps.now() },
     );
   }
 }

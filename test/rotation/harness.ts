@@ -136,7 +136,14 @@ export async function rotateUnderFaults(s: Scenario, settings: RotationSettings 
     const result = await cancel();
     return result?.outcome === "cancelled" && result.record.new_pack_id !== null ? "terminate" : "continue";
   });
-  await stub.begin({ id, zone: "zone", old_pack_id: oldId, hosts: s.hosts, now: clock.now() });
+  await stub.begin({
+    id,
+    provider: "cloudflare",
+    zone: "zone",
+    old_pack_id: oldId,
+    hosts: s.hosts,
+    now: clock.now(),
+  });
   const input = { operationId: id, zone: "zone", oldPackId: oldId, settings };
   let outcome: RotationOutcome | null = null;
   let restarts = 0;

@@ -13,7 +13,14 @@ const ledger = () => freshStub(env.ROTATION_LEDGER);
 
 async function begun(id = "op-1", pack = "pack-1") {
   const stub = ledger();
-  const result = await stub.begin({ id, zone: "z", old_pack_id: pack, hosts: ["example.com"], now: T0 });
+  const result = await stub.begin({
+    provider: "cloudflare",
+    id,
+    zone: "z",
+    old_pack_id: pack,
+    hosts: ["example.com"],
+    now: T0,
+  });
   if (!result.started) throw new Error("not started");
   return stub;
 }
@@ -21,20 +28,55 @@ async function begun(id = "op-1", pack = "pack-1") {
 describe("RotationLedger.begin", () => {
   it("starts in ordering, once per pack until the rotation ends", async () => {
     const stub = await begun("op-1", "pack-1");
-    const again = await stub.begin({ id: "op-1", zone: "z", old_pack_id: "pack-1", hosts: [], now: T0 + 1 });
+    const again = await stub.begin({
+      provider: "cloudflare",
+      id: "op-1",
+      zone: "z",
+      old_pack_id: "pack-1",
+      hosts: [],
+      now: T0 + 1,
+    });
     expect(again).toMatchObject({ started: true, record: { id: "op-1", state: "ordering" } });
-    const second = await stub.begin({ id: "op-2", zone: "z", old_pack_id: "pack-1", hosts: [], now: T0 + 2 });
+    const second = await stub.begin({
+      provider: "cloudflare",
+      id: "op-2",
+      zone: "z",
+      old_pack_id: "pack-1",
+      hosts: [],
+      now: T0 + 2,
+    });
     expect(second).toMatchObject({ started: false, live: { id: "op-1" } });
-    const other = await stub.begin({ id: "op-3", zone: "z", old_pack_id: "pack-2", hosts: [], now: T0 + 3 });
+    const other = await stub.begin({
+      provider: "cloudflare",
+      id: "op-3",
+      zone: "z",
+      old_pack_id: "pack-2",
+      hosts: [],
+      now: T0 + 3,
+    });
     expect(other.started).toBe(true);
     await stub.move("op-1", { state: "failed", reason: "quota_exhausted", now: T0 + 4 });
-    const after = await stub.begin({ id: "op-4", zone: "z", old_pack_id: "pack-1", hosts: [], now: T0 + 5 });
+    const after = await stub.begin({
+      provider: "cloudflare",
+      id: "op-4",
+      zone: "z",
+      old_pack_id: "pack-1",
+      hosts: [],
+      now: T0 + 5,
+    });
     expect(after.started).toBe(true);
   });
 
   it("refuses ids that cannot be Workflow instance ids", async () => {
     const error = await rejectionOf(
-      ledger().begin({ id: "has space", zone: "z", old_pack_id: "p", hosts: [], now: T0 }),
+      ledger().begin({
+        provider: "cloudflare",
+        id: "has space",
+        zone: "z",
+        old_pack_id: "p",
+        hosts: [],
+        now: T0,
+      }),
     );
     expect(String(error)).toContain("RotationLedger.begin: invalid input");
   });
@@ -163,8 +205,16 @@ describe("retention", () => {
   it("finished operations are pruned after RETENTION_MS; live ones never", async () => {
     const stub = await begun("old-done", "pack-a");
     await stub.move("old-done", { state: "failed", reason: "quota_exhausted", now: T0 });
-    await stub.begin({ id: "old-live", zone: "z", old_pack_id: "pack-b", hosts: [], now: T0 });
     await stub.begin({
+      provider: "cloudflare",
+      id: "old-live",
+      zone: "z",
+      old_pack_id: "pack-b",
+      hosts: [],
+      now: T0,
+    });
+    await stub.begin({
+      provider: "cloudflare",
       id: "trigger-1",
       zone: "z",
       old_pack_id: "pack-c",
@@ -173,6 +223,7 @@ describe("retention", () => {
     });
     expect(await stub.read("old-done")).not.toBeNull();
     await stub.begin({
+      provider: "cloudflare",
       id: "trigger-2",
       zone: "z",
       old_pack_id: "pack-d",

@@ -7,8 +7,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createCloudflareSimulator, createManualClock, instantSleep, type PackSeed } from "../../sandbox";
-import { parseConfig } from "../../src/config";
-import { cloudflareClientPort } from "../../src/rotation/cloudflare-port";
+import { createConfigLoader } from "../../src/config/load";
+import { createRegistry } from "../../src/providers/registry";
 import { runRotation } from "../../src/rotation/engine";
 import { newOperationId } from "../../src/rotation/ids";
 import type { RotationJournal } from "../../src/rotation/journal";
@@ -16,6 +16,7 @@ import { ledgerFor, ledgerJournal } from "../../src/rotation/ledger-journal";
 import type { Transition } from "../../src/rotation/operation";
 import { RotationSettingsSchema } from "../../src/rotation/settings";
 import { startRotation } from "../../src/rotation/start";
+import { rotationPortFor } from "../../src/service/rotations";
 import { routedFetch, testDeps } from "../helpers/deps";
 import { CLOUDFLARE_BASE, testEnv, UPSTREAM_CLOUDFLARE_TOKEN, ZONE_A, ZONE_B } from "../helpers/env";
 import { MemoryRunner } from "./runner";
@@ -42,9 +43,11 @@ function sandbox(allocated = 10) {
   });
   const fetch = routedFetch({ [new URL(CLOUDFLARE_BASE).origin]: (r) => cf.fetch(r) });
   const deps = testDeps({ fetch, now: clock.now });
-  const parsed = parseConfig({ ...testEnv() });
+  const parsed = createConfigLoader(createRegistry())(testEnv());
   if (!parsed.ok) throw new Error("test config does not parse");
-  const port = cloudflareClientPort({ config: parsed.config, deps, requestId: "rotation-test" });
+  // The port the Workflow uses: Cloudflare's rotation capability, reached through the registry.
+  const port = rotationPortFor(parsed.config, deps, "cloudflare", "rotation-test");
+  if (!port) throw new Error("Cloudflare has no rotation capability");
   const old = cf.seedPack(ZONE_A, OLD);
   const id = newOperationId(ZONE_A);
   const stub = ledgerFor(env.ROTATION_LEDGER, ZONE_A);
@@ -63,7 +66,14 @@ function sandbox(allocated = 10) {
     async () => "continue",
   );
   const run = async () => {
-    await stub.begin({ id, zone: ZONE_A, old_pack_id: old.id, hosts: old.hosts, now: clock.now() });
+    await stub.begin({
+      id,
+      provider: "cloudflare",
+      zone: ZONE_A,
+      old_pack_id: old.id,
+      hosts: old.hosts,
+      now: clock.now(),
+    });
     return runRotation(
       { operationId: id, zone: ZONE_A, oldPackId: old.id, settings: RotationSettingsSchema.parse({}) },
       { port, journal, runner, now: clock.now },
@@ -156,7 +166,14 @@ describe("rotation against the Cloudflare simulator", () => {
     });
     const id = newOperationId(ZONE_B);
     const stub = ledgerFor(env.ROTATION_LEDGER, ZONE_B);
-    await stub.begin({ id, zone: ZONE_B, old_pack_id: old.id, hosts: old.hosts, now: s.clock.now() });
+    await stub.begin({
+      id,
+      provider: "cloudflare",
+      zone: ZONE_B,
+      old_pack_id: old.id,
+      hosts: old.hosts,
+      now: s.clock.now(),
+    });
     const outcome = await runRotation(
       { operationId: id, zone: ZONE_B, oldPackId: old.id, settings: RotationSettingsSchema.parse({}) },
       { port: s.port, journal: ledgerJournal(stub, id), runner: s.runner, now: s.clock.now },
@@ -175,6 +192,7 @@ describe("starting a rotation against the simulator", () => {
       ledger: s.stub,
       workflow: env.ROTATION,
       operationId: newOperationId(ZONE_A),
+      provider: "cloudflare",
       zone: ZONE_A,
       oldPackId,
       settings: RotationSettingsSchema.parse({}),

@@ -11,13 +11,17 @@
 import { env, introspectWorkflowInstance } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCloudflareSimulator, createManualClock, instantSleep, type PackSeed } from "../../sandbox";
+import { createConfigLoader } from "../../src/config/load";
+import { productionDeps } from "../../src/deps";
+import { createRegistry } from "../../src/providers/registry";
 import { cancelRotation } from "../../src/rotation/cancel";
-import { cloudflarePortFromEnv } from "../../src/rotation/cloudflare-port";
 import { newOperationId } from "../../src/rotation/ids";
 import { ledgerFor } from "../../src/rotation/ledger-journal";
+import type { RotationPort } from "../../src/rotation/port";
 import { RotationSettingsSchema } from "../../src/rotation/settings";
 import { startRotation } from "../../src/rotation/start";
 import { operationView } from "../../src/rotation/view";
+import { rotationPortFor } from "../../src/service/rotations";
 import { CLOUDFLARE_BASE, testEnv, UPSTREAM_CLOUDFLARE_TOKEN, ZONE_A, ZONE_B } from "../helpers/env";
 
 const OLD: PackSeed = {
@@ -74,10 +78,20 @@ function upstream() {
   return { clock, cf, logs };
 }
 
+/** The port the Workflow itself builds: the deployment's configuration, Cloudflare's rotation capability. */
+function portFromEnv(operationId: string): RotationPort {
+  const loaded = createConfigLoader(createRegistry())(env);
+  if (!loaded.ok) throw new Error(`config: ${loaded.settings.map((s) => s.name).join(", ")}`);
+  const port = rotationPortFor(loaded.config, productionDeps(), "cloudflare", operationId);
+  if (!port) throw new Error("Cloudflare has no rotation capability");
+  return port;
+}
+
 async function start(zone: string, oldPackId: string, settings = {}) {
   const operationId = newOperationId(zone);
   const result = await startRotation({
-    port: cloudflarePortFromEnv(env, operationId),
+    port: portFromEnv(operationId),
+    provider: "cloudflare",
     ledger: ledgerFor(env.ROTATION_LEDGER, zone),
     workflow: env.ROTATION,
     operationId,
@@ -101,8 +115,15 @@ describe("RotationWorkflow", () => {
     });
     // startRotation picks its own id; this test needs the one it introspects, so it starts by hand.
     const ledger = ledgerFor(env.ROTATION_LEDGER, ZONE_A);
-    await ledger.begin({ id, zone: ZONE_A, old_pack_id: old.id, hosts: old.hosts, now: Date.now() });
-    await env.ROTATION.create({ id, params: { zone: ZONE_A, old_pack_id: old.id } });
+    await ledger.begin({
+      id,
+      provider: "cloudflare",
+      zone: ZONE_A,
+      old_pack_id: old.id,
+      hosts: old.hosts,
+      now: Date.now(),
+    });
+    await env.ROTATION.create({ id, params: { provider: "cloudflare", zone: ZONE_A, old_pack_id: old.id } });
 
     const ordered = await instance.waitForStepResult({ name: "order-replacement" });
     expect(ordered).toMatchObject({ kind: "ordered", adopted: false, newPackId: expect.any(String) });
@@ -188,7 +209,8 @@ describe("RotationWorkflow", () => {
     await using instance = await introspectWorkflowInstance(env.ROTATION, first);
     await instance.waitForStepResult({ name: "poll-1" });
     const second = await startRotation({
-      port: cloudflarePortFromEnv(env, "x"),
+      port: portFromEnv("x"),
+      provider: "cloudflare",
       ledger: ledgerFor(env.ROTATION_LEDGER, ZONE_B),
       workflow: env.ROTATION,
       operationId: newOperationId(ZONE_B),

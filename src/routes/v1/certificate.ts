@@ -36,6 +36,8 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
       path: "/v1/certificates/:id",
       access: "certificates:write",
       summary: "Update what the provider lets change (e.g. branding, scope)",
+      audit: "certificate.update",
+      idempotency: "repeatable",
       params,
       body: schemas.UpdateBodySchema,
       result: WriteResultSchema,
@@ -49,6 +51,8 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
       path: "/v1/certificates/:id/validate",
       access: "certificates:write",
       summary: "Ask the provider to run validation now (restart it, or check the DNS challenge)",
+      audit: "certificate.validate",
+      idempotency: "repeatable",
       params,
       result: WriteResultSchema,
       async handler({ params: { id } }, c) {
@@ -61,6 +65,8 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
       path: "/v1/certificates/:id",
       access: "certificates:write",
       summary: "Delete (idempotent)",
+      audit: "certificate.delete",
+      idempotency: "repeatable",
       params,
       result: DeleteResultSchema,
       async handler({ params: { id } }, c) {
