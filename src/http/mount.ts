@@ -2,8 +2,8 @@
  * Mounting route declarations on the app, in declaration order (a path declared ahead of a parameter
  * route wins over it). A guarded route is registered with its permission check in front of its handler;
  * an audited route with the audit hook in front of that (so a refused call is recorded too), and a write
- * that takes an Idempotency-Key with the idempotency hook between the check and the handler (so a
- * caller without the permission never consumes a key).
+ * that takes an Idempotency-Key with its validation and then the idempotency hook between the check and
+ * the handler (so neither a caller without the permission nor an invalid request consumes a key).
  */
 import type { Hono, MiddlewareHandler } from "hono";
 import { requirePermission } from "../auth/authorize";
@@ -20,7 +20,14 @@ export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[]): void {
       continue;
     }
     const chain: [MiddlewareHandler<AppEnv>, ...MiddlewareHandler<AppEnv>[]] = [handle];
-    if (r.idempotency !== undefined) chain.unshift(idempotencyHook(r.idempotency));
+    if (r.idempotency !== undefined) {
+      chain.unshift(idempotencyHook(r.idempotency));
+      // Validation first: an invalid request never consumes a key, and the hook's refusals name the scope.
+      chain.unshift(async (c, next) => {
+        await r.prepare(c);
+        await next();
+      });
+    }
     if (r.access !== "public" && r.access !== "authenticated") chain.unshift(requirePermission(r.access));
     if (r.audit !== undefined) chain.unshift(auditHook(r.audit));
     app.on(r.method, r.path, ...chain);

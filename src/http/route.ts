@@ -13,6 +13,7 @@ import type * as z from "zod";
 import type { Permission } from "../config/grants";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
+import { type AuditTarget, noteTarget } from "../model/audit-notes";
 import { validate } from "../validation";
 import { queryOf, readJson } from "./body";
 
@@ -61,6 +62,12 @@ export interface Route {
   readonly audit?: string;
   /** Present for a write that takes an Idempotency-Key. */
   readonly idempotency?: IdempotencyKind;
+  /**
+   * Validates the request (`before`, path, query, body) and notes its audit target, once per request:
+   * mounted ahead of the idempotency hook, so an invalid request never consumes a key, and a refusal
+   * by the hook is audited with the scope it named. `handle` validates if this did not run.
+   */
+  prepare(c: Context<AppEnv>): Promise<void>;
   handle(c: Context<AppEnv>): Promise<Response>;
 }
 
@@ -96,6 +103,12 @@ export interface Declaration<P, Q, B> {
   audit?: string;
   /** A write that takes an Idempotency-Key (http/idempotency.ts); needs `audit`. */
   idempotency?: IdempotencyKind;
+  /**
+   * What the audit record names before the handler runs (the scope, the certificate), from the
+   * validated input: a replayed or refused write is recorded with them too. The service notes the
+   * same (and what was created) as the handler runs.
+   */
+  auditTarget?(input: RouteInput<P, Q, B>): AuditTarget | undefined;
   /** Checks that run before any input is validated. */
   before?(c: Context<AppEnv>): void;
   handler(input: RouteInput<P, Q, B>, c: Context<AppEnv>): Promise<Response> | Response;
@@ -130,6 +143,29 @@ export function route<
       `${declaration.method} ${declaration.path}: a write that takes an Idempotency-Key is audited`,
     );
   }
+  // Per route and request: the validated input, so `prepare` and `handle` validate once.
+  const inputs = new WeakMap<Context<AppEnv>, RouteInput<P, Q, B>>();
+  async function inputOf(c: Context<AppEnv>): Promise<RouteInput<P, Q, B>> {
+    const known = inputs.get(c);
+    if (known) return known;
+    declaration.before?.(c);
+    const pathInput = parsed(params, () => c.req.param(), "path");
+    const queryInput = parsed(query, () => queryOf(c), "query");
+    const raw =
+      body === undefined
+        ? undefined
+        : await readJson(c, c.get("config").maxBodyBytes, declaration.emptyBody === "allowed");
+    const input: RouteInput<P, Q, B> = {
+      params: pathInput,
+      query: queryInput,
+      body: parsed(body, () => raw, "body"),
+    };
+    inputs.set(c, input);
+    const notes = c.get("auditNotes");
+    if (notes && declaration.auditTarget) noteTarget(notes, declaration.auditTarget(input));
+    return input;
+  }
+
   return {
     method: declaration.method,
     path: declaration.path,
@@ -149,20 +185,11 @@ export function route<
           idempotency: declaration.idempotency,
         }
       : undefined,
+    prepare: async (c) => {
+      await inputOf(c);
+    },
     async handle(c) {
-      declaration.before?.(c);
-      const pathInput = parsed(params, () => c.req.param(), "path");
-      const queryInput = parsed(query, () => queryOf(c), "query");
-      const raw =
-        body === undefined
-          ? undefined
-          : await readJson(c, c.get("config").maxBodyBytes, declaration.emptyBody === "allowed");
-      const input: RouteInput<P, Q, B> = {
-        params: pathInput,
-        query: queryInput,
-        body: parsed(body, () => raw, "body"),
-      };
-      return declaration.handler(input, c);
+      return declaration.handler(await inputOf(c), c);
     },
   };
 }
@@ -177,6 +204,7 @@ export function methodNotAllowed(path: string, allow: string, before?: (c: Conte
     path,
     access: "authenticated",
     summary: `Only ${allow}`,
+    prepare: async () => {},
     async handle(c) {
       before?.(c);
       c.header("Allow", allow);

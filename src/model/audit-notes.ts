@@ -24,6 +24,19 @@ export function newAuditNotes(): AuditNotes {
   return { provider: null, scope: null, certificate_id: null, created_id: null, upstream_request_id: null };
 }
 
+/** What a route's input names, for its audit record (http/route.ts `auditTarget`). */
+export interface AuditTarget {
+  scope: Scope;
+  /** The provider's id of the certificate acted on. */
+  certificate?: string;
+}
+
+export function noteTarget(notes: AuditNotes, target: AuditTarget | undefined): void {
+  if (!target) return;
+  if (target.certificate === undefined) noteScope(notes, target.scope);
+  else noteCertificate(notes, target.scope, target.certificate);
+}
+
 /** The scope a request was authorized for (or refused for): the first one named wins. */
 export function noteScope(notes: AuditNotes | undefined, scope: Scope): void {
   if (!notes || notes.scope !== null) return;

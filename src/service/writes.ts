@@ -103,6 +103,8 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
   }
 
   return {
+    bodyScope,
+
     create(
       ctx: ServiceContext,
       body: UnifiedBody,

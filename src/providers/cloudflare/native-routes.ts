@@ -103,6 +103,7 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       summary: "Order an advanced certificate pack (Cloudflare's shape)",
       audit: "certificate.create",
       idempotency: "creating",
+      auditTarget: ({ params }) => ({ scope: zone(params.zone_id) }),
       params: ZonePath,
       body: OrderBodySchema,
       async handler({ params, body }, c) {
@@ -166,6 +167,7 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       summary: "Restart validation ({}) or add branding (Cloudflare's shape)",
       audit: "certificate.update",
       idempotency: "repeatable",
+      auditTarget: ({ params }) => ({ scope: zone(params.zone_id), certificate: params.certificate_pack_id }),
       params: PackPath,
       body: PatchBodySchema,
       emptyBody: "allowed",
@@ -190,6 +192,7 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       summary: "Delete a certificate pack (Cloudflare's shape)",
       audit: "certificate.delete",
       idempotency: "repeatable",
+      auditTarget: ({ params }) => ({ scope: zone(params.zone_id), certificate: params.certificate_pack_id }),
       params: PackPath,
       async handler({ params }, c) {
         const scope = zone(params.zone_id);

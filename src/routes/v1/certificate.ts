@@ -38,6 +38,7 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
       summary: "Update what the provider lets change (e.g. branding, scope)",
       audit: "certificate.update",
       idempotency: "repeatable",
+      auditTarget: ({ params: { id } }) => ({ scope: id.scope, certificate: id.id }),
       params,
       body: schemas.UpdateBodySchema,
       result: WriteResultSchema,
@@ -53,6 +54,7 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
       summary: "Ask the provider to run validation now (restart it, or check the DNS challenge)",
       audit: "certificate.validate",
       idempotency: "repeatable",
+      auditTarget: ({ params: { id } }) => ({ scope: id.scope, certificate: id.id }),
       params,
       result: WriteResultSchema,
       async handler({ params: { id } }, c) {
@@ -67,6 +69,7 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
       summary: "Delete (idempotent)",
       audit: "certificate.delete",
       idempotency: "repeatable",
+      auditTarget: ({ params: { id } }) => ({ scope: id.scope, certificate: id.id }),
       params,
       result: DeleteResultSchema,
       async handler({ params: { id } }, c) {

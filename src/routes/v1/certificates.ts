@@ -40,6 +40,10 @@ export function certificatesRoutes(service: CertificateService, schemas: V1Schem
       summary: "Import a PEM certificate and key (providers that import)",
       audit: "certificate.import",
       idempotency: "creating",
+      auditTarget: ({ body }) => {
+        const scope = service.scopeOfBody(body);
+        return scope ? { scope } : undefined;
+      },
       body: schemas.ImportBodySchema,
       result: WriteResultSchema,
       async handler({ body }, c) {
@@ -54,6 +58,10 @@ export function certificatesRoutes(service: CertificateService, schemas: V1Schem
       summary: "Order or create a certificate (the provider's create)",
       audit: "certificate.create",
       idempotency: "creating",
+      auditTarget: ({ body }) => {
+        const scope = service.scopeOfBody(body);
+        return scope ? { scope } : undefined;
+      },
       body: schemas.CreateBodySchema,
       result: WriteResultSchema,
       async handler({ body }, c) {

@@ -65,6 +65,7 @@ export function operationsRoutes(rotations: Rotations, schemas: V1Schemas): Rout
       params: schemas.CertificatePathSchema,
       audit: "certificate.rotate",
       idempotency: "creating",
+      auditTarget: ({ params: { id } }) => ({ scope: id.scope, certificate: id.id }),
       result: OperationSchema,
       status: 202,
       async handler({ params }, c) {
