@@ -979,6 +979,7 @@ export const MUTATIONS: readonly Mutation[] = [
       "The kept answer carries the request body too (and unredacted): an import's private key sits in the store for 24 h.",
     file: "src/http/idempotency.ts",
     anchor: '  const body = redactText(await response.clone().text(), c.get("config").secrets);',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the replacement is source text
     replacement: '  const body = `${c.get("bodyText") ?? ""}${await response.clone().text()}`;',
     tests: [T.idempotency],
   },
@@ -1012,7 +1013,9 @@ export const MUTATIONS: readonly Mutation[] = [
     name: "writes.unauthenticated-flood-unbounded",
     breaks: "Every 401 to a write is its own audit row: an anonymous flood writes one row per request.",
     file: "src/http/audit.ts",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the anchor is source text
     anchor: "    const id = `u401-${window}-${digest.slice(0, 24)}`;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the replacement is source text
     replacement: "    const id = `u401-${crypto.randomUUID()}`;",
     tests: [T.audit],
   },

@@ -17,6 +17,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { ACCESS_COOKIE } from "../auth/authenticate";
 import type { AppEnv } from "../context";
 import { sha256Hex } from "../durable/digest";
 import { toAppError } from "../middleware/on-error";
@@ -83,7 +84,7 @@ export function auditHook(action: string): MiddlewareHandler<AppEnv> {
 function presented(c: Context<AppEnv>): AuditRecord["actor_via"] {
   if (c.req.header("authorization") !== undefined || c.req.header("x-api-key") !== undefined)
     return "api_key";
-  if (c.req.header("cf-access-jwt-assertion") !== undefined || getCookie(c, "CF_Authorization") !== undefined)
+  if (c.req.header("cf-access-jwt-assertion") !== undefined || getCookie(c, ACCESS_COOKIE) !== undefined)
     return "access";
   return "none";
 }

@@ -16,7 +16,6 @@ import {
   gateway,
   gjCerts,
   ORDER,
-  PROJECT,
   packId,
   ROUTE_KEYS,
 } from "../routes/helpers";
