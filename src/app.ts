@@ -1,6 +1,6 @@
 /**
  * The app factory: middleware in the order of the architecture sketch, then the routes.
- *   request id -> request log -> (public routes) -> config -> auth -> routes -> onError / notFound
+ *   request id -> request log -> (public routes) -> config -> (401 audit) -> auth -> routes -> onError / notFound
  * One app is made per isolate (index.ts); per-isolate state (config parse, JWKS, coalescing) lives in
  * the objects made here, never in module scope.
  */
@@ -11,6 +11,7 @@ import { createConfigLoader } from "./config/load";
 import type { AppEnv } from "./context";
 import type { Deps } from "./deps";
 import { AppError } from "./errors";
+import { auditRefusedCredentials } from "./http/audit";
 import { mountRoutes, publicPaths } from "./http/mount";
 import type { Route } from "./http/route";
 import { loadConfig } from "./middleware/config";
@@ -21,6 +22,7 @@ import { methodsAllowedFor } from "./middleware/route-match";
 import { type AppRegistry, createRegistry } from "./providers/registry";
 import { appRoutes } from "./routes";
 import { createCertificateService } from "./service/certificates";
+import { createRotations } from "./service/rotations";
 
 export interface AppOptions {
   /** The registered providers (default: providers/registry.ts PROVIDERS). */
@@ -34,7 +36,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   const listCache = options.listCache ?? createListCache();
   const load = createConfigLoader(registry);
   const service = createCertificateService(registry, listCache);
-  const routes: readonly Route[] = appRoutes({ registry, service, listCache, loadConfig: load });
+  const rotations = createRotations(registry);
+  const routes: readonly Route[] = appRoutes({ registry, service, listCache, rotations, loadConfig: load });
   const publics = publicPaths(routes);
   // One rule for trailing slashes on every route: `/x/` is `/x` (Hono's `strict: false` drops one trailing
   // slash before routing, and `c.req.path` is that path). The same answer, not a redirect: API clients
@@ -59,6 +62,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     if (publics.has(c.req.path)) return next();
     return config(c, next);
   });
+  // Refused credentials are answered before any route runs: recorded here, at a bounded rate (http/audit.ts).
+  app.use("*", auditRefusedCredentials(routes));
   app.use("*", createAuthenticator({ publicPaths: publics }));
   mountRoutes(
     app,

@@ -5,6 +5,7 @@ import type { Principal } from "./auth/principal";
 import type { Config } from "./config/load";
 import type { Deps } from "./deps";
 import type { EnvelopeFamily } from "./envelope-family";
+import type { AuditNotes } from "./model/audit-notes";
 
 export type { Principal } from "./auth/principal";
 
@@ -17,6 +18,14 @@ export interface AppVariables {
   cacheOutcome?: string;
   /** The error envelope of the door the request came in by (a native door's, or certgate's). */
   envelopeFamily?: EnvelopeFamily;
+  /** An audited route's notes (http/audit.ts): what the request reached, for its audit record. */
+  auditNotes?: AuditNotes;
+  /** The request's Idempotency-Key, once it parsed (http/idempotency.ts). */
+  idempotencyKey?: string;
+  /** The answer is a stored one, replayed for a repeated Idempotency-Key. */
+  idempotentReplay?: boolean;
+  /** The request body as read once (http/body.ts), for the idempotency fingerprint and the JSON parse. */
+  bodyText?: string;
 }
 
 export interface AppEnv {

@@ -22,5 +22,10 @@ declare namespace Cloudflare {
     MONITOR_SUBREQUEST_BUDGET?: string;
     ALERT_WEBHOOK_URL?: string;
     ALERT_SLACK_WEBHOOK_URL?: string;
+    IDEMPOTENCY_REQUIRED?: string;
+    AUDIT_RETENTION_DAYS?: string;
+    ROTATION_POLL_INITIAL_SECONDS?: string;
+    ROTATION_POLL_MAX_SECONDS?: string;
+    ROTATION_VALIDATION_TIMEOUT_HOURS?: string;
   }
 }

@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   "subrequest_budget_exhausted",
   "config_invalid",
   "internal_error",
+  "idempotency_key_reused",
+  "idempotency_key_in_flight",
+  "quota_exhausted",
+  "rotation_in_progress",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -44,6 +48,9 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "method_not_allowed":
       return 405;
     case "conflict":
+    case "idempotency_key_in_flight":
+    case "quota_exhausted":
+    case "rotation_in_progress":
       return 409;
     case "payload_too_large":
       return 413;
@@ -51,6 +58,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
       return 415;
     case "not_supported_by_provider":
     case "upstream_rejected":
+    case "idempotency_key_reused":
       return 422;
     case "upstream_rate_limited":
       return 429;
@@ -87,6 +95,8 @@ export interface ErrorDetails {
   required_subrequests?: number;
   /** Current status of a resource, for state conflicts. */
   current_status?: string;
+  /** The operation a refusal is about (a rotation already running for the pack). */
+  operation_id?: string;
   /** The upstream error's own documentation link (`errors[].documentation_url` of a v4 envelope), kept. */
   documentation_url?: string;
   /** Where in the request the upstream located its error (`errors[].source.pointer`), kept. */

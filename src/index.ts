@@ -13,3 +13,7 @@ export { AuditLog } from "./durable/audit-log";
 export { IdempotencyStore } from "./durable/idempotency-store";
 export { MonitorLease } from "./durable/monitor-lease";
 export { UpstreamBudget } from "./durable/upstream-budget";
+
+// Pack rotation (bound in wrangler.toml): the Workflow that runs it and the ledger of its state.
+export { RotationLedger } from "./rotation/ledger";
+export { RotationWorkflow } from "./rotation/workflow";

@@ -28,6 +28,21 @@ export async function kvOf(mf: Miniflare, binding: string): Promise<KvAdmin> {
   return (await mf.getKVNamespace(binding)) as unknown as KvAdmin;
 }
 
+/**
+ * certgate's Durable Objects and Workflow, as wrangler.toml declares them: the built bundle exports the
+ * classes, and the configuration refuses to serve without their bindings.
+ */
+const CERTGATE_OBJECTS: NonNullable<WorkerOptions["durableObjects"]> = {
+  UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true },
+  MONITOR_LEASE: { className: "MonitorLease", useSQLite: true },
+  IDEMPOTENCY: { className: "IdempotencyStore", useSQLite: true },
+  AUDIT_LOG: { className: "AuditLog", useSQLite: true },
+  ROTATION_LEDGER: { className: "RotationLedger", useSQLite: true },
+};
+const CERTGATE_WORKFLOWS: NonNullable<WorkerOptions["workflows"]> = {
+  ROTATION: { name: "certgate-rotation", className: "RotationWorkflow" },
+};
+
 export interface WorkerHandle {
   url: string;
   mf: Miniflare;
@@ -66,6 +81,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     compatibilityFlags: ["nodejs_compat"],
     bindings: options.bindings,
   };
+  if (options.scriptPath === undefined) {
+    main.durableObjects = CERTGATE_OBJECTS;
+    main.workflows = CERTGATE_WORKFLOWS;
+  }
   const workers: WorkerOptions[] = [main];
   if (counter) {
     // certgate sees CACHE/STATE as usual; each is a wrapper around the real namespace that reports

@@ -48,6 +48,11 @@ export interface CloudflareSimulatorOptions {
   shape?: Partial<WireShape>;
   /** Successes carry non-empty `errors` and `messages` (code 1000), as the SDK reference's example does. */
   successNotes?: boolean;
+  /**
+   * Every answer carries a `CF-Ray` header (Cloudflare's edge request id, `<16 hex>-<colo>`), as every
+   * answer of api.cloudflare.com does. Default on; off answers without one.
+   */
+  rayIds?: boolean;
 }
 
 export interface CloudflareSimulator {
@@ -126,15 +131,23 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
     return zone;
   };
 
+  const pipeline = createPipeline({
+    log,
+    faults,
+    sleep: options.sleep ?? realSleep,
+    latencyMs: () => latencyMs,
+    dialect: cloudflareDialect,
+    handle: (request, url, bodyText) => handleCloudflare(state, request, url, bodyText),
+  });
+  const withRay: SimulatorFetch = async (input, init) => {
+    const response = await pipeline(input, init);
+    const headers = new Headers(response.headers);
+    headers.set("cf-ray", `${cloudflareId().slice(0, 16)}-SIM`);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+
   return {
-    fetch: createPipeline({
-      log,
-      faults,
-      sleep: options.sleep ?? realSleep,
-      latencyMs: () => latencyMs,
-      dialect: cloudflareDialect,
-      handle: (request, url, bodyText) => handleCloudflare(state, request, url, bodyText),
-    }),
+    fetch: options.rayIds === false ? pipeline : withRay,
     addZone(zone) {
       zones.set(zone.id, createZone(zone));
     },

@@ -51,6 +51,10 @@ const T = {
   cloudflareSdk: "test/providers/cloudflare/sdk.test.ts",
   deletionsThroughDoors: "test/monitor/deletions-through-doors.test.ts",
   validation: "test/routes/validation.test.ts",
+  idempotency: "test/writes/idempotency.test.ts",
+  audit: "test/writes/audit.test.ts",
+  rotationGateway: "test/writes/rotation.test.ts",
+  rotationInvariant: "test/rotation/invariant.test.ts",
 } as const;
 
 export const MUTATIONS: readonly Mutation[] = [
@@ -941,5 +945,112 @@ export const MUTATIONS: readonly Mutation[] = [
     anchor: "  if (older.success) return older.data;",
     replacement: "",
     tests: ["test/monitor/state.test.ts"],
+  },
+  // --- writes you can prove (issue 14): Idempotency-Key, the audit log, rotation
+  {
+    name: "writes.replay-calls-upstream",
+    breaks:
+      "A repeated Idempotency-Key runs the write again instead of replaying the kept answer: a retried order orders twice.",
+    file: "src/http/idempotency.ts",
+    anchor: "        return replay(begun.response);",
+    replacement: "        return next();",
+    tests: [T.idempotency],
+  },
+  {
+    name: "writes.payload-mismatch-replayed",
+    breaks:
+      "The fingerprint leaves the body out: the same key with another order body replays the first answer instead of 422.",
+    file: "src/http/idempotency.ts",
+    anchor: "      body: await readBodyText(c, config.maxBodyBytes),",
+    replacement: '      body: "",',
+    tests: [T.idempotency],
+  },
+  {
+    name: "writes.in-flight-runs-twice",
+    breaks: "A repeat while the first request still runs is let through: two orders race upstream.",
+    file: "src/durable/idempotency-store.ts",
+    anchor: '      return { state: "in_flight", since: row.started_at, leaseUntil: row.lease_until };',
+    replacement: '      return { state: "new", attempt: row.attempt, takenOverFrom: null };',
+    tests: [T.idempotency],
+  },
+  {
+    name: "writes.payload-kept",
+    breaks:
+      "The kept answer carries the request body too (and unredacted): an import's private key sits in the store for 24 h.",
+    file: "src/http/idempotency.ts",
+    anchor: '  const body = redactText(await response.clone().text(), c.get("config").secrets);',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the replacement is source text
+    replacement: '  const body = `${c.get("bodyText") ?? ""}${await response.clone().text()}`;',
+    tests: [T.idempotency],
+  },
+  {
+    name: "writes.outcome-unknown-not-kept",
+    breaks:
+      "An order whose outcome is unknown (502) frees its key: the retry with the same key orders a second pack.",
+    file: "src/http/idempotency.ts",
+    anchor: '  return code === "upstream_outcome_unknown" || code === "internal_error";',
+    replacement: '  return code === "internal_error";',
+    tests: [T.idempotency],
+  },
+  {
+    name: "writes.refused-writes-not-audited",
+    breaks: "Refused writes (403, 409, 422, 429) leave no audit record: only successes are in the log.",
+    file: "src/http/audit.ts",
+    anchor: '    const replayed = c.get("idempotentReplay") === true;',
+    replacement:
+      '    if (c.res.status >= 400) return;\n    const replayed = c.get("idempotentReplay") === true;',
+    tests: [T.audit],
+  },
+  {
+    name: "writes.unauthenticated-not-audited",
+    breaks: "A 401 to a write (before any route runs) leaves no audit record.",
+    file: "src/http/audit.ts",
+    anchor: "    if (c.res.status !== 401) return;",
+    replacement: "    if (c.res.status !== 403) return;",
+    tests: [T.audit],
+  },
+  {
+    name: "writes.unauthenticated-flood-unbounded",
+    breaks: "Every 401 to a write is its own audit row: an anonymous flood writes one row per request.",
+    file: "src/http/audit.ts",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the anchor is source text
+    anchor: "    const id = `u401-${window}-${digest.slice(0, 24)}`;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the replacement is source text
+    replacement: "    const id = `u401-${crypto.randomUUID()}`;",
+    tests: [T.audit],
+  },
+  {
+    name: "writes.audit-scope-filter-ignored",
+    breaks:
+      "GET /v1/audit?scope= ignores the scope: the admin's question 'what happened to this zone' gets every zone.",
+    file: "src/routes/v1/audit.ts",
+    anchor: "        const filters: AuditFilters = rest;",
+    replacement: "        const filters: AuditFilters = { ...rest, scope: undefined };",
+    tests: [T.audit],
+  },
+  {
+    name: "writes.audit-not-admin-only",
+    breaks: "GET /v1/audit is open to any key that may read certificates, not to admins only.",
+    file: "src/routes/v1/audit.ts",
+    anchor: '      access: "admin",',
+    replacement: '      access: "certificates:read",',
+    tests: [T.audit],
+  },
+  {
+    name: "writes.rotation-deletes-before-active",
+    breaks:
+      "The rotation takes a replacement still pending validation for a serving one, and deletes the old pack before the new one is active.",
+    file: "src/rotation/rules.ts",
+    anchor: 'const SERVING = new Set(["active", "backup_issued"]);',
+    replacement: 'const SERVING = new Set(["active", "backup_issued", "pending_validation"]);',
+    tests: [T.rotationInvariant, T.rotationGateway],
+  },
+  {
+    name: "writes.rotation-quota-unchecked",
+    breaks: "A rotation starts in a zone whose quota has no room instead of answering 409 quota_exhausted.",
+    file: "src/rotation/start.ts",
+    anchor: "  if (!hasRoom(quota)) {",
+    replacement: "  if (false) {",
+    tests: [T.rotationGateway],
   },
 ];

@@ -11,11 +11,13 @@ import { type CacheConfig, cacheSettings } from "./cache";
 import { type CoreConfig, coreSettings } from "./core";
 import { type GrantRules, type GrantsConfig, grantsSettings } from "./grants";
 import { type MonitorConfig, monitorSecrets, monitorSettings } from "./monitor";
+import { type WritesConfig, writesSettings } from "./writes";
 
 export type Config = CoreConfig &
   CacheConfig &
   MonitorConfig &
-  GrantsConfig & {
+  GrantsConfig &
+  WritesConfig & {
     /** The configured providers, in registry order (a provider without settings is not here). */
     providers: readonly ConfiguredProvider[];
     /** Every secret value, for redaction of logs and outputs. */
@@ -62,6 +64,7 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
   const cache = slice(cacheSettings);
   const monitor = slice(monitorSettings);
   const grants = slice(grantsSettings(grantRules(registry)));
+  const writes = slice(writesSettings);
   const providers: ConfiguredProvider[] = [];
   const secrets: string[] = [];
   for (const loaded of registry.load(env)) {
@@ -72,7 +75,8 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
     secrets.push(...loaded.secrets);
     if (loaded.configured) providers.push(loaded.configured);
   }
-  if (settings.length > 0 || !core || !cache || !monitor || !grants) return { ok: false, settings };
+  if (settings.length > 0 || !core || !cache || !monitor || !grants || !writes)
+    return { ok: false, settings };
   return {
     ok: true,
     config: {
@@ -80,6 +84,7 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
       ...cache,
       ...monitor,
       ...grants,
+      ...writes,
       providers,
       secrets: [...secrets, ...monitorSecrets(monitor)],
     },

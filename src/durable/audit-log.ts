@@ -47,9 +47,10 @@ export const AuditRecordSchema = z.strictObject({
   /** Chosen by the caller (a UUID), so a retried append is recognised. */
   id: Fixed(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)),
   at: Now,
-  /** The key's name or the Access identity. */
+  /** The key's name or the Access identity; "anonymous" for a request refused before it had one. */
   actor: Text,
-  actor_via: z.enum(["api_key", "access"]),
+  /** How the actor authenticated; "none" when it did not (a 401) or when certgate acted on its own. */
+  actor_via: z.enum(["api_key", "access", "none"]),
   /** e.g. "certificate.create", "report.ack", "monitor.run". */
   action: Fixed(
     z

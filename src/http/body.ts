@@ -22,11 +22,7 @@ export function queryOf(c: Context): Record<string, string> {
  * else sees them, so its log lines and error messages never show them, even echoed by an upstream.
  */
 export async function readJson(c: Context<AppEnv>, maxBytes: number, allowEmpty = false): Promise<unknown> {
-  const declared = c.req.header("content-length");
-  if (declared && Number(declared) > maxBytes) {
-    throw new AppError("payload_too_large", `Body larger than ${maxBytes} bytes`);
-  }
-  const raw = c.req.raw.body ? await readLimited(c.req.raw, maxBytes) : "";
+  const raw = await readBodyText(c, maxBytes);
   if (raw.trim() === "") {
     if (allowEmpty) return {};
     throw new AppError("bad_request", "A JSON body is required");
@@ -43,6 +39,22 @@ export async function readJson(c: Context<AppEnv>, maxBytes: number, allowEmpty 
   }
   joinRequestSecrets(c, body);
   return body;
+}
+
+/**
+ * The body as UTF-8 text, read once per request within `maxBytes` (413 above it, declared or actual)
+ * and kept on the context: the idempotency fingerprint and the JSON parse read the same bytes.
+ */
+export async function readBodyText(c: Context<AppEnv>, maxBytes: number): Promise<string> {
+  const kept = c.get("bodyText");
+  if (kept !== undefined) return kept;
+  const declared = c.req.header("content-length");
+  if (declared && Number(declared) > maxBytes) {
+    throw new AppError("payload_too_large", `Body larger than ${maxBytes} bytes`);
+  }
+  const raw = c.req.raw.body ? await readLimited(c.req.raw, maxBytes) : "";
+  c.set("bodyText", raw);
+  return raw;
 }
 
 /**

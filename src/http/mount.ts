@@ -1,18 +1,36 @@
 /**
  * Mounting route declarations on the app, in declaration order (a path declared ahead of a parameter
- * route wins over it). A guarded route is registered with its permission check in front of its handler.
+ * route wins over it). A guarded route is registered with its permission check in front of its handler;
+ * an audited route with the audit hook in front of that (so a refused call is recorded too), and a write
+ * that takes an Idempotency-Key with its validation and then the idempotency hook between the check and
+ * the handler (so neither a caller without the permission nor an invalid request consumes a key).
  */
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { requirePermission } from "../auth/authorize";
 import type { AppEnv } from "../context";
+import { auditHook } from "./audit";
+import { idempotencyHook } from "./idempotency";
 import type { Route } from "./route";
 
 export function mountRoutes(app: Hono<AppEnv>, routes: readonly Route[]): void {
   for (const r of routes) {
-    const handle = (c: Parameters<Route["handle"]>[0]) => r.handle(c);
-    if (r.method === "ALL") app.all(r.path, handle);
-    else if (r.access === "public" || r.access === "authenticated") app.on(r.method, r.path, handle);
-    else app.on(r.method, r.path, requirePermission(r.access), handle);
+    const handle: MiddlewareHandler<AppEnv> = (c) => r.handle(c);
+    if (r.method === "ALL") {
+      app.all(r.path, handle);
+      continue;
+    }
+    const chain: [MiddlewareHandler<AppEnv>, ...MiddlewareHandler<AppEnv>[]] = [handle];
+    if (r.idempotency !== undefined) {
+      chain.unshift(idempotencyHook(r.idempotency));
+      // Validation first: an invalid request never consumes a key, and the hook's refusals name the scope.
+      chain.unshift(async (c, next) => {
+        await r.prepare(c);
+        await next();
+      });
+    }
+    if (r.access !== "public" && r.access !== "authenticated") chain.unshift(requirePermission(r.access));
+    if (r.audit !== undefined) chain.unshift(auditHook(r.audit));
+    app.on(r.method, r.path, ...chain);
   }
 }
 

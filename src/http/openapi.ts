@@ -127,13 +127,31 @@ export function buildOpenApiDocument(
         ...(op.list ? { result_info: { $ref: "#/components/schemas/ResultInfo" } } : {}),
       },
     };
+    const parameters = parametersOf(op, defs);
+    if (op.idempotency) {
+      parameters.push({
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        description:
+          "Sends the write once: a repeat with the same key and request gets the stored answer (Idempotent-Replayed: true); see docs/writes.md",
+        schema: { type: "string", minLength: 1, maxLength: 255 },
+      });
+    }
+    const notes = [
+      op.cached ? " Served from the KV list cache (X-Cache, Age)." : "",
+      r.audit ? ` Audited (\`${r.audit}\`).` : "",
+    ].join("");
     const operation: Record<string, unknown> = {
       summary: r.summary,
-      description: `Requires scope \`${r.access}\`.${op.cached ? " Served from the KV list cache (X-Cache, Age)." : ""}`,
+      description: `Requires scope \`${r.access}\`.${notes}`,
       security: [{ bearer: [] }, { apiKey: [] }],
-      parameters: parametersOf(op, defs),
+      parameters,
       responses: {
-        "200": { description: "Success", content: { "application/json": { schema: success } } },
+        [String(op.status ?? 200)]: {
+          description: op.status === 202 ? "Accepted: the work goes on (see Location)" : "Success",
+          content: { "application/json": { schema: success } },
+        },
         default: {
           description: "Error (the one certgate envelope)",
           content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },

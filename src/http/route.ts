@@ -13,6 +13,7 @@ import type * as z from "zod";
 import type { Permission } from "../config/grants";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
+import { type AuditTarget, noteTarget } from "../model/audit-notes";
 import { validate } from "../validation";
 import { queryOf, readJson } from "./body";
 
@@ -24,6 +25,15 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export type Access = Permission | "public" | "authenticated";
 
+/**
+ * How a write treats a repeated Idempotency-Key whose first attempt never finished (http/idempotency.ts):
+ * - `creating`: an order, a create, an import, a rotation: running it twice could create twice, so an
+ *   answer of unknown outcome is stored and replayed, and a first attempt that died is never retried;
+ * - `repeatable`: a delete, an update, a validation request: safe to run again, so only an answer the
+ *   upstream gave is stored, and a first attempt that died is taken over.
+ */
+export type IdempotencyKind = "creating" | "repeatable";
+
 /** The answer's `result`, for /openapi.json (unified API routes only). */
 export interface RouteDocs {
   params?: z.ZodType;
@@ -34,6 +44,10 @@ export interface RouteDocs {
   list?: boolean;
   /** Served from the KV list cache (X-Cache, Age). */
   cached?: boolean;
+  /** The success status when it is not 200 (202: the work goes on after the answer). */
+  status?: 202;
+  /** Takes an Idempotency-Key header (http/idempotency.ts). */
+  idempotency?: IdempotencyKind;
 }
 
 export interface Route {
@@ -44,6 +58,16 @@ export interface Route {
   readonly summary: string;
   /** Present for the routes /openapi.json documents. */
   readonly docs?: RouteDocs;
+  /** The audit log's name for what the route does ("certificate.create"): every call is audited. */
+  readonly audit?: string;
+  /** Present for a write that takes an Idempotency-Key. */
+  readonly idempotency?: IdempotencyKind;
+  /**
+   * Validates the request (`before`, path, query, body) and notes its audit target, once per request:
+   * mounted ahead of the idempotency hook, so an invalid request never consumes a key, and a refusal
+   * by the hook is audited with the scope it named. `handle` validates if this did not run.
+   */
+  prepare(c: Context<AppEnv>): Promise<void>;
   handle(c: Context<AppEnv>): Promise<Response>;
 }
 
@@ -69,6 +93,22 @@ export interface Declaration<P, Q, B> {
   result?: z.ZodType;
   list?: boolean;
   cached?: boolean;
+  /** The success status when it is not 200, for /openapi.json (the handler answers it). */
+  status?: 202;
+  /**
+   * The audit hook: the action this route performs ("certificate.delete", "report.ack"). Every call
+   * that got past authentication is recorded in the audit log, refused or not (http/audit.ts); a 401
+   * to it is recorded too, at a bounded rate.
+   */
+  audit?: string;
+  /** A write that takes an Idempotency-Key (http/idempotency.ts); needs `audit`. */
+  idempotency?: IdempotencyKind;
+  /**
+   * What the audit record names before the handler runs (the scope, the certificate), from the
+   * validated input: a replayed or refused write is recorded with them too. The service notes the
+   * same (and what was created) as the handler runs.
+   */
+  auditTarget?(input: RouteInput<P, Q, B>): AuditTarget | undefined;
   /** Checks that run before any input is validated. */
   before?(c: Context<AppEnv>): void;
   handler(input: RouteInput<P, Q, B>, c: Context<AppEnv>): Promise<Response> | Response;
@@ -98,11 +138,41 @@ export function route<
   B extends z.ZodType | undefined = undefined,
 >(declaration: Declaration<P, Q, B>): Route {
   const { params, query, body } = declaration;
+  if (declaration.idempotency !== undefined && declaration.audit === undefined) {
+    throw new Error(
+      `${declaration.method} ${declaration.path}: a write that takes an Idempotency-Key is audited`,
+    );
+  }
+  // Per route and request: the validated input, so `prepare` and `handle` validate once.
+  const inputs = new WeakMap<Context<AppEnv>, RouteInput<P, Q, B>>();
+  async function inputOf(c: Context<AppEnv>): Promise<RouteInput<P, Q, B>> {
+    const known = inputs.get(c);
+    if (known) return known;
+    declaration.before?.(c);
+    const pathInput = parsed(params, () => c.req.param(), "path");
+    const queryInput = parsed(query, () => queryOf(c), "query");
+    const raw =
+      body === undefined
+        ? undefined
+        : await readJson(c, c.get("config").maxBodyBytes, declaration.emptyBody === "allowed");
+    const input: RouteInput<P, Q, B> = {
+      params: pathInput,
+      query: queryInput,
+      body: parsed(body, () => raw, "body"),
+    };
+    inputs.set(c, input);
+    const notes = c.get("auditNotes");
+    if (notes && declaration.auditTarget) noteTarget(notes, declaration.auditTarget(input));
+    return input;
+  }
+
   return {
     method: declaration.method,
     path: declaration.path,
     access: declaration.access,
     summary: declaration.summary,
+    audit: declaration.audit,
+    idempotency: declaration.idempotency,
     docs: declaration.result
       ? {
           params,
@@ -111,22 +181,15 @@ export function route<
           result: declaration.result,
           list: declaration.list,
           cached: declaration.cached,
+          status: declaration.status,
+          idempotency: declaration.idempotency,
         }
       : undefined,
+    prepare: async (c) => {
+      await inputOf(c);
+    },
     async handle(c) {
-      declaration.before?.(c);
-      const pathInput = parsed(params, () => c.req.param(), "path");
-      const queryInput = parsed(query, () => queryOf(c), "query");
-      const raw =
-        body === undefined
-          ? undefined
-          : await readJson(c, c.get("config").maxBodyBytes, declaration.emptyBody === "allowed");
-      const input: RouteInput<P, Q, B> = {
-        params: pathInput,
-        query: queryInput,
-        body: parsed(body, () => raw, "body"),
-      };
-      return declaration.handler(input, c);
+      return declaration.handler(await inputOf(c), c);
     },
   };
 }
@@ -141,6 +204,7 @@ export function methodNotAllowed(path: string, allow: string, before?: (c: Conte
     path,
     access: "authenticated",
     summary: `Only ${allow}`,
+    prepare: async () => {},
     async handle(c) {
       before?.(c);
       c.header("Allow", allow);

@@ -11,6 +11,7 @@ export function serviceContext(c: Context<AppEnv>): ServiceContext {
     requestId: c.get("requestId"),
     principal: currentPrincipal(c),
     waitUntil: waitUntilOf(c),
+    notes: c.get("auditNotes"),
   };
 }
 

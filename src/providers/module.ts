@@ -15,8 +15,16 @@ import type { AppEnv } from "../context";
 import type { EnvelopeFamily } from "../envelope-family";
 import { AppError } from "../errors";
 import type { Route } from "../http/route";
+import type { RotationPort } from "../rotation/port";
 import type { NativeService } from "../service/certificates";
-import type { LoadedProvider, ProviderDescriptor, ProviderInstance, SettingIssue } from "./types";
+import type { UpstreamContext } from "../upstream/context";
+import type {
+  ConfiguredProvider,
+  LoadedProvider,
+  ProviderDescriptor,
+  ProviderInstance,
+  SettingIssue,
+} from "./types";
 
 /** What a native door's routes get: the service, and this provider's typed settings and instance. */
 export interface DoorContext<Settings, Instance> {
@@ -43,6 +51,17 @@ export interface ProviderModule<Settings, Raw, Instance extends ProviderInstance
   /** Every secret value among its settings, for redaction. */
   secrets(settings: Settings): string[];
   native?: NativeDoor<Settings, Instance>;
+  /**
+   * Optional: replacing a certificate without downtime (POST /v1/certificates/{id}/rotate). Only a
+   * provider whose API lets the engine keep its guarantee (wait for a documented serving status, check
+   * coverage, find an order whose answer was lost) declares it; the others answer 422.
+   */
+  rotation?: RotationCapability<Instance>;
+}
+
+export interface RotationCapability<Instance> {
+  /** The rotation engine's port over a configured instance; each call takes a fresh upstream context. */
+  port(instance: Instance, upstream: () => UpstreamContext): RotationPort;
 }
 
 /** A provider as the registry holds it: its descriptor, and how to connect it to one app. */
@@ -59,6 +78,17 @@ export interface RegisteredProvider {
 export interface ProviderConnection {
   load(env: object): LoadedProvider;
   routes(service: NativeService): Route[];
+}
+
+/** A configured provider; its rotation port closes over the typed instance (nobody casts it). */
+function configuredOf<Settings, Raw, Instance extends ProviderInstance<Raw>>(
+  module: ProviderModule<Settings, Raw, Instance>,
+  instance: Instance,
+): ConfiguredProvider {
+  const { rotation } = module;
+  return rotation
+    ? { descriptor: module, instance, rotation: (upstream) => rotation.port(instance, upstream) }
+    : { descriptor: module, instance };
 }
 
 type Loaded<Settings, Instance> =
@@ -99,7 +129,7 @@ export function defineProvider<Settings, Raw, Instance extends ProviderInstance<
         load(env) {
           const loaded = read(env);
           if (!loaded.ok) return { ok: false, settings: loaded.issues };
-          const configured = loaded.instance ? { descriptor: module, instance: loaded.instance } : null;
+          const configured = loaded.instance ? configuredOf(module, loaded.instance) : null;
           return { ok: true, configured, secrets: loaded.secrets };
         },
         routes(service) {

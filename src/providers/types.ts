@@ -8,6 +8,7 @@ import type * as z from "zod";
 import type { Certificate, Quota } from "../model/certificate";
 import type { ListNotes } from "../model/list-notes";
 import type { ScopeKind } from "../model/scope";
+import type { RotationPort } from "../rotation/port";
 import type { UpstreamContext } from "../upstream/context";
 import type { ErrorDialect } from "../upstream/dialect";
 import type { WriteAnswer } from "./answers";
@@ -128,10 +129,18 @@ export interface ProviderInstance<Raw = unknown> {
   rawId(raw: Raw): string;
 }
 
+/**
+ * Replacing a certificate without downtime (src/rotation/): the port the rotation engine drives, over a
+ * configured instance. `upstream` gives each call its own context (a rotation outlives any deadline).
+ */
+export type RotationAccess = (upstream: () => UpstreamContext) => RotationPort;
+
 /** A provider as a request or a monitor run sees it: what it is, and its configured operations. */
 export interface ConfiguredProvider {
   descriptor: ProviderDescriptor;
   instance: ProviderInstance;
+  /** Present when the provider can rotate a certificate with the engine's guarantee (its `rotation`). */
+  rotation?: RotationAccess;
 }
 
 /** A setting that failed validation: its name and why, never its value. */

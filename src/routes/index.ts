@@ -7,10 +7,13 @@ import type { ConfigResult } from "../config/load";
 import type { Route } from "../http/route";
 import type { AppRegistry } from "../providers/registry";
 import type { CertificateService } from "../service/certificates";
+import type { Rotations } from "../service/rotations";
 import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
+import { auditRoutes } from "./v1/audit";
 import { certificateRoutes } from "./v1/certificate";
 import { certificatesRoutes } from "./v1/certificates";
+import { operationsRoutes } from "./v1/operations";
 import { quotasRoutes } from "./v1/quotas";
 import { reportRoutes } from "./v1/report";
 import { v1Schemas } from "./v1/schemas";
@@ -19,10 +22,11 @@ export interface RouteDeps {
   registry: AppRegistry;
   service: CertificateService;
   listCache: ListCache;
+  rotations: Rotations;
   loadConfig: (env: object) => ConfigResult;
 }
 
-export function appRoutes({ registry, service, listCache, loadConfig }: RouteDeps): Route[] {
+export function appRoutes({ registry, service, listCache, rotations, loadConfig }: RouteDeps): Route[] {
   const schemas = v1Schemas(registry);
   const names = registry.descriptors.map((d) => d.name);
   const routes: Route[] = [];
@@ -34,6 +38,8 @@ export function appRoutes({ registry, service, listCache, loadConfig }: RouteDep
     ...certificateRoutes(service, schemas),
     ...quotasRoutes(service, schemas),
     ...reportRoutes(listCache),
+    ...operationsRoutes(rotations, schemas),
+    ...auditRoutes(),
   );
   return routes;
 }

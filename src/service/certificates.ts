@@ -137,6 +137,15 @@ export function createCertificateService(registry: Registry, cache: ListCache) {
 
     /** The scope of a registered provider (404 for an unknown name). */
     scopeOf: scopes.scopeOf,
+
+    /** The scope a unified create or import body names, or null when it names none (its audit target). */
+    scopeOfBody(body: UnifiedBody): Scope | null {
+      try {
+        return writes.bodyScope(body);
+      } catch {
+        return null;
+      }
+    },
   };
 }
 

@@ -4,8 +4,15 @@
  */
 import { allowsScope, assertAllowed } from "../auth/authorize";
 import { AppError } from "../errors";
+import { noteScope } from "../model/audit-notes";
 import { SCOPE_KINDS, type Scope, type ScopeKind } from "../model/scope";
-import type { DeployView, ProviderDescriptor, ProviderInstance, Registry } from "../providers/types";
+import type {
+  DeployView,
+  ProviderDescriptor,
+  ProviderInstance,
+  Registry,
+  RotationAccess,
+} from "../providers/types";
 import type { ServiceContext } from "./context";
 
 /** A scope the caller may reach, with the provider that manages it. */
@@ -13,6 +20,8 @@ export interface ResolvedScope {
   scope: Scope;
   descriptor: ProviderDescriptor;
   instance: ProviderInstance;
+  /** The provider's rotation capability, when it has one. */
+  rotation?: RotationAccess;
 }
 
 /** What narrows a list: a provider, and a zone or project by its id. */
@@ -50,12 +59,19 @@ export function createScopes(registry: Registry) {
 
   /** 403 unless the caller may see the scope; 404 unless certgate manages it (checked in that order). */
   function authorize(ctx: ServiceContext, scope: Scope): ResolvedScope {
+    // Noted before the check: a refused write is audited with the scope it asked for.
+    noteScope(ctx.notes, scope);
     assertAllowed(ctx.principal, scope);
     const configured = ctx.config.providers.find((p) => p.descriptor.name === scope.provider);
     if (!configured?.instance.scopes.includes(scope.id)) {
       throw notManaged(scope.kind, scope.id, scope.provider);
     }
-    return { scope, descriptor: configured.descriptor, instance: configured.instance };
+    return {
+      scope,
+      descriptor: configured.descriptor,
+      instance: configured.instance,
+      rotation: configured.rotation,
+    };
   }
 
   /**

@@ -7,6 +7,7 @@
 import type { ListCache } from "../cache";
 import { AppError, isAppError } from "../errors";
 import { createLogger } from "../logger";
+import { noteCertificate, noteCreated } from "../model/audit-notes";
 import { certificateId } from "../model/certificate";
 import type { Scope } from "../model/scope";
 import type { DeleteOutcome, WriteAnswer } from "../providers/types";
@@ -30,8 +31,20 @@ function providerOf(body: UnifiedBody): string {
   return provider;
 }
 
-/** What a native operation does besides its answer. */
-export type NativeEffect = { write: false } | { write: true; deletedId?: string; creates?: string };
+/**
+ * What a native operation does besides its answer. `certificate`: the provider's id of the certificate
+ * a write acts on (for the audit record; `deletedId` counts as one).
+ */
+export type NativeEffect =
+  | { write: false }
+  | { write: true; deletedId?: string; creates?: string; certificate?: string };
+
+/** The provider's object in a native write answer (its envelope's `result`), when it can be read. */
+function createdRaw(target: ResolvedScope, answer: unknown): unknown {
+  const result =
+    typeof answer === "object" && answer !== null && "result" in answer ? answer.result : undefined;
+  return target.instance.parseRaw(result);
+}
 
 export function createWrites(scopes: Scopes, cache: ListCache) {
   async function afterWrite(ctx: ServiceContext, scope: Scope): Promise<void> {
@@ -90,6 +103,8 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
   }
 
   return {
+    bodyScope,
+
     create(
       ctx: ServiceContext,
       body: UnifiedBody,
@@ -98,7 +113,10 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
       return write(
         ctx,
         target,
-        async (u) => ({ target, answer: await target.instance.create(u, target.scope.id, body) }),
+        async (u) => ({
+          target,
+          answer: noteAnswer(ctx, target, await target.instance.create(u, target.scope.id, body)),
+        }),
         target.descriptor.createOperation,
       );
     },
@@ -116,7 +134,10 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
       return write(
         ctx,
         target,
-        async (u) => ({ target, answer: await importCertificate(u, target.scope.id, body) }),
+        async (u) => ({
+          target,
+          answer: noteAnswer(ctx, target, await importCertificate(u, target.scope.id, body)),
+        }),
         "import",
       );
     },
@@ -127,15 +148,18 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
       id: string,
       body: object,
     ): Promise<WriteAnswer<unknown>> {
+      noteCertificate(ctx.notes, target.scope, id);
       return write(ctx, target, (u) => target.instance.update(u, target.scope.id, id, body));
     },
 
     requestValidation(ctx: ServiceContext, target: ResolvedScope, id: string): Promise<WriteAnswer<unknown>> {
+      noteCertificate(ctx.notes, target.scope, id);
       return write(ctx, target, (u) => target.instance.requestValidation(u, target.scope.id, id));
     },
 
     async remove(ctx: ServiceContext, target: ResolvedScope, id: string): Promise<DeleteOutcome> {
       const { scope } = target;
+      noteCertificate(ctx.notes, scope, id);
       let outcome: DeleteOutcome;
       try {
         outcome = await target.instance.remove(upstreamContext(ctx), scope.id, id);
@@ -174,18 +198,36 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
         return operation(upstreamContext(ctx));
       }
       const { deletedId } = effect;
+      const acted = effect.certificate ?? deletedId;
+      if (acted !== undefined) noteCertificate(ctx.notes, scope, acted);
       return write(
         ctx,
         target,
         async (upstream) => {
           const result = await operation(upstream);
           if (deletedId) await recordDeletionSafely(ctx, scope, deletedId);
+          if (effect.creates !== undefined && ctx.notes) {
+            const raw = createdRaw(target, result);
+            if (raw !== null) noteCreated(ctx.notes, { scope, id: target.instance.rawId(raw) });
+          }
           return result;
         },
         effect.creates,
       );
     },
   };
+}
+
+/** Notes what a unified create or import created (when the answer named it), and passes the answer on. */
+function noteAnswer(
+  ctx: ServiceContext,
+  target: ResolvedScope,
+  answer: WriteAnswer<unknown>,
+): WriteAnswer<unknown> {
+  if (ctx.notes && answer.raw !== null) {
+    noteCreated(ctx.notes, { scope: target.scope, id: target.instance.rawId(answer.raw) });
+  }
+  return answer;
 }
 
 /** A provider that cannot import certificates (it has no import fragment). */

@@ -2,7 +2,8 @@
  * Lower layers never import higher ones. Each source file has a layer (by its path); an import, type
  * imports included, may point to the same layer or a lower one only:
  *   0 base     errors, envelope(-family), deps, logger, redact, concurrency, validation, model/, config/fields
- *   1 upstream upstream/, cache/, state/, durable/ (Durable Object classes: state with guarantees)
+ *   1 upstream upstream/, cache/, state/, durable/ (Durable Object classes: state with guarantees),
+ *              rotation/ (the rotation engine over its port, its ledger object)
  *   2 provider providers/ (their parts)
  *   3 config   config/
  *   4 auth     context, auth/
@@ -10,7 +11,7 @@
  *   6 monitor  monitor/
  *   7 http     http/, routes/, middleware/, and what assembles a provider: providers/module.ts,
  *              providers/registry.ts, providers/<name>/index.ts and native-routes.ts (its HTTP door)
- *   8 app      app.ts, worker.ts, index.ts
+ *   8 app      app.ts, worker.ts, index.ts, rotation/workflow.ts (an entry point the runtime makes)
  */
 import { describe, expect, it } from "vitest";
 import { resolveImport, scanSource } from "./source-scan";
@@ -28,6 +29,7 @@ const SOURCES: Record<string, string> = Object.fromEntries(
 /** Most specific first. */
 const LAYERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^src\/(app|worker|index)\.ts$/, 8],
+  [/^src\/rotation\/workflow\.ts$/, 8],
   [/^src\/providers\/(module|registry)\.ts$/, 7],
   [/^src\/providers\/[^/]+\/(index|native-routes)\.ts$/, 7],
   [/^src\/(http|routes|middleware)\//, 7],
@@ -37,7 +39,7 @@ const LAYERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^src\/config\/fields\.ts$/, 0],
   [/^src\/config\//, 3],
   [/^src\/providers\//, 2],
-  [/^src\/(upstream|cache|state|durable)\//, 1],
+  [/^src\/(upstream|cache|state|durable|rotation)\//, 1],
   [/^src\/(model\/|errors|envelope|envelope-family|deps|logger|redact|concurrency|validation)/, 0],
 ];
 

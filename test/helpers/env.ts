@@ -29,7 +29,14 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Env
     API_KEYS: API_KEYS_JSON,
     ...overrides,
   };
-  const env: Record<string, unknown> = { CACHE: runtimeEnv.CACHE, STATE: runtimeEnv.STATE };
+  const env: Record<string, unknown> = {
+    CACHE: runtimeEnv.CACHE,
+    STATE: runtimeEnv.STATE,
+    IDEMPOTENCY: runtimeEnv.IDEMPOTENCY,
+    AUDIT_LOG: runtimeEnv.AUDIT_LOG,
+    ROTATION_LEDGER: runtimeEnv.ROTATION_LEDGER,
+    ROTATION: runtimeEnv.ROTATION,
+  };
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
   return env as unknown as Env;
 }

@@ -180,6 +180,10 @@ describe("integer codes on the native Cloudflare door", () => {
     config_invalid: 71018,
     internal_error: 71019,
     upstream_outcome_unknown: 71020,
+    idempotency_key_reused: 71021,
+    idempotency_key_in_flight: 71022,
+    quota_exhausted: 71023,
+    rotation_in_progress: 71024,
   };
 
   it("the table: every code, one distinct integer >= 1000 each, as documented in docs/errors.md", () => {

@@ -34,6 +34,10 @@ export const CLOUDFLARE_DOOR_CODES: Readonly<Record<ErrorCode, number>> = {
   config_invalid: 71018,
   internal_error: 71019,
   upstream_outcome_unknown: 71020,
+  idempotency_key_reused: 71021,
+  idempotency_key_in_flight: 71022,
+  quota_exhausted: 71023,
+  rotation_in_progress: 71024,
 };
 
 /** Integer codes of certgate's own notes in a success envelope's `messages` on this door. */

@@ -10,6 +10,7 @@ import { PackIdSchema, ZoneIdSchema } from "./ids";
 import { type CloudflareInstance, createCloudflareInstance } from "./instance";
 import { CLOUDFLARE_MOUNT, cloudflareRoutes } from "./native-routes";
 import { cloudflareRenewalDays } from "./renewal";
+import { cloudflareRotationPort } from "./rotation";
 import type { CertificatePack } from "./schemas";
 import { type CloudflareSettings, cloudflareSecrets, cloudflareSettings } from "./settings";
 import { CloudflareCreateSchema, CloudflareUpdateSchema } from "./unified";
@@ -39,4 +40,5 @@ export const cloudflare = defineProvider<CloudflareSettings, CertificatePack, Cl
   configure: createCloudflareInstance,
   secrets: cloudflareSecrets,
   native: { mount: CLOUDFLARE_MOUNT, envelope: cloudflareEnvelope, routes: cloudflareRoutes },
+  rotation: { port: cloudflareRotationPort },
 });

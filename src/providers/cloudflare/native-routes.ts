@@ -101,6 +101,9 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       path: `${BASE}/order`,
       access: "certificates:write",
       summary: "Order an advanced certificate pack (Cloudflare's shape)",
+      audit: "certificate.create",
+      idempotency: "creating",
+      auditTarget: ({ params }) => ({ scope: zone(params.zone_id) }),
       params: ZonePath,
       body: OrderBodySchema,
       async handler({ params, body }, c) {
@@ -162,6 +165,9 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       path: `${BASE}/:certificate_pack_id`,
       access: "certificates:write",
       summary: "Restart validation ({}) or add branding (Cloudflare's shape)",
+      audit: "certificate.update",
+      idempotency: "repeatable",
+      auditTarget: ({ params }) => ({ scope: zone(params.zone_id), certificate: params.certificate_pack_id }),
       params: PackPath,
       body: PatchBodySchema,
       emptyBody: "allowed",
@@ -173,7 +179,7 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
             serviceContext(c),
             scope,
             (u) => client(c).patchCertificatePack(u, scope.id, id, body),
-            { write: true },
+            { write: true, certificate: id },
           ),
         );
         return c.json(result);
@@ -184,6 +190,9 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       path: `${BASE}/:certificate_pack_id`,
       access: "certificates:write",
       summary: "Delete a certificate pack (Cloudflare's shape)",
+      audit: "certificate.delete",
+      idempotency: "repeatable",
+      auditTarget: ({ params }) => ({ scope: zone(params.zone_id), certificate: params.certificate_pack_id }),
       params: PackPath,
       async handler({ params }, c) {
         const scope = zone(params.zone_id);

@@ -38,6 +38,12 @@ export function certificatesRoutes(service: CertificateService, schemas: V1Schem
       path: "/v1/certificates/import",
       access: "certificates:write",
       summary: "Import a PEM certificate and key (providers that import)",
+      audit: "certificate.import",
+      idempotency: "creating",
+      auditTarget: ({ body }) => {
+        const scope = service.scopeOfBody(body);
+        return scope ? { scope } : undefined;
+      },
       body: schemas.ImportBodySchema,
       result: WriteResultSchema,
       async handler({ body }, c) {
@@ -50,6 +56,12 @@ export function certificatesRoutes(service: CertificateService, schemas: V1Schem
       path: "/v1/certificates",
       access: "certificates:write",
       summary: "Order or create a certificate (the provider's create)",
+      audit: "certificate.create",
+      idempotency: "creating",
+      auditTarget: ({ body }) => {
+        const scope = service.scopeOfBody(body);
+        return scope ? { scope } : undefined;
+      },
       body: schemas.CreateBodySchema,
       result: WriteResultSchema,
       async handler({ body }, c) {

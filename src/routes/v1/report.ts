@@ -56,6 +56,7 @@ export function reportRoutes(listCache: ListCache): Route[] {
       path: "/v1/report/run",
       access: "admin",
       summary: "Run the monitor now",
+      audit: "monitor.run",
       result: ReportViewSchema,
       async handler(_input, c) {
         const config = c.get("config");
