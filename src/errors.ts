@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "not_found",
   "method_not_allowed",
   "conflict",
+  "monitor_busy",
   "payload_too_large",
   "unsupported_media_type",
   "not_supported_by_provider",
@@ -44,6 +45,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "method_not_allowed":
       return 405;
     case "conflict":
+    case "monitor_busy":
       return 409;
     case "payload_too_large":
       return 413;
@@ -87,6 +89,8 @@ export interface ErrorDetails {
   required_subrequests?: number;
   /** Current status of a resource, for state conflicts. */
   current_status?: string;
+  /** The monitor run holding the lease, for `monitor_busy`. */
+  run_id?: string;
   /** The upstream error's own documentation link (`errors[].documentation_url` of a v4 envelope), kept. */
   documentation_url?: string;
   /** Where in the request the upstream located its error (`errors[].source.pointer`), kept. */

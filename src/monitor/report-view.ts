@@ -6,6 +6,7 @@
  */
 import { allowsScope } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
+import { countBySeverity } from "./problems";
 import type { Report, RunSummary, ScopeReport, StoredReport } from "./report";
 
 export interface ReportView extends Omit<Report, "run"> {
@@ -34,7 +35,7 @@ export function neverRanView(): ReportView {
       failed: 0,
       skipped: 0,
       certificates: 0,
-      problems: { critical: 0, warning: 0 },
+      problems: { critical: 0, warning: 0, info: 0 },
     },
     scopes: [],
     problems: [],
@@ -68,7 +69,10 @@ function ownRun(
       upstream,
       alerts: 0,
       remediation: remediationAttempts,
+      heartbeat: 0,
     },
+    // The heartbeat speaks for every scope: restricted callers do not see it.
+    heartbeat: null,
   };
 }
 
@@ -96,10 +100,7 @@ export function viewFor(
       failed: scopes.filter((s) => s.outcome === "failed").length,
       skipped: scopes.filter((s) => s.outcome.startsWith("skipped")).length,
       certificates: scopes.reduce((n, s) => n + s.total, 0),
-      problems: {
-        critical: problems.filter((p) => p.severity === "critical").length,
-        warning: problems.filter((p) => p.severity === "warning").length,
-      },
+      problems: countBySeverity(problems),
     },
     scopes,
     problems,

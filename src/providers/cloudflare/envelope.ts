@@ -34,6 +34,7 @@ export const CLOUDFLARE_DOOR_CODES: Readonly<Record<ErrorCode, number>> = {
   config_invalid: 71018,
   internal_error: 71019,
   upstream_outcome_unknown: 71020,
+  monitor_busy: 71021,
 };
 
 /** Integer codes of certgate's own notes in a success envelope's `messages` on this door. */
