@@ -6,6 +6,7 @@
  */
 import { allowsScope } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
+import { ackView, judgeAck, type StoredAck } from "./acks";
 import { countBySeverity } from "./problems";
 import type { Report, RunSummary, ScopeReport, StoredReport } from "./report";
 
@@ -121,5 +122,22 @@ export function viewFor(
             duration_ms: h.duration_ms,
           },
     ),
+  };
+}
+
+/**
+ * The view with each problem's acknowledgement as it is NOW (MonitorAcks), not as of the last run: an
+ * acknowledgement made a second ago shows at once, one removed or expired is gone. `acks` null (the
+ * store could not be read): the run's copies, those not yet expired.
+ */
+export function withLiveAcks(view: ReportView, acks: readonly StoredAck[] | null, now: number): ReportView {
+  const live = acks ? new Map(acks.map((a) => [a.fingerprint, a])) : null;
+  return {
+    ...view,
+    problems: view.problems.map((p) => {
+      if (!live) return { ...p, ack: p.ack && Date.parse(p.ack.until) > now ? p.ack : null };
+      const ack = live.get(p.fingerprint);
+      return { ...p, ack: ack && judgeAck(ack, p, now) === "active" ? ackView(ack) : null };
+    }),
   };
 }

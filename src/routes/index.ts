@@ -13,6 +13,7 @@ import { certificateRoutes } from "./v1/certificate";
 import { certificatesRoutes } from "./v1/certificates";
 import { quotasRoutes } from "./v1/quotas";
 import { reportRoutes } from "./v1/report";
+import { reportAckRoutes } from "./v1/report-acks";
 import { v1Schemas } from "./v1/schemas";
 
 export interface RouteDeps {
@@ -34,6 +35,7 @@ export function appRoutes({ registry, service, listCache, loadConfig }: RouteDep
     ...certificateRoutes(service, schemas),
     ...quotasRoutes(service, schemas),
     ...reportRoutes(listCache),
+    ...reportAckRoutes(),
   );
   return routes;
 }

@@ -48,7 +48,10 @@ describe("configuration by slices", () => {
     const { config } = result;
     expect(config.upstream).toEqual({ timeoutMs: 10_000, deadlineMs: 25_000, maxRetries: 2 });
     expect(config.cacheWindows).toEqual({ freshSeconds: 60, staleSeconds: 3_600 });
-    expect(config.monitor.expiryDays).toEqual([30, 14, 7, 1]);
+    // Unset: lifetime-relative expiry; the ladder only when a deployment sets MONITOR_EXPIRY_DAYS.
+    expect(config.monitor.expiryDays).toBeNull();
+    const ladder = parseConfig(testEnv({ MONITOR_EXPIRY_DAYS: "7, 30,14" }), createRegistry());
+    expect(ladder.ok && ladder.config.monitor.expiryDays).toEqual([30, 14, 7]);
     expect(config.apiKeys.length).toBeGreaterThan(0);
     expect(config.providers.map((p) => p.descriptor.name)).toEqual(["cloudflare", "gjirafa"]);
     expect(config.secrets).toEqual(

@@ -140,12 +140,12 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
 
   it.each([
     { days: 45, level: null, severity: null },
-    { days: 29.5, level: "30d", severity: "warning" },
-    { days: 14, level: "14d", severity: "warning" },
-    { days: 13, level: "14d", severity: "warning" },
-    { days: 6.5, level: "7d", severity: "critical" },
-    { days: 0.5, level: "1d", severity: "critical" },
-  ])("expiry ladder: $days days left -> $level", async ({ days, level, severity }) => {
+    { days: 29.5, level: "renewal_due:30d", severity: "warning" },
+    { days: 14, level: "renewal_due:14d", severity: "warning" },
+    { days: 13, level: "renewal_due:14d", severity: "warning" },
+    { days: 6.5, level: "critical:7d", severity: "critical" },
+    { days: 0.5, level: "critical:1d", severity: "critical" },
+  ])("expiry ladder (MONITOR_EXPIRY_DAYS set): $days days left -> $level", async ({ days, level, severity }) => {
     // A custom upload: no renewal window, so only the ladder speaks.
     const h = harness({
       cloudflare: {
@@ -153,13 +153,43 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
           certs: [cert({ scope: ZONE_A, id: "p1", type: "sni_custom", expires_at: inDays(days) })],
         },
       },
+      vars: { MONITOR_EXPIRY_DAYS: "30,14,7,1" },
     });
     const expiring = (await h.run()).problems.filter((p) => p.kind === "expiring");
     if (level === null) expect(expiring).toEqual([]);
     else
       expect(expiring.map((p) => [p.level, p.severity, p.details.threshold_days])).toEqual([
-        [level, severity, Number.parseInt(level, 10)],
+        [level, severity, Number.parseInt(level.split(":")[1] ?? "", 10)],
       ]);
+  });
+
+  it.each([
+    // Cloudflare 90-day pack (renews 30 days out): window 30 days (info), late under 29, critical under 9.
+    { days: 31, type: "advanced", level: null, kind: null, severity: null },
+    { days: 30, type: "advanced", level: "renewal_due", kind: "expiring", severity: "info" },
+    { days: 28.5, type: "advanced", level: "late", kind: "late_renewal", severity: "warning" },
+    { days: 8.9, type: "advanced", level: "critical", kind: "expiring", severity: "critical" },
+    // A custom upload nobody renews: the window asks for action at once.
+    { days: 29, type: "sni_custom", level: "renewal_due", kind: "expiring", severity: "warning" },
+    { days: -0.01, type: "sni_custom", level: "expired", kind: "expired", severity: "critical" },
+  ])("lifetime expiry (the default): 90-day $type at $days days -> $level", async ({
+    days,
+    type,
+    level,
+    kind,
+    severity,
+  }) => {
+    const h = harness({
+      cloudflare: { [ZONE_A]: { certs: [cert({ scope: ZONE_A, id: "p1", type, expires_at: inDays(days) })] } },
+    });
+    const problems = (await h.run()).problems;
+    if (level === null) expect(problems).toEqual([]);
+    else {
+      expect(problems.map((p) => [p.kind, p.level, p.severity, p.fingerprint])).toEqual([
+        [kind, level, severity, `expiry:cloudflare:${ZONE_A}:p1@${inDays(days)}`],
+      ]);
+      expect(problems[0]?.details.expiry?.thresholds).toMatchObject({ mode: "lifetime", validity_days: 90 });
+    }
   });
 
   it.each([

@@ -69,6 +69,8 @@ describe("OpenAPI document and docs page", () => {
         "post /v1/certificates/import",
         "post /v1/certificates/{id}/validate",
         "post /v1/report/run",
+        "post /v1/report/problems/{fingerprint}/ack",
+        "delete /v1/report/problems/{fingerprint}/ack",
       ].sort(),
     );
     for (const op of operations) {
