@@ -36,9 +36,12 @@ export const monitorSettings = z
               .map((v) => Number(v.trim()))
               .sort((a, b) => b - a),
       )
-      .refine((l) => l === null || (l.length > 0 && l.every((n) => Number.isInteger(n) && n > 0 && n <= 365)), {
-        message: "must be comma-separated whole days between 1 and 365",
-      }),
+      .refine(
+        (l) => l === null || (l.length > 0 && l.every((n) => Number.isInteger(n) && n > 0 && n <= 365)),
+        {
+          message: "must be comma-separated whole days between 1 and 365",
+        },
+      ),
     MONITOR_POLICIES: jsonOf(MonitorPoliciesSchema).optional(),
     MONITOR_REMEDIATE: bool(false),
     MONITOR_REMEDIATE_MAX_PER_DAY: int(1, 0, 24),
@@ -46,7 +49,10 @@ export const monitorSettings = z
     ALERT_WEBHOOK_URL: url.optional(),
     ALERT_SLACK_WEBHOOK_URL: url.optional(),
     // Kept exactly as given (no trailing-slash trim): the ping URL is the service's, byte for byte.
-    MONITOR_HEARTBEAT_URL: z.url({ protocol: /^https?$/ }).refine(httpOnlyOnLoopback, HTTP_LOOPBACK_ONLY).optional(),
+    MONITOR_HEARTBEAT_URL: z
+      .url({ protocol: /^https?$/ })
+      .refine(httpOnlyOnLoopback, HTTP_LOOPBACK_ONLY)
+      .optional(),
     MONITOR_LEASE: namespace<MonitorLease>(),
     MONITOR_ACKS: namespace<MonitorAcks>(),
   })

@@ -135,7 +135,11 @@ export class MonitorAcks extends DurableObject<Env> {
     const { fingerprint, at } = parseInput(RemoveAckSchema, input, "MonitorAcks.remove");
     const row =
       at === undefined
-        ? firstRow<AckRow>(this.ctx.storage.sql, `DELETE FROM acks WHERE fingerprint = ? RETURNING ${COLUMNS}`, fingerprint)
+        ? firstRow<AckRow>(
+            this.ctx.storage.sql,
+            `DELETE FROM acks WHERE fingerprint = ? RETURNING ${COLUMNS}`,
+            fingerprint,
+          )
         : firstRow<AckRow>(
             this.ctx.storage.sql,
             `DELETE FROM acks WHERE fingerprint = ? AND acked_at = ? RETURNING ${COLUMNS}`,
@@ -157,7 +161,11 @@ export class MonitorAcks extends DurableObject<Env> {
 
   async get(input: z.input<typeof GetAckSchema>): Promise<StoredAck | null> {
     const { fingerprint } = parseInput(GetAckSchema, input, "MonitorAcks.get");
-    const row = firstRow<AckRow>(this.ctx.storage.sql, `SELECT ${COLUMNS} FROM acks WHERE fingerprint = ?`, fingerprint);
+    const row = firstRow<AckRow>(
+      this.ctx.storage.sql,
+      `SELECT ${COLUMNS} FROM acks WHERE fingerprint = ?`,
+      fingerprint,
+    );
     return row ? fromRow(row) : null;
   }
 

@@ -10,7 +10,7 @@
  * Deletion events do not "clear": they stay listed for EVENT_RETENTION_MS, then drop without a notice.
  * Acknowledgements (acks.ts) are applied after this, to what it says.
  */
-import { type ExpiryLevel, EXPIRY_LEVELS, expiryLevelRank } from "./lifetime/classify";
+import { EXPIRY_LEVELS, type ExpiryLevel, expiryLevelRank } from "./lifetime/classify";
 import type { Notification, NotificationEvent } from "./notifications";
 import { type Problem, scopeKeyOfProblem, severityRank } from "./problems";
 import type { OpenProblem } from "./state";
@@ -58,7 +58,9 @@ function levelChange(prev: OpenProblem, cur: Problem): NotificationEvent {
   if (!before || !after) return "escalated";
   const rank = expiryLevelRank(after.level) - expiryLevelRank(before.level);
   if (rank !== 0) return rank > 0 ? "escalated" : "deescalated";
-  return before.rung !== null && after.rung !== null && after.rung > before.rung ? "deescalated" : "escalated";
+  return before.rung !== null && after.rung !== null && after.rung > before.rung
+    ? "deescalated"
+    : "escalated";
 }
 
 /** The same fingerprint over another X.509 certificate: the old one was replaced. */

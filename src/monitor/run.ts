@@ -95,9 +95,11 @@ export async function runMonitor(deps: Deps, config: Config, options: MonitorOpt
     return await leasedRun(run, options);
   } finally {
     // A release that fails leaves the lease to expire (its ttl): the next run waits at most that long.
-    await lease.release().catch((error: unknown) =>
-      logger.log("warn", "monitor_lease_release_failed", { error: errorName(error) }),
-    );
+    await lease
+      .release()
+      .catch((error: unknown) =>
+        logger.log("warn", "monitor_lease_release_failed", { error: errorName(error) }),
+      );
   }
 }
 
@@ -348,8 +350,14 @@ async function dependency<T>(what: string, operation: () => Promise<T>): Promise
     return await operation();
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError("upstream_unavailable", `The monitor's ${what} is unavailable; try again`, {}, undefined, {
-      cause: err,
-    });
+    throw new AppError(
+      "upstream_unavailable",
+      `The monitor's ${what} is unavailable; try again`,
+      {},
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
 }

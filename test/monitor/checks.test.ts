@@ -145,23 +145,26 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
     { days: 13, level: "renewal_due:14d", severity: "warning" },
     { days: 6.5, level: "critical:7d", severity: "critical" },
     { days: 0.5, level: "critical:1d", severity: "critical" },
-  ])("expiry ladder (MONITOR_EXPIRY_DAYS set): $days days left -> $level", async ({ days, level, severity }) => {
-    // A custom upload: no renewal window, so only the ladder speaks.
-    const h = harness({
-      cloudflare: {
-        [ZONE_A]: {
-          certs: [cert({ scope: ZONE_A, id: "p1", type: "sni_custom", expires_at: inDays(days) })],
+  ])(
+    "expiry ladder (MONITOR_EXPIRY_DAYS set): $days days left -> $level",
+    async ({ days, level, severity }) => {
+      // A custom upload: no renewal window, so only the ladder speaks.
+      const h = harness({
+        cloudflare: {
+          [ZONE_A]: {
+            certs: [cert({ scope: ZONE_A, id: "p1", type: "sni_custom", expires_at: inDays(days) })],
+          },
         },
-      },
-      vars: { MONITOR_EXPIRY_DAYS: "30,14,7,1" },
-    });
-    const expiring = (await h.run()).problems.filter((p) => p.kind === "expiring");
-    if (level === null) expect(expiring).toEqual([]);
-    else
-      expect(expiring.map((p) => [p.level, p.severity, p.details.threshold_days])).toEqual([
-        [level, severity, Number.parseInt(level.split(":")[1] ?? "", 10)],
-      ]);
-  });
+        vars: { MONITOR_EXPIRY_DAYS: "30,14,7,1" },
+      });
+      const expiring = (await h.run()).problems.filter((p) => p.kind === "expiring");
+      if (level === null) expect(expiring).toEqual([]);
+      else
+        expect(expiring.map((p) => [p.level, p.severity, p.details.threshold_days])).toEqual([
+          [level, severity, Number.parseInt(level.split(":")[1] ?? "", 10)],
+        ]);
+    },
+  );
 
   it.each([
     // Cloudflare 90-day pack (renews 30 days out): window 30 days (info), late under 29, critical under 9.
@@ -172,25 +175,27 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
     // A custom upload nobody renews: the window asks for action at once.
     { days: 29, type: "sni_custom", level: "renewal_due", kind: "expiring", severity: "warning" },
     { days: -0.01, type: "sni_custom", level: "expired", kind: "expired", severity: "critical" },
-  ])("lifetime expiry (the default): 90-day $type at $days days -> $level", async ({
-    days,
-    type,
-    level,
-    kind,
-    severity,
-  }) => {
-    const h = harness({
-      cloudflare: { [ZONE_A]: { certs: [cert({ scope: ZONE_A, id: "p1", type, expires_at: inDays(days) })] } },
-    });
-    const problems = (await h.run()).problems;
-    if (level === null) expect(problems).toEqual([]);
-    else {
-      expect(problems.map((p) => [p.kind, p.level, p.severity, p.fingerprint])).toEqual([
-        [kind, level, severity, `expiry:cloudflare:${ZONE_A}:p1@${inDays(days)}`],
-      ]);
-      expect(problems[0]?.details.expiry?.thresholds).toMatchObject({ mode: "lifetime", validity_days: 90 });
-    }
-  });
+  ])(
+    "lifetime expiry (the default): 90-day $type at $days days -> $level",
+    async ({ days, type, level, kind, severity }) => {
+      const h = harness({
+        cloudflare: {
+          [ZONE_A]: { certs: [cert({ scope: ZONE_A, id: "p1", type, expires_at: inDays(days) })] },
+        },
+      });
+      const problems = (await h.run()).problems;
+      if (level === null) expect(problems).toEqual([]);
+      else {
+        expect(problems.map((p) => [p.kind, p.level, p.severity, p.fingerprint])).toEqual([
+          [kind, level, severity, `expiry:cloudflare:${ZONE_A}:p1@${inDays(days)}`],
+        ]);
+        expect(problems[0]?.details.expiry?.thresholds).toMatchObject({
+          mode: "lifetime",
+          validity_days: 90,
+        });
+      }
+    },
+  );
 
   it.each([
     {

@@ -10,8 +10,8 @@
 import type { Config } from "../../config/load";
 import type { Deps } from "../../deps";
 import type { Logger } from "../../logger";
-import { ALERT_CHANNELS, type AlertChannel } from "../lifetime/severity";
 import { redactValue } from "../../redact";
+import { ALERT_CHANNELS, type AlertChannel } from "../lifetime/severity";
 import { type Notification, OUTBOX_LIMIT } from "../notifications";
 import type { MonitorState } from "../state";
 import type { DigestContext } from "./digest-context";
@@ -77,7 +77,10 @@ export async function sendDigests(input: DigestInput): Promise<DigestOutput> {
       });
       continue;
     }
-    let queue = [...input.state.outbox[channel], ...input.fresh.filter((n) => input.routes(n).includes(channel))];
+    let queue = [
+      ...input.state.outbox[channel],
+      ...input.fresh.filter((n) => input.routes(n).includes(channel)),
+    ];
     let dropped = input.state.dropped[channel];
     if (queue.length > OUTBOX_LIMIT) {
       dropped += queue.length - OUTBOX_LIMIT;

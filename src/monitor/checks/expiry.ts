@@ -53,7 +53,8 @@ function message(cert: Certificate, a: ExpiryAssessment, providerLabel: string):
         ? `${label}: expires in ${left} (${cert.expires_at}), under the critical floor of ${t.critical_floor_days} days${a.late ? ", not renewed" : ""}`
         : `${label}: expires in ${left} (${cert.expires_at}), under ${t.rung_days} days${a.late ? ", not renewed" : ""}`;
     default:
-      if (t.mode === "absolute") return `${label}: expires in ${left} (${cert.expires_at}), under ${t.rung_days} days`;
+      if (t.mode === "absolute")
+        return `${label}: expires in ${left} (${cert.expires_at}), under ${t.rung_days} days`;
       return renews === null
         ? `${label}: ${left} of ${t.validity_days} left (expires ${cert.expires_at}); nothing renews it automatically: renew or replace it`
         : `${label}: renewal window open, ${left} of ${t.validity_days} left (expires ${cert.expires_at}); ${providerLabel} renews ${renews} days before expiry`;

@@ -41,7 +41,14 @@ export function statusProblems(cert: Certificate, input: StatusCheckInput): Prob
   }
   if (cert.status === "expired") {
     // The same problem as the expiry check's `expired` level (one lifecycle per certificate and expiry).
-    const expired = certificateProblem("expired", cert, "critical", `${label}: certificate expired`, {}, "expired");
+    const expired = certificateProblem(
+      "expired",
+      cert,
+      "critical",
+      `${label}: certificate expired`,
+      {},
+      "expired",
+    );
     problems.push({ ...expired, fingerprint: expiryProblemKey(cert) });
     return problems;
   }

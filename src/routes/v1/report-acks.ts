@@ -9,8 +9,8 @@ import type { Context } from "hono";
 import * as z from "zod";
 import { assertAllowed, currentPrincipal } from "../../auth/authorize";
 import type { Config } from "../../config/load";
-import { successBody } from "../../envelope";
 import type { AppEnv } from "../../context";
+import { successBody } from "../../envelope";
 import { AppError } from "../../errors";
 import { type Route, route } from "../../http/route";
 import { createLogger, type Logger } from "../../logger";
@@ -51,7 +51,10 @@ const RemovedAckSchema = z
   .meta({ id: "RemovedAck" });
 
 /** The scope the fingerprint names, checked against the caller's grants (403 before any lookup). */
-function scopeOf(config: Config, fingerprint: string): { provider: string; kind: "zone" | "project"; id: string } {
+function scopeOf(
+  config: Config,
+  fingerprint: string,
+): { provider: string; kind: "zone" | "project"; id: string } {
   const named = scopeOfFingerprint(fingerprint);
   const descriptor = config.providers.find((p) => p.descriptor.name === named?.provider)?.descriptor;
   if (!named || !descriptor) throw new AppError("not_found", "No open problem with this fingerprint");
@@ -75,7 +78,9 @@ async function reach<T>(what: string, operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (cause) {
-    throw new AppError("upstream_unavailable", `The ${what} is unavailable; try again`, {}, undefined, { cause });
+    throw new AppError("upstream_unavailable", `The ${what} is unavailable; try again`, {}, undefined, {
+      cause,
+    });
   }
 }
 
@@ -85,7 +90,8 @@ export function reportAckRoutes(): Route[] {
       method: "POST",
       path: ACK_PATH,
       access: "reports:ack",
-      summary: "Acknowledge a monitor problem: it stays in the report with its ack and leaves the digests until `until`",
+      summary:
+        "Acknowledge a monitor problem: it stays in the report with its ack and leaves the digests until `until`",
       params: AckParams,
       body: AckBody,
       result: ReportedProblemSchema,

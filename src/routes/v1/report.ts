@@ -6,11 +6,11 @@
 import * as z from "zod";
 import { currentPrincipal } from "../../auth/authorize";
 import type { ListCache } from "../../cache";
+import type { Config } from "../../config/load";
 import { successBody } from "../../envelope";
 import { AppError } from "../../errors";
 import { type Route, route } from "../../http/route";
 import { executionWaitUntil } from "../../http/service-context";
-import type { Config } from "../../config/load";
 import { ackStore, type StoredAck } from "../../monitor/acks";
 import { loadReport, ReportSchema } from "../../monitor/report";
 import { type ReportView, viewFor, withLiveAcks } from "../../monitor/report-view";
