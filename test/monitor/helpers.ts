@@ -17,6 +17,7 @@ import { testEnv } from "../helpers/env";
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
+export const MINUTE_MS = 60_000;
 export const WEBHOOK_URL = "https://hooks.alerts.test/certgate-secret-path-0123456789";
 export const SLACK_URL = "https://hooks.slack.test/services/T000/B000/slack-secret-0123456789";
 

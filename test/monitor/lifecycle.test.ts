@@ -10,96 +10,14 @@
  * critical under 1.4.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { createCloudflareSimulator, createGjirafaSimulator, instantSleep } from "../../sandbox";
-import type { SlackPayload } from "../../src/monitor/alerts/slack";
 import type { WebhookPayload } from "../../src/monitor/alerts/webhook";
 import type { ReportView } from "../../src/monitor/report-view";
-import { testClock } from "../helpers/deps";
-import { PROJECT_P, UPSTREAM_CLOUDFLARE_TOKEN, UPSTREAM_GJIRAFA_KEY, ZONE_A, ZONE_B } from "../helpers/env";
-import { createGateway } from "../helpers/gateway";
+import { PROJECT_P, ZONE_A, ZONE_B } from "../helpers/env";
 import { KEYS } from "../helpers/keys";
-import { DAY, HOUR, receiver, resetStorage, SLACK_URL, WEBHOOK_URL } from "./helpers";
+import { DAY, HOUR, resetStorage, WEBHOOK_URL } from "./helpers";
+import { HEARTBEAT, lifecycle, RUNBOOK } from "./lifecycle-harness";
 
 beforeEach(resetStorage);
-
-const HEARTBEAT = "https://hc-ping.test/0b4f1c3e-5a8d-4e2b-9c1d-2f3e4a5b6c7d";
-const RUNBOOK = "https://wiki.example.com/runbooks/tls?team=web&step=renew";
-const POLICIES = {
-  zones: {
-    [ZONE_A]: {
-      owner: "web-team",
-      runbook: RUNBOOK,
-      // Everything to the webhook (info included), only critical to Slack.
-      channels: { webhook: ["info", "warning", "critical"], slack: ["critical"] },
-    },
-  },
-};
-
-function lifecycle(env: Record<string, string | undefined> = {}) {
-  const clock = testClock(Date.parse("2029-03-15T00:00:00Z"));
-  const cf = createCloudflareSimulator({
-    zones: [
-      { id: ZONE_A, name: "example.com" },
-      { id: ZONE_B, name: "example.org" },
-    ],
-    credentials: [{ token: UPSTREAM_CLOUDFLARE_TOKEN }],
-    now: clock.now,
-    sleep: instantSleep,
-  });
-  const gj = createGjirafaSimulator({
-    projects: [{ id: PROJECT_P }],
-    apiKeys: [{ key: UPSTREAM_GJIRAFA_KEY }],
-    now: clock.now,
-    sleep: instantSleep,
-  });
-  const rx = receiver();
-  const pings: Array<{ method: string; url: string; at: number }> = [];
-  const gw = createGateway({
-    clock,
-    simulators: { cloudflare: cf, gjirafa: gj },
-    routes: {
-      [new URL(WEBHOOK_URL).origin]: (r) => rx.fetch(r),
-      [new URL(SLACK_URL).origin]: (r) => rx.fetch(r),
-      [new URL(HEARTBEAT).origin]: (r) => {
-        pings.push({ method: r.method, url: r.url, at: clock.now() });
-        return new Response("OK");
-      },
-    },
-    env: {
-      GJIRAFA_PROJECTS: PROJECT_P,
-      ALERT_WEBHOOK_URL: WEBHOOK_URL,
-      ALERT_SLACK_WEBHOOK_URL: SLACK_URL,
-      MONITOR_HEARTBEAT_URL: HEARTBEAT,
-      MONITOR_POLICIES: JSON.stringify(POLICIES),
-      ...env,
-    },
-  });
-  const start = clock.now();
-  /** Every webhook notification so far: event, kind, level, severity, days after `start`. */
-  const alerts = () =>
-    (rx.to(WEBHOOK_URL) as WebhookPayload[])
-      .flatMap((d) => d.notifications)
-      .map((n) => [
-        n.event,
-        n.problem.kind,
-        n.problem.level,
-        n.problem.severity,
-        (Date.parse(n.at) - start) / DAY,
-      ]);
-  const slack = () => rx.to(SLACK_URL) as SlackPayload[];
-  /** Fires the cron every `step` until `until` (ms after start); returns how many runs fired. */
-  const cronUntil = async (until: number, step: number, each?: (t: number) => void) => {
-    let runs = 0;
-    while (clock.now() - start + step <= until) {
-      clock.advance(step);
-      each?.(clock.now() - start);
-      await gw.scheduled();
-      runs += 1;
-    }
-    return runs;
-  };
-  return { clock, cf, gj, rx, gw, pings, start, alerts, slack, cronUntil };
-}
 
 describe("certificates through their lives (sandbox, cron, injected clock)", () => {
   it("a 90-day Cloudflare pack nobody renews: info at 30 days left, late under 29, critical under 9, expired: exactly 4 alerts", async () => {
@@ -289,11 +207,11 @@ describe("certificates through their lives (sandbox, cron, injected clock)", () 
 
   it("the heartbeat says /fail after a run that could not check a scope, and the URL never reaches a log or the report", async () => {
     const s = lifecycle();
-    // A 401 is not retried: the first run cannot check zone B.
+    // A 500 three times (the list is tried three times): the first run cannot check zone B.
     s.cf.faults.add({
       path: `/zones/${ZONE_B}/ssl/certificate_packs`,
-      times: 1,
-      fault: { kind: "status", status: 401 },
+      times: 3,
+      fault: { kind: "status", status: 500 },
     });
     await s.cronUntil(30 * 60_000, 15 * 60_000);
     expect(s.pings.map((p) => p.url)).toEqual([`${HEARTBEAT}/fail`, HEARTBEAT]);

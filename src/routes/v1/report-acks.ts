@@ -105,7 +105,7 @@ export function reportAckRoutes(): Route[] {
         const until = Date.parse(body.until);
         if (until <= now || until > now + MAX_ACK_MS) {
           throw new AppError("validation_failed", "The acknowledgement's end is out of range", {
-            fields: [{ path: "until", message: "must be in the future and at most 90 days ahead" }],
+            fields: [{ path: "body.until", message: "must be in the future and at most 90 days ahead" }],
           });
         }
         const store = storeOf(config);
