@@ -2,7 +2,8 @@
  * Alerts are transitions, not repetitions. Given the open problems of the last run and the problems
  * found now, `reconcile` returns the new open set and one notification per transition:
  *   new key                      -> opened
- *   same key, another level      -> escalated / deescalated (expiry threshold tightened, quota worse/better)
+ *   same key, another level      -> escalated / deescalated (expiry threshold tightened, quota worse/better);
+ *                                   silent when only the way of measuring changed (ladder <-> lifetime)
  *   key gone, scope checked      -> resolved (the recovery notice; a renewal is one: new expiry, new key)
  *   key gone, scope not checked  -> carried over untouched (skipped by rotation, failed, rate limited)
  *   same key, another certificate behind it (`details.issued_certificate`: replaced under the same id
@@ -63,6 +64,23 @@ function levelChange(prev: OpenProblem, cur: Problem): NotificationEvent {
     : "escalated";
 }
 
+/**
+ * The same expiry level at the same severity, measured another way (a rung of the ladder on one side
+ * only): the policy's mode changed (MONITOR_EXPIRY_DAYS removed, a policy switched), not the certificate.
+ * Nothing to tell.
+ */
+function modeOnly(prev: Problem, cur: Problem): boolean {
+  const before = expiryKey(prev.level);
+  const after = expiryKey(cur.level);
+  return (
+    before !== null &&
+    after !== null &&
+    prev.severity === cur.severity &&
+    before.level === after.level &&
+    (before.rung === null) !== (after.rung === null)
+  );
+}
+
 /** The same fingerprint over another X.509 certificate: the old one was replaced. */
 function replaced(prev: Problem, cur: Problem): boolean {
   const a = prev.details.issued_certificate;
@@ -103,7 +121,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     };
     open.push(next);
     if (!prev) notify("opened", next);
-    else if (prev.level !== cur.level) notify(levelChange(prev, cur), next);
+    else if (prev.level !== cur.level && !modeOnly(prev, cur)) notify(levelChange(prev, cur), next);
   }
 
   for (const prev of previous.values()) {
