@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors";
 import { PROJECT_P, PROJECT_Q, ZONE_A, ZONE_B } from "../helpers/env";
 import { harness } from "./harness";
-import { cert, DAY, HOUR, resetStorage, TXT_RECORD } from "./helpers";
+import { cert, DAY, HOUR, resetStorage, SLACK_URL, TXT_RECORD } from "./helpers";
 
 beforeEach(resetStorage);
 
@@ -225,6 +225,59 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
     const h = harness({ cloudflare: { [ZONE_A]: { certs: [cert({ scope: ZONE_A, id: "p1", ...c })] } } });
     const kinds = (await h.run()).problems.map((p) => p.kind);
     expect(kinds.includes("late_renewal")).toBe(late);
+  });
+
+  it("MONITOR_POLICIES: thresholds, owner and runbook per zone and project over the default; channels by severity", async () => {
+    const RUNBOOK = "https://wiki.example.com/tls";
+    const policies = {
+      default: { owner: "platform", runbook: RUNBOOK, channels: { slack: ["critical"] } },
+      zones: {
+        // Opens the window at half the validity: 45 days of 90.
+        [ZONE_A]: { thresholds: { renewal_window_share: 0.5 } },
+        // Nobody's: the default's owner and runbook dropped.
+        [ZONE_B]: { owner: null, runbook: null },
+      },
+      projects: { [PROJECT_P]: { owner: "cdn", thresholds: { mode: "absolute", days: [21, 7] } } },
+    };
+    const custom = (scope: string, id: string, days: number) =>
+      cert({ scope, id, type: "sni_custom", expires_at: inDays(days) });
+    const h = harness({
+      cloudflare: {
+        [ZONE_A]: { certs: [custom(ZONE_A, "a40", 40)] },
+        [ZONE_B]: { certs: [custom(ZONE_B, "b40", 40), custom(ZONE_B, "b25", 25)] },
+      },
+      gjirafa: {
+        [PROJECT_P]: {
+          certs: [
+            cert({
+              provider: "gjirafa",
+              scope: PROJECT_P,
+              id: "7",
+              type: "Imported",
+              expires_at: inDays(20),
+            }),
+          ],
+        },
+      },
+      vars: { MONITOR_POLICIES: JSON.stringify(policies), ALERT_SLACK_WEBHOOK_URL: SLACK_URL },
+    });
+    const report = await h.run();
+    expect(report.problems.map((p) => [p.certificate_id, p.level, p.owner, p.runbook]).sort()).toEqual(
+      [
+        [`cloudflare:${ZONE_A}:a40`, "renewal_due", "platform", RUNBOOK],
+        [`cloudflare:${ZONE_B}:b25`, "renewal_due", null, null],
+        [`gjirafa:${PROJECT_P}:7`, "renewal_due:21d", "cdn", RUNBOOK],
+      ].sort(),
+    );
+    expect(report.scopes.map((s) => [s.scope.id, s.owner])).toEqual([
+      [ZONE_A, "platform"],
+      [ZONE_B, null],
+      [PROJECT_P, "cdn"],
+      [PROJECT_Q, "platform"],
+    ]);
+    // Warnings to the webhook (the built-in routing), none to Slack (critical only).
+    expect(h.notificationsSince(0)).toHaveLength(3);
+    expect(h.rx.to(SLACK_URL)).toEqual([]);
   });
 
   it.each([
