@@ -418,6 +418,7 @@ describe("3. run-wide counters to restricted callers", () => {
       upstream: mine.calls,
       alerts: 0,
       remediation: 0,
+      heartbeat: 0,
     });
     // The finding: the run-wide numbers differ from the zone's own, and the zone-limited key sees its own.
     expect(full.run.notifications).toBeGreaterThan(own.run.notifications);
