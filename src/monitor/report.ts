@@ -8,6 +8,7 @@
 import * as z from "zod";
 import { ProviderNameSchema, ScopeSchema } from "../model/certificate";
 import { SkippedItemSchema } from "../model/list-notes";
+import { ALERT_CHANNELS } from "./lifetime/severity";
 import { ProblemSchema, SeverityCountsSchema } from "./problems";
 
 export const REPORT_KEY = "certgate:v1:monitor:report";
@@ -90,7 +91,7 @@ export const RemediationAttemptSchema = z.object({
 export type RemediationAttempt = z.infer<typeof RemediationAttemptSchema>;
 
 const ChannelReportSchema = z.object({
-  channel: z.enum(["webhook", "slack"]),
+  channel: z.enum(ALERT_CHANNELS),
   configured: z.boolean(),
   delivered: z.boolean().nullable(),
   notifications: z.number(),

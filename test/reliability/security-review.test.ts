@@ -718,6 +718,7 @@ describe("8. config hardening", () => {
     "ACCESS_TEAM_DOMAIN",
     "ALERT_WEBHOOK_URL",
     "ALERT_SLACK_WEBHOOK_URL",
+    "MONITOR_HEARTBEAT_URL",
   ] as const;
   const HOSTS: ReadonlyArray<readonly [string, boolean]> = [
     ["http://127.0.0.1:8788", true],
