@@ -17,6 +17,8 @@ declare namespace Cloudflare {
     MONITOR_QUOTA_WARN_PERCENT?: string;
     MONITOR_STUCK_HOURS?: string;
     MONITOR_EXPIRY_DAYS?: string;
+    MONITOR_POLICIES?: string;
+    MONITOR_HEARTBEAT_URL?: string;
     MONITOR_REMEDIATE?: string;
     MONITOR_REMEDIATE_MAX_PER_DAY?: string;
     MONITOR_SUBREQUEST_BUDGET?: string;

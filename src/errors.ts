@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "not_found",
   "method_not_allowed",
   "conflict",
+  "monitor_busy",
   "payload_too_large",
   "unsupported_media_type",
   "not_supported_by_provider",
@@ -51,6 +52,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "idempotency_key_in_flight":
     case "quota_exhausted":
     case "rotation_in_progress":
+    case "monitor_busy":
       return 409;
     case "payload_too_large":
       return 413;
@@ -97,6 +99,8 @@ export interface ErrorDetails {
   current_status?: string;
   /** The operation a refusal is about (a rotation already running for the pack). */
   operation_id?: string;
+  /** The monitor run holding the lease, for `monitor_busy`. */
+  run_id?: string;
   /** The upstream error's own documentation link (`errors[].documentation_url` of a v4 envelope), kept. */
   documentation_url?: string;
   /** Where in the request the upstream located its error (`errors[].source.pointer`), kept. */

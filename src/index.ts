@@ -11,6 +11,7 @@ export default {
 // Durable Object classes (bound in wrangler.toml): the runtime finds them among the main module's exports.
 export { AuditLog } from "./durable/audit-log";
 export { IdempotencyStore } from "./durable/idempotency-store";
+export { MonitorAcks } from "./durable/monitor-acks";
 export { MonitorLease } from "./durable/monitor-lease";
 export { UpstreamBudget } from "./durable/upstream-budget";
 

@@ -104,6 +104,17 @@ function step(pack: Pack, timings: Timings): void {
   }
 }
 
+/**
+ * Cloudflare renewing an active pack (which the simulator never does by itself, so a monitor can see a
+ * missed renewal): new certificates (new ids) valid from `at` for the pack's validity; the pack stays
+ * `active` under the same id. Tests call it at the moment the real Cloudflare would renew.
+ */
+export function renewPack(pack: Pack, at: number): void {
+  const expiresAt = at + pack.validityDays * DAY;
+  pack.certificates = issueCertificates(pack, at, expiresAt);
+  enter(pack, "active", at, expiresAt);
+}
+
 /** Brings a pack up to `now`. */
 export function advance(pack: Pack, now: number, timings: Timings): void {
   while (pack.nextAt !== null && pack.nextAt <= now) step(pack, timings);

@@ -15,7 +15,7 @@ import type { PathPattern } from "../path-pattern";
 import { createPipeline, type SimulatorFetch } from "../pipeline";
 import type { CloudflareCredential } from "./auth";
 import { cloudflareDialect } from "./errors";
-import { DEFAULT_TIMINGS } from "./lifecycle";
+import { DEFAULT_TIMINGS, renewPack } from "./lifecycle";
 import type { Pack, Timings, Zone, ZoneConfig } from "./model";
 import type { Order } from "./order";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit";
@@ -65,6 +65,11 @@ export interface CloudflareSimulator {
   seedPack(zoneId: string, seed: PackSeed): WirePack;
   /** A pack's wire form as of now (undefined once purged). */
   pack(zoneId: string, packId: string): WirePack | undefined;
+  /**
+   * Renews an active pack now, as Cloudflare does on its own schedule (the simulator never renews by
+   * itself): new certificates for the pack's validity, same pack id. Returns the wire form.
+   */
+  renewPack(zoneId: string, packId: string): WirePack;
   /** Every pack of a zone (all statuses), wire form, list order. */
   packs(zoneId: string): WirePack[];
   quota(zoneId: string): { allocated: number; used: number };
@@ -166,6 +171,12 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
     pack(zoneId, packId) {
       const pack = findPack(zoneOf(zoneId), packId, now(), timings);
       return pack === undefined ? undefined : renderPack(pack);
+    },
+    renewPack(zoneId, packId) {
+      const pack = findPack(zoneOf(zoneId), packId, now(), timings);
+      if (pack === undefined || pack.status !== "active") throw new Error(`pack ${packId} is not active`);
+      renewPack(pack, now());
+      return renderPack(pack);
     },
     packs: (zoneId) => refreshZone(zoneOf(zoneId), now(), timings).map(renderPack),
     quota: (zoneId) => quotaOf(zoneOf(zoneId), now(), timings),

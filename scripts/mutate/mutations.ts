@@ -50,6 +50,15 @@ const T = {
   noDoubleOrder: "test/routes/no-double-order.test.ts",
   cloudflareSdk: "test/providers/cloudflare/sdk.test.ts",
   deletionsThroughDoors: "test/monitor/deletions-through-doors.test.ts",
+  lifetimeClassify: "test/monitor/lifetime/classify.test.ts",
+  lifetimeProperties: "test/monitor/lifetime/lifetime-properties.test.ts",
+  lifetimePolicy: "test/monitor/lifetime/policy.test.ts",
+  lifetimeHeartbeat: "test/monitor/lifetime/heartbeat.test.ts",
+  lifecycle: "test/monitor/lifecycle.test.ts",
+  lease: "test/monitor/lease.test.ts",
+  acks: "test/monitor/acks.test.ts",
+  monitorState: "test/monitor/state.test.ts",
+  configLoad: "test/config/load.test.ts",
   validation: "test/routes/validation.test.ts",
   idempotency: "test/writes/idempotency.test.ts",
   audit: "test/writes/audit.test.ts",
@@ -573,7 +582,8 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "An expiry threshold tightening (30 -> 14 -> 7 days) or a quota turning critical sends no escalation.",
     file: "src/monitor/dedupe.ts",
-    anchor: "    else if (prev.level !== cur.level) notify(levelChange(prev, cur), next);",
+    anchor:
+      "    else if (prev.level !== cur.level && !modeOnly(prev, cur)) notify(levelChange(prev, cur), next);",
     replacement: "",
     tests: [T.alerts],
   },
@@ -582,35 +592,37 @@ export const MUTATIONS: readonly Mutation[] = [
     name: "checks.expiry-ladder-loosest",
     breaks:
       "The expiry ladder reports the loosest threshold crossed instead of the tightest (7 days reads as 30).",
-    file: "src/monitor/checks/expiry.ts",
+    file: "src/monitor/lifetime/classify.ts",
     anchor:
-      "  for (const t of thresholds) if (days <= t && (tightest === null || t < tightest)) tightest = t;",
+      "  for (const rung of ladder) if (days <= rung && (tightest === null || rung < tightest)) tightest = rung;",
     replacement:
-      "  for (const t of thresholds) if (days <= t && (tightest === null || t > tightest)) tightest = t;",
-    tests: [T.checks, T.alerts],
+      "  for (const rung of ladder) if (days <= rung && (tightest === null || rung > tightest)) tightest = rung;",
+    tests: [T.checks, T.alerts, T.lifetimeClassify],
   },
   {
     name: "checks.expiry-critical-threshold",
     breaks: "A certificate 7 days from expiry is only a warning (critical starts below 7 days).",
-    file: "src/monitor/checks/expiry.ts",
-    anchor: '    const severity = threshold <= CRITICAL_AT_DAYS ? "critical" : "warning";',
-    replacement: '    const severity = threshold < CRITICAL_AT_DAYS ? "critical" : "warning";',
-    tests: [T.checks],
+    file: "src/monitor/lifetime/classify.ts",
+    anchor:
+      '  else if (rung !== null && rung <= t.critical_days) [level, severity] = ["critical", "critical"];',
+    replacement:
+      '  else if (rung !== null && rung < t.critical_days) [level, severity] = ["critical", "critical"];',
+    tests: [T.checks, T.lifetimeClassify],
   },
   {
     name: "checks.expired-not-reported",
     breaks: "A certificate past its expiry (still listed active) is not reported as expired.",
-    file: "src/monitor/checks/expiry.ts",
-    anchor: "  if (days <= 0) {",
-    replacement: "  if (days <= -1_000_000) {",
-    tests: [T.checks, T.monitorSandbox],
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: '  if (remaining <= 0) level = "expired";',
+    replacement: '  if (remaining <= -1_000_000_000_000) level = "expired";',
+    tests: [T.checks, T.lifecycle],
   },
   {
     name: "checks.late-renewal-never",
     breaks: "A certificate inside its provider's renewal window and not renewed is never reported late.",
-    file: "src/monitor/checks/expiry.ts",
-    anchor: "  if (window !== null && days < window - LATE_RENEWAL_GRACE_DAYS) {",
-    replacement: "  if (window !== null && days < -LATE_RENEWAL_GRACE_DAYS) {",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: "  const usable = lateMs > 0 ? lateMs : null;",
+    replacement: "  const usable = null;",
     tests: [T.checks, T.monitorSandbox],
   },
   {
@@ -722,10 +734,8 @@ export const MUTATIONS: readonly Mutation[] = [
     name: "budget.alert-reserve-dropped",
     breaks: "Alert deliveries are not reserved in the budget: checks can spend what the digests need.",
     file: "src/monitor/spend.ts",
-    anchor:
-      "  const available = Math.max(0, m.subrequestBudget - channels - (m.remediate ? REMEDIATION_RESERVE : 0));",
-    replacement:
-      "  const available = Math.max(0, m.subrequestBudget - (m.remediate ? REMEDIATION_RESERVE : 0));",
+    anchor: "    m.subrequestBudget - channels - heartbeat - (m.remediate ? REMEDIATION_RESERVE : 0),",
+    replacement: "    m.subrequestBudget - heartbeat - (m.remediate ? REMEDIATION_RESERVE : 0),",
     tests: [T.budget, T.alerts, T.plan],
   },
   {
@@ -942,7 +952,7 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "A monitor state stored by the previous version (short keys) is discarded on upgrade: every open problem is alerted again.",
     file: "src/monitor/state.ts",
-    anchor: "  if (older.success) return older.data;",
+    anchor: "  if (older.success) return withExpiryLifecycles(older.data);",
     replacement: "",
     tests: ["test/monitor/state.test.ts"],
   },
@@ -1052,5 +1062,328 @@ export const MUTATIONS: readonly Mutation[] = [
     anchor: "  if (!hasRoom(quota)) {",
     replacement: "  if (false) {",
     tests: [T.rotationGateway],
+  },
+  // --- issue 12: the monitor for the 47-day era (lifetime model, policies, acknowledgements, lease, heartbeat).
+  // `npm run mutate -- lifetime. policy. acks. lease. heartbeat.` runs this block.
+  {
+    name: "lifetime.window-ignores-share",
+    breaks:
+      "The renewal window ignores the policy's share (always half the validity): alerts open at the wrong time.",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: "Math.max(t.renewal_window_share * validity.ms, providerMs ?? 0)",
+    replacement: "Math.max(0.5 * validity.ms, providerMs ?? 0)",
+    tests: [T.lifetimeClassify, T.lifetimeProperties],
+  },
+  {
+    name: "lifetime.critical-while-provider-on-schedule",
+    breaks:
+      "A 1-year pack turns critical at 36.5 days left although Cloudflare renews it at 30: a false critical.",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: "Math.min(floorMs, windowMs, lateMs ?? Number.POSITIVE_INFINITY)",
+    replacement: "Math.min(floorMs, windowMs)",
+    tests: [T.lifetimeClassify],
+  },
+  {
+    name: "lifetime.late-without-grace",
+    breaks:
+      "A certificate is called late the moment its provider's renewal point passes, without the day it takes to renew.",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: "Math.round((renewal.renewal_days - renewal.grace_days) * DAY_MS)",
+    replacement: "Math.round(renewal.renewal_days * DAY_MS)",
+    tests: [T.lifetimeClassify],
+  },
+  {
+    name: "lifetime.imported-due-is-info",
+    breaks:
+      "An imported certificate nobody renews enters its window as `info` (sent nowhere): nobody is asked to act.",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: 'return providerRenews ? "info" : "warning";',
+    replacement: 'return "info";',
+    tests: [T.lifetimeClassify, T.lifetimeProperties, T.lifecycle],
+  },
+  {
+    name: "lifetime.floor-min-days-ignored",
+    breaks: "The critical floor's minimum days is ignored: a short certificate turns critical too late.",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: "t.critical_floor_min_days * DAY_MS",
+    replacement: "0",
+    tests: [T.lifetimeClassify],
+  },
+  {
+    name: "lifetime.floor-not-capped-at-window",
+    breaks:
+      "The critical floor may come before the renewal window opens: critical before anyone was told to renew.",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: "Math.min(floorMs, windowMs, lateMs ?? Number.POSITIVE_INFINITY)",
+    replacement: "Math.min(floorMs, lateMs ?? Number.POSITIVE_INFINITY)",
+    tests: [T.lifetimeClassify, T.lifetimeProperties],
+  },
+  {
+    name: "lifetime.gjirafa-30-days-whatever-the-validity",
+    breaks:
+      "A short Gjirafa certificate is assumed renewed 30 days out whatever its validity: late the day after issuance.",
+    file: "src/providers/gjirafa/renewal.ts",
+    anchor: "Math.min(30, validityDays / 3)",
+    replacement: "30",
+    tests: [T.lifetimeClassify, T.lifetimeProperties],
+  },
+  {
+    name: "lifetime.provider-validity-over-own-dates",
+    breaks: "The provider's declared validity wins over the certificate's own dates (what browsers enforce).",
+    file: "src/monitor/lifetime/validity.ts",
+    anchor: "if (notBefore !== null && notBefore < expiresAt) {",
+    replacement: "if (notBefore !== null && notBefore < expiresAt && cert.validity_days === null) {",
+    tests: [T.lifetimeClassify],
+  },
+  {
+    name: "lifetime.absolute-late-hidden",
+    breaks: "On the fixed ladder a provider missing its renewal is hidden behind the rung (no late alert).",
+    file: "src/monitor/lifetime/classify.ts",
+    anchor: 'else if (late) [level, severity] = ["late", "warning"];',
+    replacement: 'else if (late && rung === null) [level, severity] = ["late", "warning"];',
+    tests: [T.lifetimeClassify, T.lifecycle],
+  },
+  {
+    name: "lifetime.ladder-by-default",
+    breaks:
+      "Without MONITOR_EXPIRY_DAYS the fixed ladder still applies: a 47-day certificate is expiring for most of its life.",
+    file: "src/monitor/policies.ts",
+    anchor: "  if (monitor.expiryDays === null) return BUILTIN_POLICY;",
+    replacement:
+      "  if (monitor.expiryDays === null) return { ...BUILTIN_POLICY, thresholds: DEFAULT_ABSOLUTE_THRESHOLDS };",
+    tests: [T.checks, T.lifecycle],
+  },
+  {
+    name: "lifetime.provider-renewal-not-from-registry",
+    breaks: "The monitor ignores the provider's renewal rule from the registry: no certificate is ever late.",
+    file: "src/monitor/evaluate.ts",
+    anchor: "    renewal: (input: Parameters<typeof descriptor.renewal>[0]) => descriptor.renewal(input),",
+    replacement: "    renewal: () => ({ renewal_days: null, grace_days: 1 }),",
+    tests: [T.checks, T.lifecycle],
+  },
+  {
+    name: "lifetime.level-rise-not-escalated",
+    breaks:
+      "A move to a worse expiry level at the same severity (late -> critical on the ladder's rung) reads as de-escalated.",
+    file: "src/monitor/dedupe.ts",
+    anchor: '  if (rank !== 0) return rank > 0 ? "escalated" : "deescalated";',
+    replacement: '  if (rank !== 0) return rank > 0 ? "deescalated" : "escalated";',
+    tests: [T.lifecycle, T.acks],
+  },
+  {
+    name: "policy.floor-over-window-accepted",
+    breaks:
+      "A policy whose critical floor is not under its window is accepted: critical comes before the window.",
+    file: "src/monitor/lifetime/policy.ts",
+    anchor: 'r.mode === "lifetime" && r.critical_floor_share >= r.renewal_window_share',
+    replacement: 'r.mode === "lifetime" && r.critical_floor_share > 1',
+    tests: [T.lifetimePolicy, T.configLoad],
+  },
+  {
+    name: "policy.default-over-scope",
+    breaks: "A zone's or project's own policy is ignored: the default decides for every scope.",
+    file: "src/monitor/lifetime/policy.ts",
+    anchor: 'return scoped === undefined ? withDefault : mergeEntry(withDefault, scoped, "scope");',
+    replacement: "return withDefault;",
+    tests: [T.lifetimePolicy, T.checks],
+  },
+  {
+    name: "policy.runbook-plain-http",
+    breaks: "A plain-http runbook URL is accepted.",
+    file: "src/monitor/lifetime/policy.ts",
+    anchor: "protocol: /^https$/",
+    replacement: "protocol: /^https?$/",
+    tests: [T.lifetimePolicy, T.configLoad],
+  },
+  {
+    name: "policy.ids-case-sensitive",
+    breaks: "A policy for a zone id written in capitals never matches the (lower-case) zone.",
+    file: "src/monitor/lifetime/policy.ts",
+    anchor:
+      "const scoped = Object.hasOwn(byId, scopeId.toLowerCase()) ? byId[scopeId.toLowerCase()] : undefined;",
+    replacement: "const scoped = Object.hasOwn(byId, scopeId) ? byId[scopeId] : undefined;",
+    tests: [T.lifetimePolicy],
+  },
+  {
+    name: "policy.owner-not-stamped",
+    breaks: "Alerts, digest lines and report entries lose the scope's owner and runbook.",
+    file: "src/monitor/policies.ts",
+    anchor: "      return { ...problem, owner, runbook };",
+    replacement: "      return problem;",
+    tests: [T.checks, T.lifecycle],
+  },
+  {
+    name: "policy.channels-ignored",
+    breaks:
+      "Every notification goes to every channel whatever the policy routes (Slack gets the warnings and infos).",
+    file: "src/monitor/run.ts",
+    anchor: "    routes: (n) => run.policies.channels(n.problem),",
+    replacement: '    routes: () => ["webhook", "slack"],',
+    tests: [T.checks, T.lifecycle],
+  },
+  {
+    name: "acks.expiry-ignored",
+    breaks: "An acknowledgement never expires: a muted problem stays out of the digests after `until`.",
+    file: "src/monitor/acks.ts",
+    anchor: '  if (now >= ack.until) return "expired";',
+    replacement: "",
+    tests: [T.acks],
+  },
+  {
+    name: "acks.scope-unchecked",
+    breaks: "A key limited to some zones acknowledges (mutes) problems of other zones.",
+    file: "src/routes/v1/report-acks.ts",
+    anchor: "        assertAllowed(principal, scope);",
+    replacement: "",
+    tests: [T.acks],
+  },
+  {
+    name: "acks.severity-rise-stays-muted",
+    breaks: "A muted warning that turns critical stays muted: the escalation is never sent.",
+    file: "src/monitor/acks.ts",
+    anchor: '  if (severityRank(problem.severity) > severityRank(ack.severity)) return "severity_rose";',
+    replacement: "",
+    tests: [T.acks],
+  },
+  {
+    name: "acks.replaced-certificate-keeps-ack",
+    breaks:
+      "A certificate replaced under the same id and expiry inherits the old acknowledgement: its new problem is muted.",
+    file: "src/monitor/acks.ts",
+    anchor:
+      '  if ((problem.details.issued_certificate ?? null) !== ack.issued_certificate) return "replaced";',
+    replacement: "",
+    tests: [T.acks],
+  },
+  {
+    name: "acks.replaced-certificate-same-lifecycle",
+    breaks:
+      "A certificate replaced under the same id and expiry keeps the old dedupe record: its new lifecycle is not announced.",
+    file: "src/monitor/dedupe.ts",
+    anchor: "  return a !== undefined && b !== undefined && a !== b;",
+    replacement: "  return false;",
+    tests: [T.acks],
+  },
+  {
+    name: "acks.muted-still-sent",
+    breaks: "Acknowledging changes nothing: notifications about a muted problem still go to the digests.",
+    file: "src/monitor/acks.ts",
+    anchor: "    if (muted) {\n      out.muted += 1;\n      continue;\n    }",
+    replacement: "",
+    tests: [T.acks],
+  },
+  {
+    name: "acks.read-key-may-ack",
+    breaks: "A reports:read key can acknowledge (mute) problems.",
+    file: "src/routes/v1/report-acks.ts",
+    anchor: '      access: "reports:ack",\n      audit: "report.ack",',
+    replacement: '      access: "reports:read",\n      audit: "report.ack",',
+    tests: [T.acks, T.authRoutes],
+  },
+  {
+    name: "acks.not-audited",
+    breaks: "Removing an acknowledgement leaves no audit record: who unmuted a problem cannot be found.",
+    file: "src/routes/v1/report-acks.ts",
+    anchor: '      audit: "report.unack",\n',
+    replacement: "",
+    tests: [T.acks],
+  },
+  {
+    name: "acks.end-of-mute-silent",
+    breaks:
+      "When a mute ends (expired, removed) nothing says so: a problem still open stays silent until it changes.",
+    file: "src/monitor/acks.ts",
+    anchor:
+      "    if (!wasMuted || activeByFingerprint.has(p.fingerprint) || told.has(p.fingerprint)) continue;",
+    replacement: "    continue;",
+    tests: [T.acks],
+  },
+  {
+    name: "lease.not-exclusive",
+    breaks: "A run ignores a lease held by another run: concurrent runs overwrite each other's state.",
+    file: "src/monitor/lease.ts",
+    anchor: "  if (!answer.ok) return { ok: false, holder: answer.holder };",
+    replacement: "",
+    tests: [T.lease],
+  },
+  {
+    name: "lease.ttl-outlives-interval",
+    breaks:
+      "A dead run's lease outlives the next cron: one dead run silences the monitor for another interval.",
+    file: "src/monitor/lease.ts",
+    anchor: "  return Math.min(10 * MINUTE, Math.max(MINUTE, Math.floor((intervalMinutes * MINUTE) / 2)));",
+    replacement: "  return intervalMinutes * MINUTE + MINUTE;",
+    tests: [T.lease],
+  },
+  {
+    name: "lease.lost-lease-still-acts",
+    breaks:
+      "A run that outlived its lease still alerts and writes STATE over the run that took the lease over.",
+    file: "src/monitor/run.ts",
+    anchor:
+      '  if (!(await dependency("lease (Durable Object MONITOR_LEASE)", () => run.lease.renew(deps.now())))) {',
+    replacement: "  if (false) {",
+    tests: [T.lease],
+  },
+  {
+    name: "lease.cron-skip-fails",
+    breaks:
+      "A cron that meets a running run fails (an error in Cron Events) instead of skipping quietly with a log line.",
+    file: "src/monitor/scheduled.ts",
+    anchor: '      if (isAppError(error) && error.code === "monitor_busy") {',
+    replacement: "      if (false) {",
+    tests: [T.lease],
+  },
+  {
+    name: "heartbeat.fail-never-signalled",
+    breaks: "The heartbeat says success after a run that could not check a scope.",
+    file: "src/monitor/run.ts",
+    anchor:
+      '    allScopesChecked: run.sources.every((s) => outcomes.byScope.get(s.key)?.outcome === "checked"),',
+    replacement: "    allScopesChecked: true,",
+    tests: [T.lifecycle, T.budget],
+  },
+  {
+    name: "heartbeat.not-reserved",
+    breaks: "The heartbeat is not reserved in the budget: checks spend it and the ping is not sent.",
+    file: "src/monitor/spend.ts",
+    anchor: "  const heartbeat = m.heartbeatUrl ? 1 : 0;",
+    replacement: "  const heartbeat = 0;",
+    tests: [T.budget],
+  },
+  {
+    name: "heartbeat.url-not-secret",
+    breaks: "The heartbeat URL (whoever has it can ping) is not redacted as a secret.",
+    file: "src/config/monitor.ts",
+    anchor:
+      "  return redactable([config.monitor.webhookUrl, config.monitor.slackWebhookUrl, config.monitor.heartbeatUrl]);",
+    replacement: "  return redactable([config.monitor.webhookUrl, config.monitor.slackWebhookUrl]);",
+    tests: [T.configLoad],
+  },
+  {
+    name: "heartbeat.slash-doubled",
+    breaks: "A heartbeat URL with a trailing slash gets `//fail`, which the service does not know.",
+    file: "src/monitor/lifetime/heartbeat.ts",
+    anchor: '  while (path.endsWith("/")) path = path.slice(0, -1);\n',
+    replacement: "",
+    tests: [T.lifetimeHeartbeat],
+  },
+  {
+    name: "heartbeat.fail-after-query",
+    breaks:
+      "`/fail` is appended after the query string (`?rid=42/fail`): the failure is reported as a success.",
+    file: "src/monitor/lifetime/heartbeat.ts",
+    anchor: "  let path = url.pathname;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the replacement is source text, not a template
+    replacement: "  return `${configured}/fail`;\n  let path = url.pathname;",
+    tests: [T.lifetimeHeartbeat],
+  },
+  {
+    name: "heartbeat.cronitor-telemetry-path",
+    breaks: "A Cronitor Telemetry URL gets a `/fail` segment (another monitor) instead of `?state=fail`.",
+    file: "src/monitor/lifetime/heartbeat.ts",
+    anchor: "  if (isCronitorTelemetry(url)) {",
+    replacement: '  if (isCronitorTelemetry(url) && url.port === "1") {',
+    tests: [T.lifetimeHeartbeat],
   },
 ];

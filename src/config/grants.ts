@@ -7,8 +7,17 @@ import * as z from "zod";
 import type { ScopeKind } from "../model/scope";
 import { HTTP_LOOPBACK_ONLY, httpOnlyOnLoopback, jsonOf } from "./fields";
 
-/** What a key may do. `admin` implies every other permission and every zone and project. */
-export const PERMISSIONS = ["certificates:read", "certificates:write", "reports:read", "admin"] as const;
+/**
+ * What a key may do. `admin` implies every other permission and every zone and project. `reports:ack`
+ * acknowledges (mutes) monitor problems of the key's zones and projects; it does not imply `reports:read`.
+ */
+export const PERMISSIONS = [
+  "certificates:read",
+  "certificates:write",
+  "reports:read",
+  "reports:ack",
+  "admin",
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Which zone and project ids a grant may name: the registered providers' scope id rules, by kind. */

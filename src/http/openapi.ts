@@ -81,6 +81,7 @@ const errorEnvelope = (providers: readonly string[]) => ({
           upstream_code: { type: ["integer", "string"] },
           retry_after: { type: "integer" },
           fields: { type: "array", items: { type: "object" } },
+          run_id: { type: "string", description: "monitor_busy: the monitor run holding the lease" },
           documentation_url: { type: "string", description: "The upstream error's own documentation link" },
           source: {
             type: "object",

@@ -108,7 +108,7 @@ export interface Declaration<P, Q, B> {
    * validated input: a replayed or refused write is recorded with them too. The service notes the
    * same (and what was created) as the handler runs.
    */
-  auditTarget?(input: RouteInput<P, Q, B>): AuditTarget | undefined;
+  auditTarget?(input: RouteInput<P, Q, B>, c: Context<AppEnv>): AuditTarget | undefined;
   /** Checks that run before any input is validated. */
   before?(c: Context<AppEnv>): void;
   handler(input: RouteInput<P, Q, B>, c: Context<AppEnv>): Promise<Response> | Response;
@@ -162,7 +162,7 @@ export function route<
     };
     inputs.set(c, input);
     const notes = c.get("auditNotes");
-    if (notes && declaration.auditTarget) noteTarget(notes, declaration.auditTarget(input));
+    if (notes && declaration.auditTarget) noteTarget(notes, declaration.auditTarget(input, c));
     return input;
   }
 

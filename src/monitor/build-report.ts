@@ -2,10 +2,12 @@
  * Assembles the run report from the new STATE and what this run did. Every configured scope appears,
  * checked or not, with its coverage (`last_checked_at`) and its last known counts and quota.
  */
+import { ackView } from "./acks";
 import type { ChannelReport } from "./alerts/digest";
 import type { ScopeOutcome } from "./execute";
-import { severityRank } from "./problems";
-import type { RemediationAttempt, Report, ReportedProblem, ScopeReport } from "./report";
+import type { PolicyBook } from "./policies";
+import { countBySeverity, severityRank } from "./problems";
+import type { HeartbeatReport, RemediationAttempt, Report, ReportedProblem, ScopeReport } from "./report";
 import type { Source } from "./sources";
 import { emptyScopeState, type MonitorState, type OpenProblem } from "./state";
 
@@ -23,7 +25,10 @@ export interface ReportInput {
   /** Notifications per scope key (`provider:id`); they sum to `notifications`. */
   notificationsByScope: ReadonlyMap<string, number>;
   remediation: RemediationAttempt[];
-  subrequests: { budget: number; upstream: number; alerts: number; remediation: number };
+  subrequests: { budget: number; upstream: number; alerts: number; remediation: number; heartbeat: number };
+  heartbeat: HeartbeatReport | null;
+  /** Each scope's owner and runbook. */
+  policies: PolicyBook;
 }
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -33,6 +38,7 @@ export function buildReport(input: ReportInput): Report {
     const s = input.state.scopes[key] ?? emptyScopeState();
     const ran = input.outcomes.get(key);
     const q = s.quota;
+    const { owner, runbook } = input.policies.of(target);
     return {
       provider: target.provider,
       scope: { kind: target.kind, id: target.id },
@@ -49,18 +55,21 @@ export function buildReport(input: ReportInput): Report {
       calls: ran?.calls ?? 0,
       notifications: input.notificationsByScope.get(key) ?? 0,
       skipped: s.skipped ?? [],
+      owner,
+      runbook,
     };
   });
   const problems: ReportedProblem[] = [...input.problems]
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.first_seen - b.first_seen)
-    .map(({ first_seen, last_seen, event_until: _eventUntil, ...p }) => ({
+    .map(({ first_seen, last_seen, event_until: _eventUntil, ack, ...p }) => ({
       ...p,
       first_seen: new Date(first_seen).toISOString(),
       last_seen: new Date(last_seen).toISOString(),
       age_seconds: Math.max(0, Math.floor((input.finishedAt - first_seen) / 1000)),
+      ack: ack ? ackView(ack) : null,
     }));
   const count = (o: ScopeOutcome[]) => scopes.filter((s) => o.includes(s.outcome)).length;
-  const { budget, upstream, alerts, remediation } = input.subrequests;
+  const { budget, upstream, alerts, remediation, heartbeat } = input.subrequests;
   return {
     run: {
       id: input.runId,
@@ -69,7 +78,15 @@ export function buildReport(input: ReportInput): Report {
       finished_at: new Date(input.finishedAt).toISOString(),
       duration_ms: input.finishedAt - input.startedAt,
       notifications: input.notifications,
-      subrequests: { budget, used: upstream + alerts + remediation, upstream, alerts, remediation },
+      subrequests: {
+        budget,
+        used: upstream + alerts + remediation + heartbeat,
+        upstream,
+        alerts,
+        remediation,
+        heartbeat,
+      },
+      heartbeat: input.heartbeat,
     },
     totals: {
       scopes: scopes.length,
@@ -77,10 +94,7 @@ export function buildReport(input: ReportInput): Report {
       failed: count(["failed"]),
       skipped: count(["skipped_budget", "skipped_rate_limited"]),
       certificates: scopes.reduce((n, s) => n + s.total, 0),
-      problems: {
-        critical: problems.filter((p) => p.severity === "critical").length,
-        warning: problems.filter((p) => p.severity === "warning").length,
-      },
+      problems: countBySeverity(problems),
     },
     scopes,
     problems,

@@ -1,6 +1,7 @@
 /**
  * Turns one successful scope check into problems and the scope's next STATE entry: first-seen times
- * of each status (for "stuck"), deletions seen outside certgate, quota, status and expiry problems.
+ * of each status (for "stuck"), deletions seen outside certgate, quota, status and expiry problems (under
+ * the scope's policy and the provider's renewal rule).
  * Pure except for one KV list of deletion markers, made only when a certificate vanished or turned
  * deleted.
  */
@@ -8,10 +9,11 @@ import type { Config } from "../config/load";
 import type { Certificate } from "../model/certificate";
 import { deletedThroughCertgate } from "../state/deletions";
 import { deletionCandidates, deletionProblem, type Observation } from "./checks/disappeared";
-import { expiryProblems } from "./checks/expiry";
+import { expiryProblem } from "./checks/expiry";
 import { quotaProblem } from "./checks/quota";
 import { statusProblems } from "./checks/status";
 import type { ScopeCheck } from "./collect";
+import type { PolicyBook } from "./policies";
 import type { Problem } from "./problems";
 import type { Source } from "./sources";
 import type { ScopeState } from "./state";
@@ -27,8 +29,16 @@ export async function evaluateScope(
   check: Extract<ScopeCheck, { ok: true }>,
   previous: ScopeState,
   now: number,
+  policies: PolicyBook,
 ): Promise<Evaluation> {
   const problems: Problem[] = [];
+  const { descriptor } = source.provider;
+  const expiry = {
+    now,
+    thresholds: policies.of(source.scope).thresholds,
+    renewal: (input: Parameters<typeof descriptor.renewal>[0]) => descriptor.renewal(input),
+    providerLabel: descriptor.label,
+  };
   const certs: Record<string, Observation> = {};
   const counts: Record<string, number> = {};
   for (const [nativeId, cert] of check.certificates) {
@@ -40,9 +50,8 @@ export async function evaluateScope(
     problems.push(
       ...statusProblems(cert, { now, stuckHours: config.monitor.stuckHours, statusSince: since }),
     );
-    problems.push(
-      ...expiryProblems(cert, now, config.monitor.expiryDays, source.provider.descriptor.renewal(cert)),
-    );
+    const expiring = expiryProblem(cert, expiry);
+    if (expiring) problems.push(expiring);
   }
 
   const candidates = deletionCandidates(previous.certs, check.certificates);

@@ -6,7 +6,15 @@
 import * as z from "zod";
 import { ProblemSchema } from "./problems";
 
-export const NOTIFICATION_EVENTS = ["opened", "escalated", "deescalated", "resolved", "remediation"] as const;
+/** `unmuted`: an acknowledged problem's mute ended (expired, removed) and it is still open (acks.ts). */
+export const NOTIFICATION_EVENTS = [
+  "opened",
+  "escalated",
+  "deescalated",
+  "resolved",
+  "remediation",
+  "unmuted",
+] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 export const NotificationSchema = z.object({
@@ -15,7 +23,7 @@ export const NotificationSchema = z.object({
   event: z.enum(NOTIFICATION_EVENTS),
   at: z.string(),
   problem: ProblemSchema.extend({ first_seen: z.string() }),
-  /** For `remediation`: what was tried and how it went. */
+  /** For `remediation`: what was tried and how it went; for `unmuted`: why the mute ended. */
   note: z.string().optional(),
 });
 export type Notification = z.infer<typeof NotificationSchema>;

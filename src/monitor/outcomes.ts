@@ -8,6 +8,7 @@ import { sourceProblem } from "./checks/source";
 import { evaluateScope } from "./evaluate";
 import type { ExecuteOutput, ScopeOutcome } from "./execute";
 import type { Plan } from "./plan";
+import type { PolicyBook } from "./policies";
 import type { Problem } from "./problems";
 import { isRemediable, type RemediationCandidate } from "./remediate";
 import type { Source } from "./sources";
@@ -34,6 +35,7 @@ export async function outcomesOf(
   plan: Plan,
   executed: ExecuteOutput,
   now: number,
+  policies: PolicyBook,
 ): Promise<Outcomes> {
   const next: MonitorState = { ...state, scopes: {}, cooldown: { ...state.cooldown, ...executed.cooldown } };
   const out: Outcomes = {
@@ -53,7 +55,7 @@ export async function outcomesOf(
     if (!run.check) continue;
     out.attempted.add(run.source.key);
     if (run.check.ok) {
-      const result = await evaluateScope(config, run.source, run.check, previous, now);
+      const result = await evaluateScope(config, run.source, run.check, previous, now, policies);
       out.evaluated.add(run.source.key);
       out.current.push(...result.problems);
       next.scopes[run.source.key] = result.next;

@@ -6,6 +6,8 @@
  */
 import { allowsScope } from "../auth/authorize";
 import type { Principal } from "../auth/principal";
+import { ackView, judgeAck, type StoredAck } from "./acks";
+import { countBySeverity } from "./problems";
 import type { Report, RunSummary, ScopeReport, StoredReport } from "./report";
 
 export interface ReportView extends Omit<Report, "run"> {
@@ -34,7 +36,7 @@ export function neverRanView(): ReportView {
       failed: 0,
       skipped: 0,
       certificates: 0,
-      problems: { critical: 0, warning: 0 },
+      problems: { critical: 0, warning: 0, info: 0 },
     },
     scopes: [],
     problems: [],
@@ -68,7 +70,10 @@ function ownRun(
       upstream,
       alerts: 0,
       remediation: remediationAttempts,
+      heartbeat: 0,
     },
+    // The heartbeat speaks for every scope: restricted callers do not see it.
+    heartbeat: null,
   };
 }
 
@@ -96,10 +101,7 @@ export function viewFor(
       failed: scopes.filter((s) => s.outcome === "failed").length,
       skipped: scopes.filter((s) => s.outcome.startsWith("skipped")).length,
       certificates: scopes.reduce((n, s) => n + s.total, 0),
-      problems: {
-        critical: problems.filter((p) => p.severity === "critical").length,
-        warning: problems.filter((p) => p.severity === "warning").length,
-      },
+      problems: countBySeverity(problems),
     },
     scopes,
     problems,
@@ -120,5 +122,22 @@ export function viewFor(
             duration_ms: h.duration_ms,
           },
     ),
+  };
+}
+
+/**
+ * The view with each problem's acknowledgement as it is NOW (MonitorAcks), not as of the last run: an
+ * acknowledgement made a second ago shows at once, one removed or expired is gone. `acks` null (the
+ * store could not be read): the run's copies, those not yet expired.
+ */
+export function withLiveAcks(view: ReportView, acks: readonly StoredAck[] | null, now: number): ReportView {
+  const live = acks ? new Map(acks.map((a) => [a.fingerprint, a])) : null;
+  return {
+    ...view,
+    problems: view.problems.map((p) => {
+      if (!live) return { ...p, ack: p.ack && Date.parse(p.ack.until) > now ? p.ack : null };
+      const ack = live.get(p.fingerprint);
+      return { ...p, ack: ack && judgeAck(ack, p, now) === "active" ? ackView(ack) : null };
+    }),
   };
 }

@@ -8,7 +8,8 @@
 import * as z from "zod";
 import { ProviderNameSchema, ScopeSchema } from "../model/certificate";
 import { SkippedItemSchema } from "../model/list-notes";
-import { ProblemSchema, SEVERITIES } from "./problems";
+import { ALERT_CHANNELS } from "./lifetime/severity";
+import { ProblemSchema, SeverityCountsSchema } from "./problems";
 
 export const REPORT_KEY = "certgate:v1:monitor:report";
 export const HISTORY_LIMIT = 20;
@@ -49,14 +50,33 @@ export const ScopeReportSchema = z.object({
     .array(SkippedItemSchema)
     .optional()
     .meta({ description: "Upstream items the last check could not use (left out of the counts)" }),
+  /** From MONITOR_POLICIES for the scope (else the default policy, else null); absent in older reports. */
+  owner: z.string().nullable().default(null),
+  runbook: z.string().nullable().default(null),
 });
 export type ScopeReport = z.infer<typeof ScopeReportSchema>;
+
+/** An acknowledgement as the report shows it (POST /v1/report/problems/{fingerprint}/ack). */
+export const AckSchema = z
+  .object({
+    /** The key name or Access identity that acknowledged. */
+    by: z.string(),
+    reason: z.string(),
+    /** RFC 3339: the problem is muted until then. */
+    until: iso,
+    /** RFC 3339: when it was acknowledged. */
+    at: iso,
+  })
+  .meta({ id: "ProblemAck" });
+export type Ack = z.infer<typeof AckSchema>;
 
 export const ReportedProblemSchema = ProblemSchema.extend({
   first_seen: iso,
   last_seen: iso,
   age_seconds: z.number(),
-});
+  /** Acknowledged and muted (out of the digests) until `ack.until`; null otherwise or in older reports. */
+  ack: AckSchema.nullable().default(null),
+}).meta({ id: "ReportedProblem" });
 export type ReportedProblem = z.infer<typeof ReportedProblemSchema>;
 
 export const RemediationAttemptSchema = z.object({
@@ -71,13 +91,20 @@ export const RemediationAttemptSchema = z.object({
 export type RemediationAttempt = z.infer<typeof RemediationAttemptSchema>;
 
 const ChannelReportSchema = z.object({
-  channel: z.enum(["webhook", "slack"]),
+  channel: z.enum(ALERT_CHANNELS),
   configured: z.boolean(),
   delivered: z.boolean().nullable(),
   notifications: z.number(),
   pending: z.number(),
   error: z.string().nullable(),
 });
+
+export const HeartbeatReportSchema = z.object({
+  url_configured: z.boolean(),
+  ok: z.boolean().nullable(),
+  status: z.number().nullable(),
+});
+export type HeartbeatReport = z.infer<typeof HeartbeatReportSchema>;
 
 export const ReportSchema = z
   .object({
@@ -95,7 +122,14 @@ export const ReportSchema = z
         upstream: z.number(),
         alerts: z.number(),
         remediation: z.number(),
+        /** The heartbeat ping (0 or 1); absent in older reports. */
+        heartbeat: z.number().default(0),
       }),
+      /**
+       * The heartbeat ping after the run (MONITOR_HEARTBEAT_URL, never shown): null when not configured
+       * or in older reports; `ok`/`status` null when it was not sent (no budget left).
+       */
+      heartbeat: HeartbeatReportSchema.nullable().default(null),
     }),
     totals: z.object({
       scopes: z.number(),
@@ -103,7 +137,7 @@ export const ReportSchema = z
       failed: z.number(),
       skipped: z.number(),
       certificates: z.number(),
-      problems: z.record(z.enum(SEVERITIES), z.number()),
+      problems: SeverityCountsSchema,
     }),
     scopes: z.array(ScopeReportSchema),
     problems: z.array(ReportedProblemSchema),
@@ -122,7 +156,7 @@ export const RunSummarySchema = z.object({
   scopes_checked: z.number(),
   scopes_failed: z.number(),
   scopes_skipped: z.number(),
-  problems: z.record(z.enum(SEVERITIES), z.number()),
+  problems: SeverityCountsSchema,
   notifications: z.number(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;

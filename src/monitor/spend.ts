@@ -1,7 +1,7 @@
 /**
  * The run's subrequest budget (MONITOR_SUBREQUEST_BUDGET): what the scope checks may spend, and what
- * alerts (one digest per configured channel) and remediation take from what is left. Alerts and
- * remediation are reserved up front, so checks can never spend what the digests need.
+ * alerts (one digest per configured channel), remediation and the heartbeat ping take from what is left.
+ * Alerts, remediation and the heartbeat are reserved up front, so checks can never spend what they need.
  */
 import type { Config } from "../config/load";
 
@@ -10,12 +10,18 @@ export const REMEDIATION_RESERVE = 2;
 
 export function createSpend(m: Config["monitor"]) {
   const channels = [m.webhookUrl, m.slackWebhookUrl].filter(Boolean).length;
-  const available = Math.max(0, m.subrequestBudget - channels - (m.remediate ? REMEDIATION_RESERVE : 0));
-  const spent = { upstream: 0, alerts: 0, remediation: 0 };
-  const left = () => m.subrequestBudget - spent.upstream - spent.alerts - spent.remediation;
+  const heartbeat = m.heartbeatUrl ? 1 : 0;
+  const available = Math.max(
+    0,
+    m.subrequestBudget - channels - heartbeat - (m.remediate ? REMEDIATION_RESERVE : 0),
+  );
+  const spent = { upstream: 0, alerts: 0, remediation: 0, heartbeat: 0 };
+  const left = () => m.subrequestBudget - spent.upstream - spent.alerts - spent.remediation - spent.heartbeat;
   return {
     /** Configured alert channels: one subrequest each per run. */
     channels,
+    /** The heartbeat ping: one subrequest per run when configured. */
+    heartbeat,
     /** What the scope checks may spend in total. */
     available,
     /** What the checks spent. */
@@ -23,7 +29,7 @@ export function createSpend(m: Config["monitor"]) {
       spent.upstream = calls;
     },
     /** Takes one subrequest for `purpose` unless that would eat into `keep` (calls reserved for later). */
-    take: (purpose: "alerts" | "remediation", keep: number) => (): boolean => {
+    take: (purpose: "alerts" | "remediation" | "heartbeat", keep: number) => (): boolean => {
       if (left() - keep <= 0) return false;
       spent[purpose] += 1;
       return true;

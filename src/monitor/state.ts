@@ -12,10 +12,11 @@
  * rather than failing forever.
  */
 import * as z from "zod";
+import { StoredAckSchema } from "../durable/monitor-acks";
 import { QuotaSchema } from "../model/certificate";
 import { SkippedItemSchema } from "../model/list-notes";
 import { NotificationSchema } from "./notifications";
-import { ProblemSchema } from "./problems";
+import { type Problem, ProblemSchema, severityRank } from "./problems";
 
 export const STATE_KEY = "certgate:v1:monitor:state";
 
@@ -78,6 +79,11 @@ export const OpenProblemSchema = ProblemSchema.extend({
   last_seen: z.number(),
   /** Events (deletions) are not conditions that clear: they stay listed until then, then drop silently. */
   event_until: z.number().nullable(),
+  /**
+   * The acknowledgement muting it as of this run (a copy: MonitorAcks holds the acknowledgements), so
+   * the next run knows a mute ended, and keeps it when the object cannot be read. Absent before it existed.
+   */
+  ack: StoredAckSchema.nullable().default(null),
 });
 export type OpenProblem = z.infer<typeof OpenProblemSchema>;
 
@@ -132,11 +138,55 @@ export async function loadState(kv: KVNamespace, onDiscard: (issues: string) => 
   const stored = await kv.get(STATE_KEY, "json");
   if (stored === null) return emptyState();
   const parsed = MonitorStateSchema.safeParse(stored);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return withExpiryLifecycles(parsed.data);
   const older = MonitorStateV1Schema.safeParse(stored);
-  if (older.success) return older.data;
+  if (older.success) return withExpiryLifecycles(older.data);
   onDiscard(parsed.error.issues.map((i) => i.path.join(".")).join(", "));
   return emptyState();
+}
+
+const EXPIRY_KINDS = new Set<Problem["kind"]>(["expiring", "late_renewal", "expired"]);
+/** Earlier versions: 7 days or less on the ladder was critical. */
+const LADDER_CRITICAL_DAYS = 7;
+
+/**
+ * Earlier versions kept a certificate's expiry as up to three problems (`expiring:<id>@<expiry>` at the
+ * rung `30d`, `late_renewal:...`, `expired:...`). They are read as the one expiry problem of that
+ * lifetime (`expiry:<id>@<expiry>`) with the level the ladder gives today (`renewal_due:30d`,
+ * `late:30d`, `critical:7d`, `expired`), so an upgrade keeps the dedupe state: a deployment on the
+ * ladder (MONITOR_EXPIRY_DAYS) sends nothing new for what it already alerted.
+ */
+export function withExpiryLifecycles(state: MonitorState): MonitorState {
+  const merged = new Map<string, OpenProblem[]>();
+  const rest: OpenProblem[] = [];
+  for (const p of state.problems) {
+    if (EXPIRY_KINDS.has(p.kind) && p.fingerprint.startsWith(`${p.kind}:`)) {
+      const key = `expiry:${p.fingerprint.slice(p.kind.length + 1)}`;
+      merged.set(key, [...(merged.get(key) ?? []), p]);
+    } else rest.push(p);
+  }
+  if (merged.size === 0) return state;
+  for (const [fingerprint, parts] of merged) {
+    const worst = parts.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));
+    const rung = parts.find((p) => p.kind === "expiring")?.level.match(/^(\d+)d$/)?.[1];
+    const late = parts.some((p) => p.kind === "late_renewal");
+    let level: string;
+    if (parts.some((p) => p.kind === "expired")) level = "expired";
+    else if (rung !== undefined && Number(rung) <= LADDER_CRITICAL_DAYS) level = `critical:${rung}d`;
+    else if (late) level = rung === undefined ? "late" : `late:${rung}d`;
+    else level = `renewal_due:${rung}d`;
+    const kind: Problem["kind"] =
+      level === "expired" ? "expired" : level.startsWith("late") ? "late_renewal" : "expiring";
+    rest.push({
+      ...worst,
+      fingerprint,
+      kind,
+      level,
+      first_seen: Math.min(...parts.map((p) => p.first_seen)),
+      last_seen: Math.max(...parts.map((p) => p.last_seen)),
+    });
+  }
+  return { ...state, problems: rest };
 }
 
 export async function saveState(kv: KVNamespace, state: MonitorState): Promise<void> {

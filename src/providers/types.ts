@@ -7,6 +7,7 @@
 import type * as z from "zod";
 import type { Certificate, Quota } from "../model/certificate";
 import type { ListNotes } from "../model/list-notes";
+import type { ProviderRenewal, RenewalInput } from "../model/renewal";
 import type { ScopeKind } from "../model/scope";
 import type { RotationPort } from "../rotation/port";
 import type { UpstreamContext } from "../upstream/context";
@@ -83,8 +84,11 @@ export interface ProviderDescriptor {
   readonly deployViews: boolean;
   /** Its error dialect, for the upstream core. */
   readonly errors: ErrorDialect;
-  /** Days before expiry at which the provider renews `cert` itself, or null when it does not renew it. */
-  renewal(cert: Certificate): number | null;
+  /**
+   * When the provider renews a certificate by itself (days before expiry, null: never) and the grace
+   * before it counts as late: the monitor's lifetime model reads it (src/providers/<name>/renewal.ts).
+   */
+  renewal(input: RenewalInput): ProviderRenewal;
   /** What the monitor may spend on it per run (default: no cap of its own). */
   readonly monitor: { readonly maxCallsPerRun?: number };
   readonly unified: UnifiedFragments;

@@ -16,6 +16,7 @@ import { certificatesRoutes } from "./v1/certificates";
 import { operationsRoutes } from "./v1/operations";
 import { quotasRoutes } from "./v1/quotas";
 import { reportRoutes } from "./v1/report";
+import { reportAckRoutes } from "./v1/report-acks";
 import { v1Schemas } from "./v1/schemas";
 
 export interface RouteDeps {
@@ -40,6 +41,7 @@ export function appRoutes({ registry, service, listCache, rotations, loadConfig 
     ...reportRoutes(listCache),
     ...operationsRoutes(rotations, schemas),
     ...auditRoutes(),
+    ...reportAckRoutes(),
   );
   return routes;
 }

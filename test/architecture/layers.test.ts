@@ -1,7 +1,9 @@
 /**
  * Lower layers never import higher ones. Each source file has a layer (by its path); an import, type
  * imports included, may point to the same layer or a lower one only:
- *   0 base     errors, envelope(-family), deps, logger, redact, concurrency, validation, model/, config/fields
+ *   0 base     errors, envelope(-family), deps, logger, redact, concurrency, validation, model/, config/fields,
+ *              monitor/lifetime/ (the expiry model and the MONITOR_POLICIES format: pure rules over model/,
+ *              which the config slice validates the setting with)
  *   1 upstream upstream/, cache/, state/, durable/ (Durable Object classes: state with guarantees),
  *              rotation/ (the rotation engine over its port, its ledger object)
  *   2 provider providers/ (their parts)
@@ -33,6 +35,7 @@ const LAYERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^src\/providers\/(module|registry)\.ts$/, 7],
   [/^src\/providers\/[^/]+\/(index|native-routes)\.ts$/, 7],
   [/^src\/(http|routes|middleware)\//, 7],
+  [/^src\/monitor\/lifetime\//, 0],
   [/^src\/monitor\//, 6],
   [/^src\/service\//, 5],
   [/^src\/(context\.ts|auth\/)/, 4],

@@ -85,6 +85,7 @@ describe("every route requires credentials", () => {
     ["certificates:read", KEYS.reader],
     ["certificates:write", KEYS.writeOnly],
     ["reports:read", KEYS.reports],
+    ["reports:ack", KEYS.acker],
   ] as const;
   it.each(table)("%s %s refuses keys lacking its permission (%s) with 403", async (method, path, access) => {
     const worker = createWorker(testDeps());

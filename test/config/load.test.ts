@@ -12,6 +12,8 @@ import { createRegistry, PROVIDERS } from "../../src/providers/registry";
 import { testEnv } from "../helpers/env";
 import { UPSTREAM_CLOUDFLARE_TOKEN, UPSTREAM_GJIRAFA_KEY } from "../helpers/ids";
 
+const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+
 const problems = (overrides: Record<string, string | undefined>, registry = createRegistry()) => {
   const result = parseConfig(testEnv(overrides), registry);
   return result.ok ? [] : result.settings.map((s) => s.name).sort();
@@ -48,7 +50,10 @@ describe("configuration by slices", () => {
     const { config } = result;
     expect(config.upstream).toEqual({ timeoutMs: 10_000, deadlineMs: 25_000, maxRetries: 2 });
     expect(config.cacheWindows).toEqual({ freshSeconds: 60, staleSeconds: 3_600 });
-    expect(config.monitor.expiryDays).toEqual([30, 14, 7, 1]);
+    // Unset: lifetime-relative expiry; the ladder only when a deployment sets MONITOR_EXPIRY_DAYS.
+    expect(config.monitor.expiryDays).toBeNull();
+    const ladder = parseConfig(testEnv({ MONITOR_EXPIRY_DAYS: "7, 30,14" }), createRegistry());
+    expect(ladder.ok && ladder.config.monitor.expiryDays).toEqual([30, 14, 7]);
     expect(config.apiKeys.length).toBeGreaterThan(0);
     expect(config.providers.map((p) => p.descriptor.name)).toEqual(["cloudflare", "gjirafa"]);
     expect(config.secrets).toEqual(
@@ -89,5 +94,39 @@ describe("configuration by slices", () => {
     expect(problems({ API_KEYS: entry(["*"], ["*"]) })).toEqual([]);
     expect(problems({ API_KEYS: entry(["not-a-zone"], []) })).toEqual(["API_KEYS"]);
     expect(problems({ API_KEYS: entry([], ["space-alpha"]) })).toEqual(["API_KEYS"]);
+  });
+
+  it("MONITOR_POLICIES is validated at start: the setting, the path and the rule, never the value", () => {
+    const secretish = "https://wiki.example.com/?token=CANARY-51f0";
+    const issues = (policies: unknown) => {
+      const result = parseConfig(testEnv({ MONITOR_POLICIES: JSON.stringify(policies) }), createRegistry());
+      return result.ok ? [] : result.settings;
+    };
+    const runbook = issues({ default: { runbook: secretish.replace("https", "http") } });
+    expect(runbook).toEqual([{ name: "MONITOR_POLICIES", message: "default.runbook: must be an https URL" }]);
+    expect(JSON.stringify(runbook)).not.toContain("CANARY");
+    expect(issues({ zones: { [ZONE]: { thresholds: { renewal_window_share: 0.05 } } } })).toEqual([
+      {
+        name: "MONITOR_POLICIES",
+        message: `zones.${ZONE}.thresholds.renewal_window_share: the critical floor share must be less than the renewal window share (after merging with the default)`,
+      },
+    ]);
+    expect(problems({ MONITOR_POLICIES: "{not json" })).toEqual(["MONITOR_POLICIES"]);
+    const ok = parseConfig(
+      testEnv({ MONITOR_POLICIES: JSON.stringify({ zones: { [ZONE.toUpperCase()]: { owner: "web" } } }) }),
+      createRegistry(),
+    );
+    expect(ok.ok && ok.config.monitor.policies.zones).toEqual({ [ZONE]: { owner: "web" } });
+  });
+
+  it("MONITOR_HEARTBEAT_URL: https (http on loopback only), kept exactly as given, redacted as a secret", () => {
+    expect(problems({ MONITOR_HEARTBEAT_URL: "http://hc-ping.com/uuid" })).toEqual(["MONITOR_HEARTBEAT_URL"]);
+    expect(problems({ MONITOR_HEARTBEAT_URL: "hc-ping.com/uuid" })).toEqual(["MONITOR_HEARTBEAT_URL"]);
+    const url = "https://hc-ping.com/ping-key/certgate-monitor/";
+    const result = parseConfig(testEnv({ MONITOR_HEARTBEAT_URL: url }), createRegistry());
+    if (!result.ok) throw new Error("valid");
+    expect(result.config.monitor.heartbeatUrl).toBe(url);
+    expect(result.config.secrets).toContain(url);
+    expect(problems({ MONITOR_HEARTBEAT_URL: "http://127.0.0.1:8788/ping" })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Builds the Worker `env` for a test: the real KV bindings of the test runtime plus vars and
+ * Builds the Worker `env` for a test: the real KV and monitor Durable Object bindings of the test runtime plus vars and
  * secrets. Ids and keys here are the fixtures every test shares.
  */
 import { env as runtimeEnv } from "cloudflare:test";
@@ -36,6 +36,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Env
     AUDIT_LOG: runtimeEnv.AUDIT_LOG,
     ROTATION_LEDGER: runtimeEnv.ROTATION_LEDGER,
     ROTATION: runtimeEnv.ROTATION,
+    // The monitor's Durable Objects (one run at a time, acknowledgements), as wrangler.toml binds them.
+    MONITOR_LEASE: runtimeEnv.MONITOR_LEASE,
+    MONITOR_ACKS: runtimeEnv.MONITOR_ACKS,
   };
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
   return env as unknown as Env;

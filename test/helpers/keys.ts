@@ -28,6 +28,10 @@ export const KEYS = {
   writeOnly: make("write-only", ["certificates:write"], ["*"], ["*"]),
   /** A key with no certificate scopes at all. */
   nothing: make("nothing", ["reports:read"], [], []),
+  /** reports:ack alone (acknowledge monitor problems), every zone and project. */
+  acker: make("acker", ["reports:ack"], ["*"], ["*"]),
+  /** Reads and acknowledges the reports of zone A and project P only. */
+  zoneAAck: make("zone-a-ack", ["reports:read", "reports:ack"], [ZONE_A], [PROJECT_P]),
 } as const;
 
 export const API_KEYS_JSON = JSON.stringify(Object.values(KEYS).map((k) => k.entry));

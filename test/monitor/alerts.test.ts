@@ -45,38 +45,50 @@ describe("monitor alerts: transitions, digests, delivery", () => {
     });
   });
 
-  it("each expiry threshold crossed is one alert, then a recovery notice when renewed (dedupe reset)", async () => {
-    const pack = (expires_at: string) => cert({ scope: ZONE_A, id: "p1", type: "sni_custom", expires_at });
-    const h = harness({ cloudflare: { [ZONE_A]: { certs: [pack(inDays(31))] } } });
-    const events: string[] = [];
-    const record = () => {
-      events.push(
-        ...h
-          .notificationsSince(0)
-          .slice(events.length)
-          .map((n) => `${n.event}:${n.problem.kind}:${n.problem.level}`),
-      );
-    };
-    for (const step of [2, 1, 1, 14, 1, 1, 8]) {
-      h.clock.advance(step * DAY);
+  it.each([
+    {
+      mode: "the ladder (MONITOR_EXPIRY_DAYS set)",
+      vars: { MONITOR_EXPIRY_DAYS: "30,14,7,1" },
+      levels: ["renewal_due:30d", "renewal_due:14d", "critical:7d"],
+    },
+    // A 90-day custom upload nobody renews: the window opens at 30 days (1/3), critical under 9 (1/10).
+    { mode: "lifetime (the default)", vars: {}, levels: ["renewal_due", "critical"] },
+  ])(
+    "$mode: each expiry level reached is one alert, then a recovery notice when renewed (dedupe reset)",
+    async ({ vars, levels }) => {
+      const pack = (expires_at: string) => cert({ scope: ZONE_A, id: "p1", type: "sni_custom", expires_at });
+      const h = harness({ cloudflare: { [ZONE_A]: { certs: [pack(inDays(31))] } }, vars });
+      const events: string[] = [];
+      const record = () => {
+        events.push(
+          ...h
+            .notificationsSince(0)
+            .slice(events.length)
+            .map((n) => `${n.event}:${n.problem.kind}:${n.problem.level}`),
+        );
+      };
+      for (const step of [2, 1, 1, 14, 1, 1, 8]) {
+        h.clock.advance(step * DAY);
+        await h.run();
+        record();
+      }
+      // Days left after each step: 29, 28, 27, 13, 12, 11, 3.
+      const [first, ...later] = levels;
+      expect(events).toEqual([`opened:expiring:${first}`, ...later.map((l) => `escalated:expiring:${l}`)]);
+      // Renewed: new expiry -> the old problem resolves, the new certificate starts a fresh ladder.
+      h.cf.data.set(ZONE_A, { certs: [pack(new Date(h.clock.now() + 90 * DAY).toISOString())] });
+      h.clock.advance(QUARTER);
+      const report = await h.run();
+      record();
+      expect(events.at(-1)).toBe(`resolved:expiring:${levels.at(-1)}`);
+      expect(report.problems).toEqual([]);
+      // 61 days later the renewed certificate alerts again at 30 days: the dedupe was reset.
+      h.clock.advance(61 * DAY);
       await h.run();
       record();
-    }
-    // Days left after each step: 29, 28, 27, 13, 12, 11, 3.
-    expect(events).toEqual(["opened:expiring:30d", "escalated:expiring:14d", "escalated:expiring:7d"]);
-    // Renewed: new expiry -> the old problem resolves, the new certificate starts a fresh ladder.
-    h.cf.data.set(ZONE_A, { certs: [pack(new Date(h.clock.now() + 90 * DAY).toISOString())] });
-    h.clock.advance(QUARTER);
-    const report = await h.run();
-    record();
-    expect(events.at(-1)).toBe("resolved:expiring:7d");
-    expect(report.problems).toEqual([]);
-    // 61 days later the renewed certificate alerts again at 30 days: the dedupe was reset.
-    h.clock.advance(61 * DAY);
-    await h.run();
-    record();
-    expect(events.at(-1)).toBe("opened:expiring:30d");
-  });
+      expect(events.at(-1)).toBe(`opened:expiring:${first}`);
+    },
+  );
 
   it("a recovery notice is sent when a condition clears", async () => {
     const h = harness({ cloudflare: { [ZONE_A]: { certs: [], quota: { used: 10, allocated: 10 } } } });

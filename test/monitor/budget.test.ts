@@ -40,6 +40,29 @@ describe("monitor budget, rotation and rate limits", () => {
     expect(last.scopes.filter((s) => s.outcome === "skipped_budget").length).toBeGreaterThan(0);
   });
 
+  it("the heartbeat ping is reserved like an alert channel: the checks never spend it", async () => {
+    const zones = Array.from({ length: 30 }, (_, i) => zoneId(i + 1));
+    const HEARTBEAT = "https://hc-ping.test/4c1d2e3f-0000-4000-8000-000000000001";
+    const h = harness({
+      cloudflare: Object.fromEntries(zones.map((z) => [z, { certs: [] }])),
+      vars: {
+        CLOUDFLARE_ZONES: zones.join(","),
+        GJIRAFA_PROJECTS: "",
+        MONITOR_SUBREQUEST_BUDGET: "10",
+        MONITOR_HEARTBEAT_URL: HEARTBEAT,
+      },
+    });
+    const report = await h.run();
+    // 10 = 8 checks + 1 webhook (reserved) + 1 heartbeat (reserved); more zones than that wait their turn.
+    expect(report.run.subrequests).toMatchObject({ budget: 10, upstream: 8, heartbeat: 1 });
+    expect(report.run.subrequests.used).toBeLessThanOrEqual(10);
+    expect(report.run.heartbeat).toEqual({ url_configured: true, ok: true, status: 200 });
+    // Not every scope was checked this run: the ping says so.
+    expect(h.rx.bodies.map((b) => b.url).filter((u) => u.startsWith("https://hc-ping.test"))).toEqual([
+      `${HEARTBEAT}/fail`,
+    ]);
+  });
+
   it("rotation is least-recently-checked first: the zones skipped in run 1 go first in run 2", async () => {
     const zones = Array.from({ length: 30 }, (_, i) => zoneId(i + 1));
     const scopes = Object.fromEntries(

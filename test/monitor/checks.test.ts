@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors";
 import { PROJECT_P, PROJECT_Q, ZONE_A, ZONE_B } from "../helpers/env";
 import { harness } from "./harness";
-import { cert, DAY, HOUR, resetStorage, TXT_RECORD } from "./helpers";
+import { cert, DAY, HOUR, resetStorage, SLACK_URL, TXT_RECORD } from "./helpers";
 
 beforeEach(resetStorage);
 
@@ -140,27 +140,62 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
 
   it.each([
     { days: 45, level: null, severity: null },
-    { days: 29.5, level: "30d", severity: "warning" },
-    { days: 14, level: "14d", severity: "warning" },
-    { days: 13, level: "14d", severity: "warning" },
-    { days: 6.5, level: "7d", severity: "critical" },
-    { days: 0.5, level: "1d", severity: "critical" },
-  ])("expiry ladder: $days days left -> $level", async ({ days, level, severity }) => {
-    // A custom upload: no renewal window, so only the ladder speaks.
-    const h = harness({
-      cloudflare: {
-        [ZONE_A]: {
-          certs: [cert({ scope: ZONE_A, id: "p1", type: "sni_custom", expires_at: inDays(days) })],
+    { days: 29.5, level: "renewal_due:30d", severity: "warning" },
+    { days: 14, level: "renewal_due:14d", severity: "warning" },
+    { days: 13, level: "renewal_due:14d", severity: "warning" },
+    { days: 6.5, level: "critical:7d", severity: "critical" },
+    { days: 0.5, level: "critical:1d", severity: "critical" },
+  ])(
+    "expiry ladder (MONITOR_EXPIRY_DAYS set): $days days left -> $level",
+    async ({ days, level, severity }) => {
+      // A custom upload: no renewal window, so only the ladder speaks.
+      const h = harness({
+        cloudflare: {
+          [ZONE_A]: {
+            certs: [cert({ scope: ZONE_A, id: "p1", type: "sni_custom", expires_at: inDays(days) })],
+          },
         },
-      },
-    });
-    const expiring = (await h.run()).problems.filter((p) => p.kind === "expiring");
-    if (level === null) expect(expiring).toEqual([]);
-    else
-      expect(expiring.map((p) => [p.level, p.severity, p.details.threshold_days])).toEqual([
-        [level, severity, Number.parseInt(level, 10)],
-      ]);
-  });
+        vars: { MONITOR_EXPIRY_DAYS: "30,14,7,1" },
+      });
+      const expiring = (await h.run()).problems.filter((p) => p.kind === "expiring");
+      if (level === null) expect(expiring).toEqual([]);
+      else
+        expect(expiring.map((p) => [p.level, p.severity, p.details.threshold_days])).toEqual([
+          [level, severity, Number.parseInt(level.split(":")[1] ?? "", 10)],
+        ]);
+    },
+  );
+
+  it.each([
+    // Cloudflare 90-day pack (renews 30 days out): window 30 days (info), late under 29, critical under 9.
+    { days: 31, type: "advanced", level: null, kind: null, severity: null },
+    { days: 30, type: "advanced", level: "renewal_due", kind: "expiring", severity: "info" },
+    { days: 28.5, type: "advanced", level: "late", kind: "late_renewal", severity: "warning" },
+    { days: 8.9, type: "advanced", level: "critical", kind: "expiring", severity: "critical" },
+    // A custom upload nobody renews: the window asks for action at once.
+    { days: 29, type: "sni_custom", level: "renewal_due", kind: "expiring", severity: "warning" },
+    { days: -0.01, type: "sni_custom", level: "expired", kind: "expired", severity: "critical" },
+  ])(
+    "lifetime expiry (the default): 90-day $type at $days days -> $level",
+    async ({ days, type, level, kind, severity }) => {
+      const h = harness({
+        cloudflare: {
+          [ZONE_A]: { certs: [cert({ scope: ZONE_A, id: "p1", type, expires_at: inDays(days) })] },
+        },
+      });
+      const problems = (await h.run()).problems;
+      if (level === null) expect(problems).toEqual([]);
+      else {
+        expect(problems.map((p) => [p.kind, p.level, p.severity, p.fingerprint])).toEqual([
+          [kind, level, severity, `expiry:cloudflare:${ZONE_A}:p1@${inDays(days)}`],
+        ]);
+        expect(problems[0]?.details.expiry?.thresholds).toMatchObject({
+          mode: "lifetime",
+          validity_days: 90,
+        });
+      }
+    },
+  );
 
   it.each([
     {
@@ -190,6 +225,59 @@ describe("monitor checks (runMonitor, fake upstreams)", () => {
     const h = harness({ cloudflare: { [ZONE_A]: { certs: [cert({ scope: ZONE_A, id: "p1", ...c })] } } });
     const kinds = (await h.run()).problems.map((p) => p.kind);
     expect(kinds.includes("late_renewal")).toBe(late);
+  });
+
+  it("MONITOR_POLICIES: thresholds, owner and runbook per zone and project over the default; channels by severity", async () => {
+    const RUNBOOK = "https://wiki.example.com/tls";
+    const policies = {
+      default: { owner: "platform", runbook: RUNBOOK, channels: { slack: ["critical"] } },
+      zones: {
+        // Opens the window at half the validity: 45 days of 90.
+        [ZONE_A]: { thresholds: { renewal_window_share: 0.5 } },
+        // Nobody's: the default's owner and runbook dropped.
+        [ZONE_B]: { owner: null, runbook: null },
+      },
+      projects: { [PROJECT_P]: { owner: "cdn", thresholds: { mode: "absolute", days: [21, 7] } } },
+    };
+    const custom = (scope: string, id: string, days: number) =>
+      cert({ scope, id, type: "sni_custom", expires_at: inDays(days) });
+    const h = harness({
+      cloudflare: {
+        [ZONE_A]: { certs: [custom(ZONE_A, "a40", 40)] },
+        [ZONE_B]: { certs: [custom(ZONE_B, "b40", 40), custom(ZONE_B, "b25", 25)] },
+      },
+      gjirafa: {
+        [PROJECT_P]: {
+          certs: [
+            cert({
+              provider: "gjirafa",
+              scope: PROJECT_P,
+              id: "7",
+              type: "Imported",
+              expires_at: inDays(20),
+            }),
+          ],
+        },
+      },
+      vars: { MONITOR_POLICIES: JSON.stringify(policies), ALERT_SLACK_WEBHOOK_URL: SLACK_URL },
+    });
+    const report = await h.run();
+    expect(report.problems.map((p) => [p.certificate_id, p.level, p.owner, p.runbook]).sort()).toEqual(
+      [
+        [`cloudflare:${ZONE_A}:a40`, "renewal_due", "platform", RUNBOOK],
+        [`cloudflare:${ZONE_B}:b25`, "renewal_due", null, null],
+        [`gjirafa:${PROJECT_P}:7`, "renewal_due:21d", "cdn", RUNBOOK],
+      ].sort(),
+    );
+    expect(report.scopes.map((s) => [s.scope.id, s.owner])).toEqual([
+      [ZONE_A, "platform"],
+      [ZONE_B, null],
+      [PROJECT_P, "cdn"],
+      [PROJECT_Q, "platform"],
+    ]);
+    // Warnings to the webhook (the built-in routing), none to Slack (critical only).
+    expect(h.notificationsSince(0)).toHaveLength(3);
+    expect(h.rx.to(SLACK_URL)).toEqual([]);
   });
 
   it.each([

@@ -17,6 +17,7 @@ import { testEnv } from "../helpers/env";
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
+export const MINUTE_MS = 60_000;
 export const WEBHOOK_URL = "https://hooks.alerts.test/certgate-secret-path-0123456789";
 export const SLACK_URL = "https://hooks.slack.test/services/T000/B000/slack-secret-0123456789";
 
@@ -234,14 +235,15 @@ export function monitorConfig(
   return { ...parsed.config, state: countingKv(parsed.config.state) };
 }
 
-/** A webhook receiver for deps.fetch: records JSON bodies by URL; `fail` makes it answer 500. */
+/** A webhook receiver for deps.fetch: records JSON bodies (null for a GET) by URL; `fail` makes it answer 500. */
 export function receiver() {
   const bodies: Array<{ url: string; body: unknown }> = [];
   const state = { fail: false };
   const fetch = async (input: Request | string | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     if (request.url.startsWith(FAKE_UPSTREAM)) return new Response("{}", { status: 200 });
-    bodies.push({ url: request.url, body: await request.json() });
+    // A GET (the heartbeat ping) has no body.
+    bodies.push({ url: request.url, body: request.method === "GET" ? null : await request.json() });
     return new Response(state.fail ? "nope" : "ok", { status: state.fail ? 500 : 200 });
   };
   return {

@@ -1,5 +1,6 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env as runtimeEnv, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { REPORT_KEY, type StoredReport } from "../../src/monitor/report";
 import type { ReportView } from "../../src/monitor/report-view";
 import { createWorker } from "../../src/worker";
 import { routedFetch, testClock, testDeps } from "../helpers/deps";
@@ -101,6 +102,32 @@ describe("GET /v1/report and POST /v1/report/run", () => {
     expect(late.stale_after).toBe(
       new Date(Date.parse(late.run?.finished_at ?? "") + 30 * 60_000).toISOString(),
     );
+  });
+
+  it("a report stored before owners, acks, the heartbeat and `info` existed still reads, with their defaults", async () => {
+    const { call } = setup();
+    await call("POST", "/v1/report/run", KEYS.admin);
+    const stored = (await runtimeEnv.STATE.get(REPORT_KEY, "json")) as StoredReport;
+    // What the previous version wrote: none of the fields this version added.
+    const { heartbeat: _h, ...run } = stored.latest.run;
+    const { heartbeat: _s, ...subrequests } = run.subrequests;
+    const older = {
+      latest: {
+        ...stored.latest,
+        run: { ...run, subrequests },
+        totals: { ...stored.latest.totals, problems: { critical: 4, warning: 0 } },
+        scopes: stored.latest.scopes.map(({ owner: _o, runbook: _r, ...s }) => s),
+        problems: stored.latest.problems.map(({ owner: _o, runbook: _r, ack: _a, ...p }) => p),
+      },
+      history: stored.history.map((h) => ({ ...h, problems: { critical: 4, warning: 0 } })),
+    };
+    await runtimeEnv.STATE.put(REPORT_KEY, JSON.stringify(older));
+    const view = (await call("GET", "/v1/report", KEYS.reports)).body.result;
+    expect(view.run).toMatchObject({ heartbeat: null, subrequests: { heartbeat: 0 } });
+    expect(view.totals.problems).toEqual({ critical: 4, warning: 0, info: 0 });
+    expect(view.scopes.every((s) => s.owner === null && s.runbook === null)).toBe(true);
+    expect(view.problems).toHaveLength(4);
+    expect(view.problems.every((p) => p.owner === null && p.runbook === null && p.ack === null)).toBe(true);
   });
 
   it.each([

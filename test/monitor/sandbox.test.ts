@@ -99,7 +99,8 @@ describe("monitor against the sandbox simulators", () => {
     const kinds = report.problems.map((p) => `${p.kind}@${p.scope.id}`).sort();
     expect(kinds).toEqual(
       [
-        `expiring@${ZONE_A}`,
+        // A 90-day pack 10 days from expiry: Cloudflare should have renewed it 30 days out (one problem,
+        // `late`; critical under 9 days).
         `late_renewal@${ZONE_A}`,
         `failed@${ZONE_A}`,
         `validation_errors@${ZONE_A}`,

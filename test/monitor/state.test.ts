@@ -128,6 +128,53 @@ describe("monitor state", () => {
     expect(later.problems.map((p) => p.kind).sort()).toEqual(["failed", "stuck"]);
   });
 
+  it.each([
+    {
+      mode: "the ladder (MONITOR_EXPIRY_DAYS set)",
+      vars: { MONITOR_EXPIRY_DAYS: "30,14,7,1" },
+      level: "late:30d",
+    },
+    { mode: "lifetime (the new default)", vars: {}, level: "late" },
+  ])(
+    "expiry problems of the previous version (one per kind and rung) become one lifecycle: nothing re-alerted under $mode",
+    async ({ vars, level }) => {
+      // 25 days before expiry of a 90-day Cloudflare pack: the previous version had alerted `expiring` at
+      // the 30-day rung and `late_renewal`, two problems, with its own report (no owner, ack, heartbeat, info).
+      const expires_at = new Date(Date.parse("2026-11-23T12:00:00Z") + 25 * 86_400_000).toISOString();
+      const pack = cert({ scope: ZONE_A, id: "p9", expires_at });
+      const h = harness({ cloudflare: { [ZONE_A]: { certs: [pack] } }, vars });
+      const seen = h.clock.now() - 5 * HOUR;
+      const old = (kind: string, severity: string, lvl: string) => ({
+        fingerprint: `${kind}:${pack.id}@${expires_at}`,
+        kind,
+        severity,
+        level: lvl,
+        provider: "cloudflare",
+        scope: { kind: "zone", id: ZONE_A },
+        certificate_id: pack.id,
+        hosts: pack.hosts,
+        message: "an earlier message",
+        details: {},
+        first_seen: seen,
+        last_seen: seen,
+        event_until: null,
+      });
+      const state = formatOneState(h.clock.now());
+      state.problems = [old("expiring", "warning", "30d"), old("late_renewal", "warning", "warning")];
+      state.scopes[`cloudflare:${ZONE_A}`] = { ...state.scopes[`cloudflare:${ZONE_A}`], certs: {} } as never;
+      await h.config.state.put(STATE_KEY, JSON.stringify(state));
+      const loaded = await loadState(h.config.state, () => {});
+      expect(loaded.problems.map((p) => [p.fingerprint, p.kind, p.level, p.first_seen])).toEqual([
+        [`expiry:${pack.id}@${expires_at}`, "late_renewal", "late:30d", seen],
+      ]);
+      const report = await h.run();
+      expect(h.notificationsSince(0)).toEqual([]);
+      expect(report.problems.map((p) => [p.kind, p.level, p.first_seen])).toEqual([
+        ["late_renewal", level, new Date(seen).toISOString()],
+      ]);
+    },
+  );
+
   it("a stored value that parses as no format is discarded and logged; the run starts afresh", async () => {
     const h = harness();
     await h.config.state.put(STATE_KEY, JSON.stringify({ v: 7, scopes: "nonsense" }));

@@ -39,7 +39,7 @@ function setup() {
   const clock = testClock();
   const upstream = createFakeCaUpstream(clock.now);
   upstream.seed("space-alpha", "alpha.example.com", 90);
-  // Inside FakeCA's 10-day renewal window, 5 days left: expiring (critical) and late.
+  // Inside FakeCA's 10-day renewal window, 5 days left: late (its lifetime floor of 1/10 is not reached).
   upstream.seed("space-alpha", "late.example.com", 5);
   upstream.seed("space-beta", "beta.example.com", 90);
   const gw = createGateway({
@@ -128,9 +128,8 @@ describe("a third provider registered through the registry alone", () => {
       ["space-beta", "checked", 1],
     ]);
     const problems = run.body.result.problems.filter((p) => p.provider === "fakeca");
-    expect(problems.map((p) => [p.kind, p.hosts[0], p.severity]).sort()).toEqual([
-      ["expiring", "late.example.com", "critical"],
-      ["late_renewal", "late.example.com", "warning"],
+    expect(problems.map((p) => [p.kind, p.hosts[0], p.severity, p.level]).sort()).toEqual([
+      ["late_renewal", "late.example.com", "warning", "late"],
     ]);
     // The report, filtered for a key of one space.
     const mine = await gw.json<V4<ReportView>>("GET", "/v1/report", { key: ALPHA });

@@ -62,6 +62,9 @@ function keyWithoutScope(scope: Scope): TestKey {
       return KEYS.reader;
     case "reports:read":
       return KEYS.reader;
+    case "reports:ack":
+      // A read key cannot acknowledge.
+      return KEYS.reports;
     case "admin":
       return KEYS.writer;
   }
@@ -76,6 +79,8 @@ function keyWithScope(scope: Scope): TestKey {
       return KEYS.writer;
     case "reports:read":
       return KEYS.reports;
+    case "reports:ack":
+      return KEYS.acker;
     case "admin":
       return KEYS.admin;
   }

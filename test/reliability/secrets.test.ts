@@ -16,6 +16,8 @@ import { createReliabilityGateway, dumpKv, resetStorage, runtimeEnv } from "./su
 import { createTally } from "./tally";
 
 const ALERTS = "https://alerts.reliability.test";
+/** Whoever holds it can ping: a secret like the webhook URLs. */
+const HEARTBEAT = "https://hc-ping.reliability.test/5f0c9a1e-3b7d-4e21-8c6f-0d2e4b6a8c13";
 
 describe("secret leak sweep after a full scenario", () => {
   const tally = createTally("secrets");
@@ -29,12 +31,21 @@ describe("secret leak sweep after a full scenario", () => {
 
   it("no upstream token, API key or private key in any answer, log line, KV value or alert", async () => {
     const alerts: Array<{ url: string; headers: string; body: string }> = [];
+    const pings: string[] = [];
     const gw = createReliabilityGateway({
-      env: { ALERT_WEBHOOK_URL: `${ALERTS}/hook`, ALERT_SLACK_WEBHOOK_URL: `${ALERTS}/slack` },
+      env: {
+        ALERT_WEBHOOK_URL: `${ALERTS}/hook`,
+        ALERT_SLACK_WEBHOOK_URL: `${ALERTS}/slack`,
+        MONITOR_HEARTBEAT_URL: HEARTBEAT,
+      },
       routes: {
         [ALERTS]: async (request) => {
           alerts.push({ url: request.url, headers: headerText(request.headers), body: await request.text() });
           return new Response("ok");
+        },
+        [new URL(HEARTBEAT).origin]: (request) => {
+          pings.push(request.url);
+          return new Response("OK");
         },
       },
     });
@@ -165,7 +176,10 @@ describe("secret leak sweep after a full scenario", () => {
     await record("GET", "/v1/report", undefined, KEYS.reader);
 
     // The sweep.
-    const leaks = createLeakDetector(baseSecrets(), [keys.rsa.base64, keys.ec.base64]);
+    const leaks = createLeakDetector(
+      [...baseSecrets(), { name: "heartbeat URL", value: HEARTBEAT }],
+      [keys.rsa.base64, keys.ec.base64],
+    );
     const kv = [...(await dumpKv(runtimeEnv.CACHE)), ...(await dumpKv(runtimeEnv.STATE))];
     const places: Array<[string, string]> = [
       ...answers.map((a, i): [string, string] => [`answer #${i + 1} (${a.split("\n")[0]})`, a]),
@@ -209,6 +223,8 @@ describe("secret leak sweep after a full scenario", () => {
       ).toBeGreaterThan(0);
     }
     expect(alerts.every((a) => a.body.length > 0)).toBe(true);
+    // The heartbeat was pinged (each run), and its URL surfaced nowhere above.
+    expect(pings.length, "heartbeat pings").toBeGreaterThanOrEqual(3);
     // And the detector finds the secrets where they legitimately are (what the simulators received).
     expect(leaks.find(JSON.stringify(gw.sims.cloudflare.calls()))).not.toBeNull();
     expect(leaks.find(JSON.stringify(gw.sims.gjirafa.calls().map((c) => c.body)))).toMatch(/private key/);

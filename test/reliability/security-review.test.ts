@@ -418,6 +418,7 @@ describe("3. run-wide counters to restricted callers", () => {
       upstream: mine.calls,
       alerts: 0,
       remediation: 0,
+      heartbeat: 0,
     });
     // The finding: the run-wide numbers differ from the zone's own, and the zone-limited key sees its own.
     expect(full.run.notifications).toBeGreaterThan(own.run.notifications);
@@ -717,6 +718,7 @@ describe("8. config hardening", () => {
     "ACCESS_TEAM_DOMAIN",
     "ALERT_WEBHOOK_URL",
     "ALERT_SLACK_WEBHOOK_URL",
+    "MONITOR_HEARTBEAT_URL",
   ] as const;
   const HOSTS: ReadonlyArray<readonly [string, boolean]> = [
     ["http://127.0.0.1:8788", true],

@@ -24,7 +24,7 @@ export const REL_KEYS = {
   /** Every certificate scope, on ZONE_B / PROJECT_Q only: the demo zones and project are someone else's. */
   elsewhere: key(
     "elsewhere",
-    ["certificates:read", "certificates:write", "reports:read"],
+    ["certificates:read", "certificates:write", "reports:read", "reports:ack"],
     [ZONE_B],
     [PROJECT_Q],
   ),

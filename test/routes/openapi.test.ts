@@ -73,6 +73,8 @@ describe("OpenAPI document and docs page", () => {
         "get /v1/operations/{id}",
         "delete /v1/operations/{id}",
         "get /v1/audit",
+        "post /v1/report/problems/{fingerprint}/ack",
+        "delete /v1/report/problems/{fingerprint}/ack",
       ].sort(),
     );
     for (const op of operations) {

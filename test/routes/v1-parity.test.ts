@@ -184,6 +184,7 @@ describe("integer codes on the native Cloudflare door", () => {
     idempotency_key_in_flight: 71022,
     quota_exhausted: 71023,
     rotation_in_progress: 71024,
+    monitor_busy: 71025,
   };
 
   it("the table: every code, one distinct integer >= 1000 each, as documented in docs/errors.md", () => {

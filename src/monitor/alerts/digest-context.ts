@@ -4,7 +4,8 @@ export interface DigestContext {
   generatedAt: string;
   /** Notifications dropped from this channel's queue since the last delivery. */
   dropped: number;
-  openProblems: { critical: number; warning: number };
+  /** Open problems by severity, acknowledged (muted) ones counted apart. */
+  openProblems: { critical: number; warning: number; info: number; acknowledged: number };
   /** Where the full picture is: the report endpoint path. */
   reportPath: string;
 }

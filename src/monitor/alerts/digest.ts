@@ -3,20 +3,23 @@
  * outbox in STATE): this run's notifications are appended, the whole queue goes out as one message,
  * and it is cleared only on a 2xx. A failed delivery is logged (channel and status, never the URL:
  * it is a secret) and the queue waits for the next run; it never fails the run.
- * Payloads are redacted against every configured secret before they leave.
+ * Payloads are redacted against every configured secret before they leave. Which notifications a
+ * channel gets is its scope policy's choice by severity (MONITOR_POLICIES `channels`; built in: warning and
+ * critical everywhere, info nowhere).
  */
 import type { Config } from "../../config/load";
 import type { Deps } from "../../deps";
 import type { Logger } from "../../logger";
 import { redactValue } from "../../redact";
+import { ALERT_CHANNELS, type AlertChannel } from "../lifetime/severity";
 import { type Notification, OUTBOX_LIMIT } from "../notifications";
 import type { MonitorState } from "../state";
 import type { DigestContext } from "./digest-context";
 import { buildSlackPayload } from "./slack";
 import { buildWebhookPayload, postJson } from "./webhook";
 
-export const CHANNELS = ["webhook", "slack"] as const;
-export type Channel = (typeof CHANNELS)[number];
+export const CHANNELS = ALERT_CHANNELS;
+export type Channel = AlertChannel;
 
 export interface ChannelReport {
   channel: Channel;
@@ -37,6 +40,8 @@ export interface DigestInput {
   state: Pick<MonitorState, "outbox" | "dropped">;
   fresh: readonly Notification[];
   context: Omit<DigestContext, "dropped">;
+  /** The channels a notification goes to (its scope's policy, by severity). */
+  routes: (notification: Notification) => readonly Channel[];
   /** Takes one subrequest from the run's budget; false when none is left. */
   take: () => boolean;
 }
@@ -72,7 +77,10 @@ export async function sendDigests(input: DigestInput): Promise<DigestOutput> {
       });
       continue;
     }
-    let queue = [...input.state.outbox[channel], ...input.fresh];
+    let queue = [
+      ...input.state.outbox[channel],
+      ...input.fresh.filter((n) => input.routes(n).includes(channel)),
+    ];
     let dropped = input.state.dropped[channel];
     if (queue.length > OUTBOX_LIMIT) {
       dropped += queue.length - OUTBOX_LIMIT;

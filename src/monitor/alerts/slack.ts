@@ -21,6 +21,7 @@ const ICON: Record<Notification["event"], string> = {
   deescalated: ":arrow_down:",
   resolved: ":white_check_mark:",
   remediation: ":wrench:",
+  unmuted: ":bell:",
 };
 
 const LABEL: Record<Notification["event"], string> = {
@@ -29,6 +30,7 @@ const LABEL: Record<Notification["event"], string> = {
   deescalated: "BETTER",
   resolved: "RESOLVED",
   remediation: "REMEDIATION",
+  unmuted: "UNMUTED",
 };
 
 /** Slack mrkdwn treats &, < and > as markup. */
@@ -36,10 +38,19 @@ function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** Who owns it and where the runbook is (MONITOR_POLICIES), when the scope's policy says. */
+function ownerLine(n: Notification): string {
+  const parts: string[] = [];
+  if (n.problem.owner) parts.push(`owner: ${escapeMrkdwn(n.problem.owner)}`);
+  // A link in Slack's mrkdwn is <url|label>; the URL is escaped like any text (& < >).
+  if (n.problem.runbook) parts.push(`<${escapeMrkdwn(n.problem.runbook)}|runbook>`);
+  return parts.length === 0 ? "" : ` · ${parts.join(" · ")}`;
+}
+
 export function notificationLine(n: Notification): string {
   const severity = n.event === "resolved" ? "" : ` [${n.problem.severity}]`;
   const note = n.note ? ` (${n.note})` : "";
-  return `${ICON[n.event]} *${LABEL[n.event]}*${severity} ${escapeMrkdwn(n.problem.message)}${escapeMrkdwn(note)}`;
+  return `${ICON[n.event]} *${LABEL[n.event]}*${severity} ${escapeMrkdwn(n.problem.message)}${escapeMrkdwn(note)}${ownerLine(n)}`;
 }
 
 function recordsLine(n: Notification): string | null {
@@ -54,8 +65,9 @@ function recordsLine(n: Notification): string | null {
 }
 
 export function buildSlackPayload(ctx: DigestContext, notifications: Notification[]): SlackPayload {
-  const { critical, warning } = ctx.openProblems;
-  const headline = `certgate: ${notifications.length} certificate alert${notifications.length === 1 ? "" : "s"} (open: ${critical} critical, ${warning} warning)`;
+  const { critical, warning, acknowledged } = ctx.openProblems;
+  const muted = acknowledged > 0 ? `, ${acknowledged} acknowledged` : "";
+  const headline = `certgate: ${notifications.length} certificate alert${notifications.length === 1 ? "" : "s"} (open: ${critical} critical, ${warning} warning${muted})`;
   const listed = notifications.slice(0, MAX_LISTED);
   const lines = listed.map((n) => [notificationLine(n), recordsLine(n)].filter(Boolean).join("\n"));
   const more = notifications.length - listed.length + ctx.dropped;

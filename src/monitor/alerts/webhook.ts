@@ -20,9 +20,11 @@ export interface WebhookPayload {
     deescalated: number;
     resolved: number;
     remediation: number;
+    unmuted: number;
     /** Notifications dropped because the queue was full while the channel was failing. */
     dropped: number;
-    open_problems: { critical: number; warning: number };
+    /** Open problems by severity; acknowledged (muted) ones are counted apart, not by severity. */
+    open_problems: { critical: number; warning: number; info: number; acknowledged: number };
   };
   notifications: Notification[];
 }
@@ -41,6 +43,7 @@ export function buildWebhookPayload(ctx: DigestContext, notifications: Notificat
       deescalated: count("deescalated"),
       resolved: count("resolved"),
       remediation: count("remediation"),
+      unmuted: count("unmuted"),
       dropped: ctx.dropped,
       open_problems: ctx.openProblems,
     },

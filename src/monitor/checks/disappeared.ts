@@ -67,5 +67,7 @@ export function deletionProblem(target: Scope, c: DeletionCandidate): Problem {
       provider_status: c.current?.provider_status ?? c.previous.provider_status,
       expires_at: c.previous.expires_at,
     },
+    owner: null,
+    runbook: null,
   };
 }

@@ -26,5 +26,7 @@ export function quotaProblem(target: Scope, quota: Quota, warnPercent: number): 
       ? `${target.provider} ${target.kind} ${target.id}: certificate quota exhausted: ${used} of ${allocated} used; new orders will fail`
       : `${target.provider} ${target.kind} ${target.id}: certificate quota at ${percent}%: ${used} of ${allocated} used (warning at ${warnPercent}%)`,
     details: { quota: { allocated, used, percent } },
+    owner: null,
+    runbook: null,
   };
 }

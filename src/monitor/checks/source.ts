@@ -42,5 +42,7 @@ export function sourceProblem(target: Scope, error: AppError): Problem {
     hosts: [],
     message: `${target.provider} ${target.kind} ${target.id}: ${text}`,
     details,
+    owner: null,
+    runbook: null,
   };
 }

@@ -1,13 +1,13 @@
 /**
  * Status checks for one certificate:
  * - `failed` (the normalized form of every `*_timed_out`) needs action: critical, with its records;
- * - `expired` as reported by the provider: critical;
+ * - `expired` as reported by the provider: critical (the expiry problem's last level, same fingerprint);
  * - a pending state held longer than `stuckHours`, counted from when the monitor FIRST saw the
  *   certificate in that provider status (the provider gives no "since"): warning;
  * - validation errors reported by the CA: warning, WITH the records the user must publish.
  */
 import type { Certificate } from "../../model/certificate";
-import { certificateProblem, type Problem, validationDetails } from "../problems";
+import { certificateProblem, expiryProblemKey, type Problem, validationDetails } from "../problems";
 
 const HOUR = 3_600_000;
 const PENDING = new Set(["pending", "pending_validation"]);
@@ -40,7 +40,16 @@ export function statusProblems(cert: Certificate, input: StatusCheckInput): Prob
     return problems;
   }
   if (cert.status === "expired") {
-    problems.push(certificateProblem("expired", cert, "critical", `${label}: certificate expired`, {}));
+    // The same problem as the expiry check's `expired` level (one lifecycle per certificate and expiry).
+    const expired = certificateProblem(
+      "expired",
+      cert,
+      "critical",
+      `${label}: certificate expired`,
+      {},
+      "expired",
+    );
+    problems.push({ ...expired, fingerprint: expiryProblemKey(cert) });
     return problems;
   }
   if (isPending(cert) && input.now - input.statusSince >= input.stuckHours * HOUR) {

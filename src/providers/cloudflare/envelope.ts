@@ -38,6 +38,7 @@ export const CLOUDFLARE_DOOR_CODES: Readonly<Record<ErrorCode, number>> = {
   idempotency_key_in_flight: 71022,
   quota_exhausted: 71023,
   rotation_in_progress: 71024,
+  monitor_busy: 71025,
 };
 
 /** Integer codes of certgate's own notes in a success envelope's `messages` on this door. */

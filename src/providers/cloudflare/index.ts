@@ -9,7 +9,7 @@ import { cloudflareErrors } from "./errors";
 import { PackIdSchema, ZoneIdSchema } from "./ids";
 import { type CloudflareInstance, createCloudflareInstance } from "./instance";
 import { CLOUDFLARE_MOUNT, cloudflareRoutes } from "./native-routes";
-import { cloudflareRenewalDays } from "./renewal";
+import { cloudflareRenewal } from "./renewal";
 import { cloudflareRotationPort } from "./rotation";
 import type { CertificatePack } from "./schemas";
 import { type CloudflareSettings, cloudflareSecrets, cloudflareSettings } from "./settings";
@@ -33,7 +33,7 @@ export const cloudflare = defineProvider<CloudflareSettings, CertificatePack, Cl
   hasQuotaApi: true,
   deployViews: true,
   errors: cloudflareErrors,
-  renewal: cloudflareRenewalDays,
+  renewal: cloudflareRenewal,
   monitor: { maxCallsPerRun: CLOUDFLARE_CALLS_PER_RUN },
   unified: { create: CloudflareCreateSchema, update: CloudflareUpdateSchema },
   settings: cloudflareSettings,

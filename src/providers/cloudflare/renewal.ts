@@ -4,20 +4,11 @@
  * (https://developers.cloudflare.com/ssl/edge-certificates/advanced-certificate-manager/#renewal).
  * Packs Cloudflare does not issue itself (custom uploads) are never renewed by it: no window.
  */
-import { type Certificate, DAY_MS, validityDaysOf } from "../../model/certificate";
+import { DAY_MS } from "../../model/certificate";
 import { LATE_RENEWAL_GRACE_DAYS, type ProviderRenewal, type RenewalInput } from "../../model/renewal";
 
 /** Pack types whose certificates Cloudflare itself issues and renews. */
 const RENEWED_TYPES = new Set(["advanced", "universal", "total_tls", "managed_hostname"]);
-
-export function cloudflareRenewalDays(cert: Certificate): number | null {
-  if (cert.type !== null && !RENEWED_TYPES.has(cert.type)) return null;
-  // certgate orders 90-day packs by default: assume it when the pack does not say.
-  const validity = validityDaysOf(cert) ?? 90;
-  if (validity >= 60) return 30;
-  if (validity >= 21) return 7;
-  return 3;
-}
 
 /** Validity assumed for a Cloudflare-renewed pack that does not say (certgate orders 90-day packs by default). */
 export const CLOUDFLARE_ASSUMED_VALIDITY_DAYS = 90;

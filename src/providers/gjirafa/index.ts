@@ -8,7 +8,7 @@ import { gjirafaErrors } from "./errors";
 import { CertificateIdTextSchema, ProjectIdSchema } from "./ids";
 import { createGjirafaInstance, type GjirafaInstance } from "./instance";
 import { GJIRAFA_MOUNT, gjirafaRoutes } from "./native-routes";
-import { gjirafaRenewalDays } from "./renewal";
+import { gjirafaRenewal } from "./renewal";
 import type { GjirafaCertificate } from "./schemas";
 import { type GjirafaSettings, gjirafaSecrets, gjirafaSettings } from "./settings";
 import { GjirafaCreateSchema, GjirafaImportSchema, GjirafaUpdateSchema } from "./unified";
@@ -25,7 +25,7 @@ export const gjirafa = defineProvider<GjirafaSettings, GjirafaCertificate, Gjira
   hasQuotaApi: false,
   deployViews: false,
   errors: gjirafaErrors,
-  renewal: gjirafaRenewalDays,
+  renewal: gjirafaRenewal,
   monitor: {},
   unified: { create: GjirafaCreateSchema, import: GjirafaImportSchema, update: GjirafaUpdateSchema },
   settings: gjirafaSettings,

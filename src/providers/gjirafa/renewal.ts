@@ -4,13 +4,8 @@
  * days before expiry (https://letsencrypt.org/docs/integration-guide/#when-to-renew; docs/monitor.md).
  * Imported certificates are the user's to replace: no window.
  */
-import { type Certificate, DAY_MS } from "../../model/certificate";
+import { DAY_MS } from "../../model/certificate";
 import { LATE_RENEWAL_GRACE_DAYS, type ProviderRenewal, type RenewalInput } from "../../model/renewal";
-
-export function gjirafaRenewalDays(cert: Certificate): number | null {
-  const type = (cert.type ?? "").toLowerCase();
-  return type.includes("import") ? null : 30;
-}
 
 /**
  * The monitor's lifetime model: Gjirafa issues with Let's Encrypt and documents no schedule. ASSUMED: Let's

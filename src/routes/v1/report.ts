@@ -1,16 +1,19 @@
 /**
- * The monitor's report: GET /v1/report (reports:read) and POST /v1/report/run (admin).
- * Thin: read or run, filter to the caller's scopes, shape the envelope.
+ * The monitor's report: GET /v1/report (reports:read) and POST /v1/report/run (admin; 409 `monitor_busy`
+ * with the running run's id while another run holds the lease). Thin: read or run, filter to the
+ * caller's scopes, show the acknowledgements as they are now, shape the envelope.
  */
 import * as z from "zod";
 import { currentPrincipal } from "../../auth/authorize";
 import type { ListCache } from "../../cache";
+import type { Config } from "../../config/load";
 import { successBody } from "../../envelope";
 import { AppError } from "../../errors";
 import { type Route, route } from "../../http/route";
 import { executionWaitUntil } from "../../http/service-context";
+import { ackStore, type StoredAck } from "../../monitor/acks";
 import { loadReport, ReportSchema } from "../../monitor/report";
-import { viewFor } from "../../monitor/report-view";
+import { type ReportView, viewFor, withLiveAcks } from "../../monitor/report-view";
 import { runMonitor } from "../../monitor/run";
 
 /** What GET /v1/report answers (monitor/report-view.ts): the stored report, filtered, plus staleness. */
@@ -29,6 +32,21 @@ async function readReport(kv: KVNamespace) {
   }
 }
 
+/** The acknowledgements now; null when the store cannot be read (the report's own copies are shown). */
+async function currentAcks(config: Config, now: number): Promise<StoredAck[] | null> {
+  const store = ackStore(config.monitor);
+  if (!store) return [];
+  try {
+    return await store.list(now);
+  } catch {
+    return null;
+  }
+}
+
+async function answerView(view: ReportView, config: Config, now: number): Promise<ReportView> {
+  return withLiveAcks(view, await currentAcks(config, now), now);
+}
+
 /** `listCache`: the app's, so the run's list refreshes share its invalidations. */
 export function reportRoutes(listCache: ListCache): Route[] {
   return [
@@ -42,13 +60,9 @@ export function reportRoutes(listCache: ListCache): Route[] {
         const config = c.get("config");
         const stored = await readReport(config.state);
         // Before the first run: an empty report marked stale (a monitor that never ran is a monitor that is down).
-        const view = viewFor(
-          stored,
-          currentPrincipal(c),
-          c.get("deps").now(),
-          config.monitor.intervalMinutes,
-        );
-        return c.json(successBody(view), 200, { "Cache-Control": "no-store" });
+        const now = c.get("deps").now();
+        const view = viewFor(stored, currentPrincipal(c), now, config.monitor.intervalMinutes);
+        return c.json(successBody(await answerView(view, config, now)), 200, { "Cache-Control": "no-store" });
       },
     }),
     route({
@@ -64,8 +78,9 @@ export function reportRoutes(listCache: ListCache): Route[] {
         await runMonitor(deps, config, { trigger: "manual", listCache, waitUntil: executionWaitUntil(c) });
         const stored = await readReport(config.state);
         if (!stored) throw new AppError("internal_error", "The report was not stored");
-        const view = viewFor(stored, currentPrincipal(c), deps.now(), config.monitor.intervalMinutes);
-        return c.json(successBody(view), 200, { "Cache-Control": "no-store" });
+        const now = deps.now();
+        const view = viewFor(stored, currentPrincipal(c), now, config.monitor.intervalMinutes);
+        return c.json(successBody(await answerView(view, config, now)), 200, { "Cache-Control": "no-store" });
       },
     }),
   ];

@@ -127,7 +127,7 @@ describe("native list GET /gjirafa/api/v1/projects/{p}/certificates", () => {
 });
 
 describe("monitor", () => {
-  it("flags a Gjirafa certificate 5 days from expiry as an `expiring` problem", async () => {
+  it("flags a Gjirafa certificate 5 days from expiry as an `expiring` problem (critical: under 1/10 of its 90 days)", async () => {
     const gw = gateway();
     const now = gw.clock.now();
     gw.sims.gjirafa.seedCertificate(PROJECT, {
@@ -143,16 +143,22 @@ describe("monitor", () => {
     const soon = res.body.result.problems.filter(
       (p) => p.provider === "gjirafa" && p.hosts[0] === "soon.demo.certgate.test",
     );
-    expect(soon.map((p) => p.kind).sort()).toEqual(["expiring", "late_renewal"]);
-    expect(soon.find((p) => p.kind === "expiring")).toMatchObject({
-      severity: "critical",
-      details: { threshold_days: 7, days_remaining: 5 },
+    // One expiry problem per certificate lifetime: critical, and late (Gjirafa should have renewed at 30).
+    expect(soon.map((p) => [p.kind, p.level, p.severity])).toEqual([["expiring", "critical", "critical"]]);
+    expect(soon[0]?.details).toMatchObject({
+      days_remaining: 5,
+      expiry: {
+        level: "critical",
+        late: true,
+        validity_source: "certificate",
+        thresholds: { validity_days: 90 },
+      },
     });
-    // media.demo (10 days) crosses the 14-day threshold.
+    // media.demo (10 days left of 90): past Gjirafa's assumed renewal point, not yet critical: late.
     expect(
-      res.body.result.problems.some(
-        (p) => p.kind === "expiring" && p.hosts[0] === "media.demo.certgate.test" && p.level === "14d",
-      ),
-    ).toBe(true);
+      res.body.result.problems
+        .filter((p) => p.hosts[0] === "media.demo.certgate.test")
+        .map((p) => [p.kind, p.level, p.severity]),
+    ).toEqual([["late_renewal", "late", "warning"]]);
   });
 });
