@@ -14,7 +14,7 @@ import type { Config } from "../config/load";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
 import { createLogger, type Logger } from "../logger";
-import { upstreamContext } from "../service/context";
+import { MONITOR_CALLER, upstreamContext } from "../service/context";
 import { sendDigests } from "./alerts/digest";
 import { buildReport } from "./build-report";
 import { refreshListCache } from "./cache-refresh";
@@ -169,7 +169,8 @@ async function remediateAndReconcile(
           maxPerDay: m.remediateMaxPerDay,
           now,
           take: spend.take("remediation", spend.channels),
-          context: () => upstreamContext({ deps, config, requestId: runId }),
+          context: (provider) =>
+            upstreamContext({ deps, config, requestId: runId }, provider, MONITOR_CALLER),
         })
       : { attempts: [], history: state.remediation };
   outcomes.next.remediation = remediation.history;

@@ -12,11 +12,20 @@ import type { Context } from "hono";
 import type * as z from "zod";
 import { issuesOf, settingsInput } from "../config/load";
 import type { AppEnv } from "../context";
+import { credentialDigest } from "../durable/digest";
+import { budgetObjectName } from "../durable/upstream-budget";
 import type { EnvelopeFamily } from "../envelope-family";
 import { AppError } from "../errors";
 import type { Route } from "../http/route";
 import type { NativeService } from "../service/certificates";
-import type { LoadedProvider, ProviderDescriptor, ProviderInstance, SettingIssue } from "./types";
+import type {
+  LoadedProvider,
+  ProviderBudget,
+  ProviderDescriptor,
+  ProviderInstance,
+  SettingIssue,
+  UpstreamBudgetSettings,
+} from "./types";
 
 /** What a native door's routes get: the service, and this provider's typed settings and instance. */
 export interface DoorContext<Settings, Instance> {
@@ -42,6 +51,12 @@ export interface ProviderModule<Settings, Raw, Instance extends ProviderInstance
   configure(settings: Settings): Instance | null;
   /** Every secret value among its settings, for redaction. */
   secrets(settings: Settings): string[];
+  /**
+   * Its upstream budget: the cap per 5 minutes and the credential the upstream counts by. Without it,
+   * the provider's calls are counted in one object per provider, with no cap (per-key allowances and
+   * upstream blocks still apply).
+   */
+  budget?(settings: Settings): UpstreamBudgetSettings;
   native?: NativeDoor<Settings, Instance>;
 }
 
@@ -62,8 +77,24 @@ export interface ProviderConnection {
 }
 
 type Loaded<Settings, Instance> =
-  | { ok: true; settings: Settings; instance: Instance | null; secrets: string[] }
+  | { ok: true; settings: Settings; instance: Instance | null; secrets: string[]; budget: ProviderBudget }
   | { ok: false; issues: SettingIssue[] };
+
+/** The budget of one configuration: the object's name is a digest, computed on first use, then kept. */
+function providerBudget(name: string, settings: UpstreamBudgetSettings): ProviderBudget {
+  let objectName: Promise<string> | null = null;
+  return Object.freeze({
+    limitPer5Min: settings.limitPer5Min,
+    objectName() {
+      const { credential } = settings;
+      objectName ??=
+        credential === null
+          ? Promise.resolve(budgetObjectName(name, "-"))
+          : credentialDigest(credential).then((digest) => budgetObjectName(name, digest));
+      return objectName;
+    },
+  });
+}
 
 export function defineProvider<Settings, Raw, Instance extends ProviderInstance<Raw>>(
   module: ProviderModule<Settings, Raw, Instance>,
@@ -83,6 +114,10 @@ export function defineProvider<Settings, Raw, Instance extends ProviderInstance<
                 settings: parsed.data,
                 instance: module.configure(parsed.data),
                 secrets: module.secrets(parsed.data),
+                budget: providerBudget(
+                  module.name,
+                  module.budget?.(parsed.data) ?? { limitPer5Min: null, credential: null },
+                ),
               }
             : { ok: false, issues: issuesOf(parsed.error) };
           seen.set(env, loaded);
@@ -99,7 +134,9 @@ export function defineProvider<Settings, Raw, Instance extends ProviderInstance<
         load(env) {
           const loaded = read(env);
           if (!loaded.ok) return { ok: false, settings: loaded.issues };
-          const configured = loaded.instance ? { descriptor: module, instance: loaded.instance } : null;
+          const configured = loaded.instance
+            ? { descriptor: module, instance: loaded.instance, budget: loaded.budget }
+            : null;
           return { ok: true, configured, secrets: loaded.secrets };
         },
         routes(service) {

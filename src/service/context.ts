@@ -2,9 +2,14 @@
  * What the certificate service needs from a request (or a monitor run): resolved once, passed down.
  */
 import type { Principal } from "../auth/principal";
+import { platformTimer } from "../cache/kv-guard";
 import type { Config } from "../config/load";
-import type { Deps } from "../deps";
+import type { Deps, FetchLike } from "../deps";
+import type { BudgetCaller } from "../durable/upstream-budget";
+import { createLogger } from "../logger";
+import type { ConfiguredProvider } from "../providers/types";
 import type { UpstreamContext } from "../upstream/context";
+import { governedFetch } from "../upstream/governor";
 
 export interface ServiceContext {
   deps: Deps;
@@ -14,14 +19,68 @@ export interface ServiceContext {
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
-/** One upstream operation of a request or run: the platform's fetch, the configured deadline and policy. */
-export function upstreamContext(ctx: Pick<ServiceContext, "deps" | "config" | "requestId">): UpstreamContext {
+/** The monitor, as the budget knows it: it may spend the reserve, and has no allowance per minute. */
+export const MONITOR_CALLER: BudgetCaller = { kind: "monitor" };
+
+/** The longest caller name the budget keeps (UpstreamBudget's schema). */
+const MAX_CALLER_NAME = 128;
+
+/**
+ * The budget's caller for a request: the principal (`api_key:<name>` or `access:<identity>`, so a key
+ * and an Access identity of the same name never share an allowance) and its allowance per minute.
+ */
+export function callerOf(ctx: Pick<ServiceContext, "config" | "principal">): BudgetCaller {
+  const { principal } = ctx;
   return {
-    fetch: ctx.deps.fetch,
-    deps: ctx.deps,
-    requestId: ctx.requestId,
-    deadline: ctx.deps.now() + ctx.config.upstream.deadlineMs,
-    policy: { timeoutMs: ctx.config.upstream.timeoutMs, maxRetries: ctx.config.upstream.maxRetries },
-    secrets: ctx.config.secrets,
+    kind: "key",
+    name: `${principal.via}:${principal.name}`.slice(0, MAX_CALLER_NAME),
+    perMinute: principal.upstreamPerMinute ?? ctx.config.budget.keyPerMinute,
   };
+}
+
+/**
+ * One upstream operation of a request or run on `provider`'s API: the configured deadline and policy,
+ * and a fetch governed by the provider's budget for `caller` (upstream/governor.ts); `base` is what
+ * sends a granted request (the platform's fetch, or the monitor's budgeted one). Without the
+ * UPSTREAM_BUDGET binding, `base` itself.
+ */
+export function upstreamContext(
+  ctx: Pick<ServiceContext, "deps" | "config" | "requestId">,
+  provider: Pick<ConfiguredProvider, "descriptor" | "budget">,
+  caller: BudgetCaller,
+  base: FetchLike = ctx.deps.fetch,
+): UpstreamContext {
+  const { config, deps } = ctx;
+  const namespace = config.budget.namespace;
+  const fetch =
+    namespace === null
+      ? base
+      : governedFetch({
+          base,
+          port: async () => namespace.get(namespace.idFromName(await provider.budget.objectName())),
+          provider: provider.descriptor.name,
+          label: provider.descriptor.label,
+          caller,
+          limitPer5Min: provider.budget.limitPer5Min,
+          reservePercent: config.budget.monitorReservePercent,
+          now: deps.now,
+          logger: createLogger(deps, config.secrets, { request_id: ctx.requestId }),
+          timer: platformTimer,
+        });
+  return {
+    fetch,
+    deps,
+    requestId: ctx.requestId,
+    deadline: deps.now() + config.upstream.deadlineMs,
+    policy: { timeoutMs: config.upstream.timeoutMs, maxRetries: config.upstream.maxRetries },
+    secrets: config.secrets,
+  };
+}
+
+/** A request's upstream context for a scope it was authorized for: governed for its caller. */
+export function requestUpstream(
+  ctx: ServiceContext,
+  target: Pick<ConfiguredProvider, "descriptor" | "budget">,
+): UpstreamContext {
+  return upstreamContext(ctx, target, callerOf(ctx));
 }

@@ -5,7 +5,13 @@
 import { allowsScope, assertAllowed } from "../auth/authorize";
 import { AppError } from "../errors";
 import { SCOPE_KINDS, type Scope, type ScopeKind } from "../model/scope";
-import type { DeployView, ProviderDescriptor, ProviderInstance, Registry } from "../providers/types";
+import type {
+  DeployView,
+  ProviderBudget,
+  ProviderDescriptor,
+  ProviderInstance,
+  Registry,
+} from "../providers/types";
 import type { ServiceContext } from "./context";
 
 /** A scope the caller may reach, with the provider that manages it. */
@@ -13,6 +19,7 @@ export interface ResolvedScope {
   scope: Scope;
   descriptor: ProviderDescriptor;
   instance: ProviderInstance;
+  budget: ProviderBudget;
 }
 
 /** What narrows a list: a provider, and a zone or project by its id. */
@@ -55,7 +62,12 @@ export function createScopes(registry: Registry) {
     if (!configured?.instance.scopes.includes(scope.id)) {
       throw notManaged(scope.kind, scope.id, scope.provider);
     }
-    return { scope, descriptor: configured.descriptor, instance: configured.instance };
+    return {
+      scope,
+      descriptor: configured.descriptor,
+      instance: configured.instance,
+      budget: configured.budget,
+    };
   }
 
   /**
@@ -79,7 +91,7 @@ export function createScopes(registry: Registry) {
    */
   function visible(ctx: ServiceContext, filter: ScopeFilter): ResolvedScope[] {
     const out: ResolvedScope[] = [];
-    for (const { descriptor, instance } of ctx.config.providers) {
+    for (const { descriptor, instance, budget } of ctx.config.providers) {
       if (filter.provider && filter.provider !== descriptor.name) continue;
       const wanted = filter[descriptor.scopeKind];
       const otherKind = SCOPE_KINDS.some((k) => k !== descriptor.scopeKind && filter[k] !== undefined);
@@ -98,7 +110,7 @@ export function createScopes(registry: Registry) {
         if (wanted && id !== wanted) continue;
         const scope: Scope = { provider: descriptor.name, kind: descriptor.scopeKind, id };
         if (allowsScope(ctx.principal, scope)) {
-          out.push({ scope, descriptor, instance });
+          out.push({ scope, descriptor, instance, budget });
         }
       }
     }

@@ -39,7 +39,7 @@ describe("configuration by slices", () => {
     ]);
   });
 
-  it("derives Config from the slices: core, cache, monitor, grants and the configured providers", () => {
+  it("derives Config from the slices: core, cache, budget, monitor, grants and the configured providers", () => {
     const result = parseConfig(
       testEnv({ ALERT_WEBHOOK_URL: "https://hooks.example.test/secret-path-0123" }),
       createRegistry(),
@@ -47,7 +47,8 @@ describe("configuration by slices", () => {
     if (!result.ok) throw new Error("the fixture env is valid");
     const { config } = result;
     expect(config.upstream).toEqual({ timeoutMs: 10_000, deadlineMs: 25_000, maxRetries: 2 });
-    expect(config.cacheWindows).toEqual({ freshSeconds: 60, staleSeconds: 3_600 });
+    expect(config.cacheWindows).toEqual({ freshSeconds: 60, staleSeconds: 3_600, minRefreshSeconds: 5 });
+    expect(config.budget).toEqual({ namespace: null, keyPerMinute: 60, monitorReservePercent: 20 });
     expect(config.monitor.expiryDays).toEqual([30, 14, 7, 1]);
     expect(config.apiKeys.length).toBeGreaterThan(0);
     expect(config.providers.map((p) => p.descriptor.name)).toEqual(["cloudflare", "gjirafa"]);

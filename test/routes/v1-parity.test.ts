@@ -180,6 +180,7 @@ describe("integer codes on the native Cloudflare door", () => {
     config_invalid: 71018,
     internal_error: 71019,
     upstream_outcome_unknown: 71020,
+    rate_limited: 71021,
   };
 
   it("the table: every code, one distinct integer >= 1000 each, as documented in docs/errors.md", () => {

@@ -11,7 +11,7 @@ import { type CloudflareInstance, createCloudflareInstance } from "./instance";
 import { CLOUDFLARE_MOUNT, cloudflareRoutes } from "./native-routes";
 import { cloudflareRenewalDays } from "./renewal";
 import type { CertificatePack } from "./schemas";
-import { type CloudflareSettings, cloudflareSecrets, cloudflareSettings } from "./settings";
+import { type CloudflareSettings, cloudflareBudget, cloudflareSecrets, cloudflareSettings } from "./settings";
 import { CloudflareCreateSchema, CloudflareUpdateSchema } from "./unified";
 
 /**
@@ -31,6 +31,8 @@ export const cloudflare = defineProvider<CloudflareSettings, CertificatePack, Cl
   createOperation: "order",
   hasQuotaApi: true,
   deployViews: true,
+  // A listed pack is the object GET .../certificate_packs/{id} answers (the same schema).
+  listedItemsComplete: true,
   errors: cloudflareErrors,
   renewal: cloudflareRenewalDays,
   monitor: { maxCallsPerRun: CLOUDFLARE_CALLS_PER_RUN },
@@ -38,5 +40,6 @@ export const cloudflare = defineProvider<CloudflareSettings, CertificatePack, Cl
   settings: cloudflareSettings,
   configure: createCloudflareInstance,
   secrets: cloudflareSecrets,
+  budget: cloudflareBudget,
   native: { mount: CLOUDFLARE_MOUNT, envelope: cloudflareEnvelope, routes: cloudflareRoutes },
 });
