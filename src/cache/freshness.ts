@@ -44,7 +44,11 @@ export function decideRead(input: FreshnessInput): ReadDecision {
   const usable = input.fetchedAt !== null && !isInvalidated(input.fetchedAt, input.invalidatedAt);
   if (input.bypass) {
     const minRefreshMs = (input.windows.minRefreshSeconds ?? 0) * 1000;
-    if (usable && input.fetchedAt !== null && input.now - input.fetchedAt < minRefreshMs) {
+    // Only a load that started after this isolate's last write counts: one in the same millisecond
+    // may have started before it.
+    const afterWrite =
+      input.fetchedAt !== null && (input.invalidatedAt === null || input.fetchedAt > input.invalidatedAt);
+    if (afterWrite && input.fetchedAt !== null && input.now - input.fetchedAt < minRefreshMs) {
       return { action: "hit" };
     }
     return { action: "load", outcome: "BYPASS" };

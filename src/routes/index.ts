@@ -14,6 +14,7 @@ import { certificatesRoutes } from "./v1/certificates";
 import { quotasRoutes } from "./v1/quotas";
 import { reportRoutes } from "./v1/report";
 import { v1Schemas } from "./v1/schemas";
+import { usageRoutes } from "./v1/usage";
 
 export interface RouteDeps {
   registry: AppRegistry;
@@ -34,6 +35,7 @@ export function appRoutes({ registry, service, listCache, loadConfig }: RouteDep
     ...certificateRoutes(service, schemas),
     ...quotasRoutes(service, schemas),
     ...reportRoutes(listCache),
+    ...usageRoutes(),
   );
   return routes;
 }

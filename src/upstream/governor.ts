@@ -166,7 +166,7 @@ export function governedFetch(o: GovernorOptions): FetchLike {
       if (result.keyLimitStarted && o.caller.kind === "key") {
         o.logger.log("warn", "key_rate_limited", {
           ...line,
-          key: o.caller.name,
+          key_name: o.caller.name,
           limit_per_minute: o.caller.perMinute,
           retry_after: error.details.retry_after,
         });
