@@ -69,6 +69,7 @@ describe("OpenAPI document and docs page", () => {
         "post /v1/certificates/import",
         "post /v1/certificates/{id}/validate",
         "post /v1/report/run",
+        "get /v1/usage",
       ].sort(),
     );
     for (const op of operations) {
