@@ -5,6 +5,7 @@ import type { Principal } from "./auth/principal";
 import type { Config } from "./config/load";
 import type { Deps } from "./deps";
 import type { EnvelopeFamily } from "./envelope-family";
+import type { PermitLease } from "./upstream/permit-lease";
 
 export type { Principal } from "./auth/principal";
 
@@ -17,6 +18,8 @@ export interface AppVariables {
   cacheOutcome?: string;
   /** The error envelope of the door the request came in by (a native door's, or certgate's). */
   envelopeFamily?: EnvelopeFamily;
+  /** The isolate's leased budget permits (upstream/permit-lease.ts). */
+  permitLease?: PermitLease;
 }
 
 export interface AppEnv {

@@ -25,23 +25,17 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import * as z from "zod";
+import { KEY_WINDOW_SECONDS, WINDOW_SECONDS } from "./budget-terms";
 import { parseInput } from "./input";
 import { PruneAlarm } from "./prune-alarm";
 import { applySchema, firstRow } from "./sql";
 
-/** Length of the global window and of the per-key window, in seconds. */
-export const WINDOW_SECONDS = 300;
-export const KEY_WINDOW_SECONDS = 60;
+export { budgetObjectName, KEY_WINDOW_SECONDS, WINDOW_SECONDS } from "./budget-terms";
 /** The most permits one call may take (a small batch per isolate, not a stockpile). */
 export const MAX_PERMITS_PER_CALL = 100;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 /** Buckets are kept this long past their window, for a caller whose clock lags the newest `now` seen. */
 const PRUNE_MARGIN_SECONDS = 300;
-
-/** Durable Object name of a credential's budget: never the credential, a digest of it. */
-export function budgetObjectName(provider: string, credentialDigest: string): string {
-  return `${provider}:${credentialDigest}`;
-}
 
 const Now = z.number().int().nonnegative();
 const Limit = z.number().int().nonnegative();

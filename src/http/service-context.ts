@@ -5,12 +5,14 @@ import type { ServiceContext } from "../service/context";
 
 /** The service context of a request: resolved config, deps, caller and the invocation's waitUntil. */
 export function serviceContext(c: Context<AppEnv>): ServiceContext {
+  const lease = c.get("permitLease");
   return {
     deps: c.get("deps"),
     config: c.get("config"),
     requestId: c.get("requestId"),
     principal: currentPrincipal(c),
     waitUntil: waitUntilOf(c),
+    ...(lease ? { lease } : {}),
   };
 }
 

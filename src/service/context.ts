@@ -10,6 +10,7 @@ import { createLogger } from "../logger";
 import type { ConfiguredProvider } from "../providers/types";
 import type { UpstreamContext } from "../upstream/context";
 import { governedFetch } from "../upstream/governor";
+import type { PermitLease } from "../upstream/permit-lease";
 
 export interface ServiceContext {
   deps: Deps;
@@ -17,6 +18,8 @@ export interface ServiceContext {
   requestId: string;
   principal: Principal;
   waitUntil: (promise: Promise<unknown>) => void;
+  /** This isolate's leased budget permits (upstream/permit-lease.ts); absent: one round trip per call. */
+  lease?: PermitLease;
 }
 
 /** The monitor, as the budget knows it: it may spend the reserve, and has no allowance per minute. */
@@ -45,7 +48,7 @@ export function callerOf(ctx: Pick<ServiceContext, "config" | "principal">): Bud
  * UPSTREAM_BUDGET binding, `base` itself.
  */
 export function upstreamContext(
-  ctx: Pick<ServiceContext, "deps" | "config" | "requestId">,
+  ctx: Pick<ServiceContext, "deps" | "config" | "requestId" | "lease">,
   provider: Pick<ConfiguredProvider, "descriptor" | "budget">,
   caller: BudgetCaller,
   base: FetchLike = ctx.deps.fetch,
@@ -57,7 +60,10 @@ export function upstreamContext(
       ? base
       : governedFetch({
           base,
-          port: async () => namespace.get(namespace.idFromName(await provider.budget.objectName())),
+          object: async () => {
+            const name = await provider.budget.objectName();
+            return { name, port: namespace.get(namespace.idFromName(name)) };
+          },
           provider: provider.descriptor.name,
           label: provider.descriptor.label,
           caller,
@@ -66,6 +72,7 @@ export function upstreamContext(
           now: deps.now,
           logger: createLogger(deps, config.secrets, { request_id: ctx.requestId }),
           timer: platformTimer,
+          ...(ctx.lease ? { lease: ctx.lease } : {}),
         });
   return {
     fetch,

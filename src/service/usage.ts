@@ -6,7 +6,7 @@
  */
 import type { Config } from "../config/load";
 import type { Deps } from "../deps";
-import { KEY_WINDOW_SECONDS, WINDOW_SECONDS } from "../durable/upstream-budget";
+import { KEY_WINDOW_SECONDS, WINDOW_SECONDS } from "../durable/budget-terms";
 import type { ConfiguredProvider } from "../providers/types";
 
 export interface CallerUsage {

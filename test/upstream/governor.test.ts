@@ -109,7 +109,7 @@ function governor(p: BudgetPort, upstream: () => Response, more: Partial<Governo
       sent.push(String(input));
       return upstream();
     },
-    port: async () => p,
+    object: async () => ({ name: "cloudflare:test", port: p }),
     provider: "cloudflare",
     label: "Cloudflare",
     caller: KEY,
