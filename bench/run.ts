@@ -4,7 +4,8 @@
  * simulators, drives it with autocannon and prints one table (plus bench/results/latest.json).
  * Every comparison is A vs B served side by side and measured in alternation; see README "Benchmarks".
  * Options (env): BENCH_QUICK=1, BENCH_PAIRS, BENCH_DURATION, BENCH_LATENCY_MS, BENCH_CONNECTIONS,
- * BENCH_ONLY=build,cache,miss,aggregate,monitor,startup,coalescing, BENCH_OUT (JSON path).
+ * BENCH_ONLY=build,cache,miss,aggregate,monitor,startup,coalescing,budget, BENCH_OUT (JSON path).
+ * Scenario names may also be given as arguments: `npm run bench -- budget` runs only that one.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -14,6 +15,7 @@ import { type BenchContext, optionsFromEnv } from "./lib/context";
 import { type Figure, formatTable } from "./lib/figures";
 import { machineInfo } from "./lib/machine";
 import { aggregate } from "./scenarios/aggregate";
+import { budget } from "./scenarios/budget";
 import { cacheHit } from "./scenarios/cache-hit";
 import { coalescing } from "./scenarios/coalescing";
 import { missLatency } from "./scenarios/miss-latency";
@@ -24,7 +26,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(): Promise<number> {
   process.chdir(root);
-  const options = optionsFromEnv(process.env);
+  const named = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const options = optionsFromEnv(
+    named.length > 0 ? { ...process.env, BENCH_ONLY: named.join(",") } : process.env,
+  );
   const ctx: BenchContext = { options, log: (line) => console.error(line) };
   const wants = (name: string) => options.only === null || options.only.has(name);
   const started = Date.now();
@@ -40,6 +45,7 @@ async function main(): Promise<number> {
     ["monitor", monitorRuns],
     ["startup", (c) => startup(c, bundle)],
     ["coalescing", coalescing],
+    ["budget", budget],
   ];
   for (const [name, scenario] of scenarios) {
     if (!wants(name)) continue;

@@ -5,6 +5,7 @@
  */
 import { DAY, HOUR, type Now, type Sleep, systemNow } from "./clock";
 import type { Timings } from "./cloudflare/model";
+import type { RateLimitOptions } from "./cloudflare/rate-limit";
 import { type CloudflareSimulator, createCloudflareSimulator } from "./cloudflare/simulator";
 import { SAMPLE_CERTIFICATE } from "./gjirafa/sample-certificates";
 import { createGjirafaSimulator, type GjirafaSimulator } from "./gjirafa/simulator";
@@ -41,6 +42,8 @@ export interface DemoOptions {
   latencyMs?: number;
   /** Cloudflare pack lifecycle step durations (e.g. seconds instead of minutes for `npm start`). */
   timings?: Partial<Timings>;
+  /** Enforce Cloudflare's API rate limit (`cloudflareRateLimit(scale)`); off by default. */
+  cloudflareRateLimit?: RateLimitOptions;
 }
 
 function seedCloudflare(cf: CloudflareSimulator, now: number): void {
@@ -173,6 +176,7 @@ export function createDemoSimulators(options: DemoOptions = {}) {
   const cloudflare = createCloudflareSimulator({
     ...shared,
     ...(options.timings !== undefined ? { timings: options.timings } : {}),
+    ...(options.cloudflareRateLimit !== undefined ? { rateLimit: options.cloudflareRateLimit } : {}),
     credentials: [
       { token: DEMO_CLOUDFLARE_TOKEN, permission: "edit" },
       { token: DEMO_CLOUDFLARE_READ_TOKEN, permission: "read" },

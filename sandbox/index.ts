@@ -30,7 +30,11 @@ export {
   VALIDITY_DAYS,
   type ZoneConfig,
 } from "./cloudflare/model";
-export type { RateLimitOptions } from "./cloudflare/rate-limit";
+export {
+  CLOUDFLARE_REQUESTS_PER_5MIN,
+  cloudflareRateLimit,
+  type RateLimitOptions,
+} from "./cloudflare/rate-limit";
 export type { WireCertificate, WirePack, WireShape } from "./cloudflare/render";
 export type { PackSeed } from "./cloudflare/seed";
 export {

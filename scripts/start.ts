@@ -5,12 +5,19 @@
  *   -> `wrangler dev --local` on fresh state -> wait for /healthz config_valid -> print URL, keys, curls.
  * Ctrl-C (SIGINT/SIGTERM) stops wrangler's whole process group and closes the servers. If wrangler
  * dies, its output is printed and the exit code is non-zero. Nothing listens beyond 127.0.0.1.
+ *
+ * The Cloudflare simulator enforces Cloudflare's rate limit (1,200 calls per 5 minutes per token, then 5
+ * minutes refused) times CERTGATE_RATE_SCALE (default 1; e.g. 0.05 gives 60), and certgate's budget is set
+ * to 80 % of that, as in production: `CERTGATE_RATE_SCALE=0.05 npm start` shows the budget at work
+ * (docs/budget.md) within a few requests.
  */
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  CLOUDFLARE_REQUESTS_PER_5MIN,
+  cloudflareRateLimit,
   createDemoSimulators,
   DEMO_CLOUDFLARE_TOKEN,
   DEMO_CLOUDFLARE_ZONE_IDS,
@@ -51,11 +58,22 @@ const READY_TIMEOUT_MS = 120_000;
 
 const print = (line: string) => console.log(line);
 
+/** CERTGATE_RATE_SCALE: a positive number (default 1). */
+function rateScale(value: string | undefined): number {
+  const scale = value === undefined || value === "" ? 1 : Number(value);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 10) {
+    throw new Error(`CERTGATE_RATE_SCALE must be a number in (0, 10], got ${value}`);
+  }
+  return scale;
+}
+
 async function main(): Promise<number> {
   const [workerPort, cfPort, gjPort, sinkPort, inspectorPort] = await freePorts([
     8787, 8788, 8789, 8790, 9229,
   ]);
-  const sims = createDemoSimulators({ timings: DEMO_TIMINGS });
+  const scale = rateScale(process.env.CERTGATE_RATE_SCALE);
+  const rateLimit = cloudflareRateLimit(scale);
+  const sims = createDemoSimulators({ timings: DEMO_TIMINGS, cloudflareRateLimit: rateLimit });
   const cloudflare = await serveSimulator(sims.cloudflare.fetch, cfPort, LOOPBACK);
   const gjirafa = await serveSimulator(sims.gjirafa.fetch, gjPort, LOOPBACK);
   const sink = await serveAlertSink(sinkPort ?? 0, print);
@@ -72,7 +90,14 @@ async function main(): Promise<number> {
     API_KEYS: JSON.stringify([keys.admin.entry, keys.reader.entry]),
     ALERT_WEBHOOK_URL: sink.url,
     CACHE_FRESH_SECONDS: String(DEMO_FRESH_SECONDS),
+    // 80 % of the simulated limit, as the production default is of Cloudflare's.
+    CLOUDFLARE_BUDGET_PER_5MIN: String(Math.floor(rateLimit.requests * 0.8)),
   });
+  if (scale !== 1) {
+    print(
+      `certgate: Cloudflare's rate limit scaled by ${scale}: ${rateLimit.requests} calls per 5 minutes (of ${CLOUDFLARE_REQUESTS_PER_5MIN}), certgate's budget ${Math.floor(rateLimit.requests * 0.8)}`,
+    );
+  }
   // Fresh state on every start: no cached lists, monitor state or report from a previous session.
   rmSync(statePath, { recursive: true, force: true });
 

@@ -1,8 +1,8 @@
 /**
  * The app factory: middleware in the order of the architecture sketch, then the routes.
  *   request id -> request log -> (public routes) -> config -> (401 audit) -> auth -> routes -> onError / notFound
- * One app is made per isolate (index.ts); per-isolate state (config parse, JWKS, coalescing) lives in
- * the objects made here, never in module scope.
+ * One app is made per isolate (index.ts); per-isolate state (config parse, JWKS, coalescing, leased
+ * budget permits) lives in the objects made here, never in module scope.
  */
 import { Hono } from "hono";
 import { createAuthenticator } from "./auth/authenticate";
@@ -23,17 +23,21 @@ import { type AppRegistry, createRegistry } from "./providers/registry";
 import { appRoutes } from "./routes";
 import { createCertificateService } from "./service/certificates";
 import { createRotations } from "./service/rotations";
+import { createPermitLease, type PermitLease } from "./upstream/permit-lease";
 
 export interface AppOptions {
   /** The registered providers (default: providers/registry.ts PROVIDERS). */
   registry?: AppRegistry;
   /** The isolate's list cache, shared with the monitor. */
   listCache?: ListCache;
+  /** The isolate's leased budget permits (default: a new lease per app). */
+  permitLease?: PermitLease;
 }
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const registry = options.registry ?? createRegistry();
   const listCache = options.listCache ?? createListCache();
+  const permitLease = options.permitLease ?? createPermitLease();
   const load = createConfigLoader(registry);
   const service = createCertificateService(registry, listCache);
   const rotations = createRotations(registry);
@@ -50,6 +54,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   app.use("*", async function contextMiddleware(c, next) {
     c.set("deps", deps);
     c.set("envelopeFamily", registry.envelopeFor(c.req.path));
+    c.set("permitLease", permitLease);
     await next();
   });
 

@@ -6,6 +6,7 @@ import type { Config } from "./config/load";
 import type { Deps } from "./deps";
 import type { EnvelopeFamily } from "./envelope-family";
 import type { AuditNotes } from "./model/audit-notes";
+import type { PermitLease } from "./upstream/permit-lease";
 
 export type { Principal } from "./auth/principal";
 
@@ -26,6 +27,8 @@ export interface AppVariables {
   idempotentReplay?: boolean;
   /** The request body as read once (http/body.ts), for the idempotency fingerprint and the JSON parse. */
   bodyText?: string;
+  /** The isolate's leased budget permits (upstream/permit-lease.ts). */
+  permitLease?: PermitLease;
 }
 
 export interface AppEnv {

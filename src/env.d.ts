@@ -13,6 +13,9 @@ declare namespace Cloudflare {
     MAX_BODY_BYTES?: string;
     CACHE_FRESH_SECONDS?: string;
     CACHE_STALE_SECONDS?: string;
+    CACHE_MIN_REFRESH_SECONDS?: string;
+    KEY_UPSTREAM_PER_MINUTE?: string;
+    MONITOR_RESERVE_PERCENT?: string;
     MONITOR_INTERVAL_MINUTES?: string;
     MONITOR_QUOTA_WARN_PERCENT?: string;
     MONITOR_STUCK_HOURS?: string;

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "payload_too_large",
   "unsupported_media_type",
   "not_supported_by_provider",
+  "rate_limited",
   "upstream_rejected",
   "upstream_auth_failed",
   "upstream_rate_limited",
@@ -62,6 +63,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
     case "upstream_rejected":
     case "idempotency_key_reused":
       return 422;
+    case "rate_limited":
     case "upstream_rate_limited":
       return 429;
     case "upstream_auth_failed":
@@ -117,13 +119,18 @@ export class AppError extends Error {
    * reset, a 5xx, an unreadable 2xx): a write may or may not have been carried out. Never in the body.
    */
   readonly outcomeUnknown: boolean;
+  /**
+   * Headers the answer carries besides those the code implies (the IETF `RateLimit-Policy` and
+   * `RateLimit` of a 429 `rate_limited`). Never secrets: they reach the caller as they are.
+   */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     code: ErrorCode,
     message: string,
     details: ErrorDetails = {},
     status?: ContentfulStatusCode,
-    options?: { cause?: unknown; outcomeUnknown?: boolean },
+    options?: { cause?: unknown; outcomeUnknown?: boolean; headers?: Record<string, string> },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
@@ -131,6 +138,7 @@ export class AppError extends Error {
     this.details = details;
     this.status = status ?? statusOf(code);
     this.outcomeUnknown = options?.outcomeUnknown === true;
+    this.headers = Object.freeze({ ...options?.headers });
   }
 }
 

@@ -14,12 +14,15 @@ import {
   DEMO_GJIRAFA_PROJECT_ID,
   type GjirafaSimulator,
   HOUR,
+  type RateLimitOptions,
 } from "../../sandbox/index";
 import { type ServedSimulator, serveSimulator } from "../../sandbox/serve";
 import { LOOPBACK } from "../../scripts/lib/ports";
 
 export interface Upstreams {
   cloudflare: CloudflareSimulator;
+  /** Cloudflare's answers by status, as served (a 429 here is Cloudflare refusing certgate). */
+  cloudflareStatuses: Map<number, number>;
   gjirafa: GjirafaSimulator;
   cloudflareUrl: string;
   gjirafaUrl: string;
@@ -63,11 +66,18 @@ export function seedDemoLikeZone(cf: CloudflareSimulator, zoneId: string, name: 
   });
 }
 
-export async function startUpstreams(options: { zones: number; latencyMs: number }): Promise<Upstreams> {
+export async function startUpstreams(options: {
+  zones: number;
+  latencyMs: number;
+  /** Enforce Cloudflare's rate limit (sandbox `cloudflareRateLimit(scale)`); off by default. */
+  cloudflareRateLimit?: RateLimitOptions;
+}): Promise<Upstreams> {
   const cloudflare = createCloudflareSimulator({
     credentials: [{ token: DEMO_CLOUDFLARE_TOKEN, permission: "edit" }],
     latencyMs: options.latencyMs,
+    ...(options.cloudflareRateLimit ? { rateLimit: options.cloudflareRateLimit } : {}),
   });
+  const cloudflareStatuses = new Map<number, number>();
   const gjirafa = createGjirafaSimulator({
     apiKeys: [{ key: DEMO_GJIRAFA_API_KEY }],
     latencyMs: options.latencyMs,
@@ -82,13 +92,19 @@ export async function startUpstreams(options: { zones: number; latencyMs: number
     seedDemoLikeZone(cloudflare, id, name, now);
     zones.push(id);
   }
+  const counted: typeof cloudflare.fetch = async (input, init) => {
+    const res = await cloudflare.fetch(input, init);
+    cloudflareStatuses.set(res.status, (cloudflareStatuses.get(res.status) ?? 0) + 1);
+    return res;
+  };
   const served: ServedSimulator[] = [
-    await serveSimulator(cloudflare.fetch, 0, LOOPBACK),
+    await serveSimulator(counted, 0, LOOPBACK),
     await serveSimulator(gjirafa.fetch, 0, LOOPBACK),
   ];
   const [cf, gj] = served;
   return {
     cloudflare,
+    cloudflareStatuses,
     gjirafa,
     cloudflareUrl: `${cf?.url ?? ""}/client/v4`,
     gjirafaUrl: gj?.url ?? "",

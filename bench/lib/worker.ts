@@ -60,6 +60,8 @@ export interface StartWorkerOptions {
   /** With `countKv`: acknowledge puts without writing (attribution runs only, kv-counter.ts). */
   discardPuts?: boolean;
   kvNamespaces?: string[];
+  /** Bind the UpstreamBudget Durable Object (UPSTREAM_BUDGET) as wrangler.toml does: upstream calls governed. */
+  budget?: boolean;
 }
 
 function drain(stream: Readable, lines: string[]): void {
@@ -80,6 +82,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ["nodejs_compat"],
     bindings: options.bindings,
+    ...(options.budget
+      ? { durableObjects: { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } } }
+      : {}),
   };
   if (options.scriptPath === undefined) {
     main.durableObjects = CERTGATE_OBJECTS;

@@ -50,6 +50,8 @@ export async function aggregate(ctx: BenchContext): Promise<Figure[]> {
   const bindings = workerBindings(up, up.zones, apiKeysJson(...keys.values()), {
     CACHE_FRESH_SECONDS: "3600",
     CACHE_STALE_SECONDS: "7200",
+    // Every no-cache request must be a miss: no minimum interval between loads of a scope.
+    CACHE_MIN_REFRESH_SECONDS: "0",
   });
   const worker = await startWorker({ bindings });
   const noKv = await startWorker({ bindings, countKv: true, discardPuts: true });

@@ -19,7 +19,10 @@ export async function coalescing(ctx: BenchContext): Promise<Figure[]> {
   const { options } = ctx;
   const up = await startUpstreams({ zones: 1, latencyMs: Math.max(options.latencyMs, 50) });
   const reader = await benchKey("bench-reader", ["certificates:read"]);
-  const worker = await startWorker({ bindings: workerBindings(up, up.zones, apiKeysJson(reader)) });
+  // The no-cache trial must load (not reuse the previous trial's list): no minimum refresh interval.
+  const worker = await startWorker({
+    bindings: workerBindings(up, up.zones, apiKeysJson(reader), { CACHE_MIN_REFRESH_SECONDS: "0" }),
+  });
   try {
     const url = `${worker.url}/v1/certificates`;
     const cache = await kvOf(worker.mf, "CACHE");

@@ -4,7 +4,7 @@
  * `Ratelimit` / `Ratelimit-Policy` headers (IETF draft structured fields, as Cloudflare documents them).
  * Off unless the simulator is given `rateLimit`, so benchmarks on the real clock are not throttled by surprise.
  */
-import type { Now } from "../clock";
+import { MINUTE, type Now } from "../clock";
 
 export interface RateLimitOptions {
   /** Requests allowed per window (Cloudflare: 1200). */
@@ -13,6 +13,22 @@ export interface RateLimitOptions {
   windowMs: number;
   /** How long a caller over the limit is refused (default: one window). */
   blockMs?: number;
+}
+
+/** Cloudflare's published limit: 1,200 requests per 5 minutes per token, then 5 minutes refused. */
+export const CLOUDFLARE_REQUESTS_PER_5MIN = 1200;
+
+/**
+ * Cloudflare's limit scaled down (or up) for tests, `npm start` and the bench: `scale` multiplies the
+ * requests (0.05 gives 60 per 5 minutes); the window and the 5-minute block stay Cloudflare's.
+ */
+export function cloudflareRateLimit(scale = 1): RateLimitOptions {
+  if (!(scale > 0)) throw new Error(`rate limit scale must be > 0, got ${scale}`);
+  return {
+    requests: Math.max(1, Math.round(CLOUDFLARE_REQUESTS_PER_5MIN * scale)),
+    windowMs: 5 * MINUTE,
+    blockMs: 5 * MINUTE,
+  };
 }
 
 export interface RateDecision {

@@ -300,8 +300,8 @@ export const MUTATIONS: readonly Mutation[] = [
     name: "cache.bypass-ignored",
     breaks: "Cache-Control: no-cache is ignored: the caller gets the cached list instead of the origin's.",
     file: "src/cache/freshness.ts",
-    anchor: '  if (input.bypass) return { action: "load", outcome: "BYPASS" };',
-    replacement: '  if (input.bypass && false) return { action: "load", outcome: "BYPASS" };',
+    anchor: "  if (input.bypass) {",
+    replacement: "  if (input.bypass && false) {",
     tests: [T.cacheRead, T.nativeCloudflare, T.cacheFreshness],
   },
   {
@@ -1385,5 +1385,207 @@ export const MUTATIONS: readonly Mutation[] = [
     anchor: "  if (isCronitorTelemetry(url)) {",
     replacement: '  if (isCronitorTelemetry(url) && url.port === "1") {',
     tests: [T.lifetimeHeartbeat],
+  },
+  // --- issue 11: upstream budget (governed fetch, UpstreamBudget object, per-key allowance, reserve,
+  // upstream blocks, no-cache minimum refresh, cached single reads and quota, /v1/usage)
+  {
+    name: "upstream-budget.key-allowance-unenforced",
+    breaks:
+      "A key's upstream calls per minute are not capped: one noisy read key spends the whole budget alone.",
+    file: "src/durable/upstream-budget.ts",
+    anchor:
+      '      caller.kind === "key" ? Math.max(0, caller.perMinute - state.key_used) : Number.POSITIVE_INFINITY;',
+    replacement: "      Number.POSITIVE_INFINITY;",
+    tests: ["test/durable/upstream-budget.test.ts", "test/budget/gateway.test.ts"],
+  },
+  {
+    name: "upstream-budget.own-allowance-ignored",
+    breaks: "An API_KEYS entry's own upstream_per_minute is ignored: every key gets KEY_UPSTREAM_PER_MINUTE.",
+    file: "src/service/context.ts",
+    anchor: "    perMinute: principal.upstreamPerMinute ?? ctx.config.budget.keyPerMinute,",
+    replacement: "    perMinute: ctx.config.budget.keyPerMinute,",
+    tests: ["test/budget/cached-reads.test.ts"],
+  },
+  {
+    name: "upstream-budget.monitor-reserve-not-kept",
+    breaks:
+      "API callers may spend the monitor's reserve: a storm of callers leaves the monitor run nothing (it goes blind).",
+    file: "src/durable/upstream-budget.ts",
+    anchor: "          : limitPer5Min - reserveOf(limitPer5Min, reservePercent);",
+    replacement: "          : limitPer5Min;",
+    tests: ["test/durable/upstream-budget.test.ts", "test/budget/gateway.test.ts"],
+  },
+  {
+    name: "upstream-budget.global-cap-off-by-one",
+    breaks: "One permit more than the budget is granted per 5-minute window: the cap is exceeded.",
+    file: "src/durable/upstream-budget.ts",
+    anchor: "    const globalRoom = Math.max(0, cap - state.used);",
+    replacement: "    const globalRoom = Math.max(0, cap - state.used + 1);",
+    tests: ["test/durable/upstream-budget.test.ts", "test/budget/gateway.test.ts"],
+  },
+  {
+    name: "upstream-budget.block-spares-monitor",
+    breaks:
+      "During an upstream block the monitor still calls the upstream (as if it had priority): Cloudflare's lockout is prolonged.",
+    file: "src/durable/upstream-budget.ts",
+    anchor: "    const blocked = state.blocked_until !== null && now < state.blocked_until;",
+    replacement:
+      '    const blocked = state.blocked_until !== null && now < state.blocked_until && caller.kind === "key";',
+    tests: ["test/durable/upstream-budget.test.ts"],
+  },
+  {
+    name: "upstream-budget.block-not-shared",
+    breaks:
+      "An upstream 429 or `Ratelimit: r=0` is not passed to the shared object: other requests and isolates keep calling.",
+    file: "src/upstream/governor.ts",
+    anchor: "    if (block) {",
+    replacement: "    if (block && false) {",
+    tests: ["test/upstream/governor.test.ts", "test/budget/gateway.test.ts"],
+  },
+  {
+    name: "upstream-budget.retry-after-ignored",
+    breaks:
+      "A 429's Retry-After is not read: the block lasts the 5-minute default instead of what the upstream said.",
+    file: "src/upstream/rate-limit-headers.ts",
+    anchor: '    if (retryAfter !== null) return { untilMs: now + retryAfter, source: "429 Retry-After" };',
+    replacement: "",
+    tests: ["test/upstream/governor.test.ts", "test/budget/gateway.test.ts"],
+  },
+  {
+    name: "upstream-budget.refusal-without-retry-after",
+    breaks:
+      "certgate's own 429 (a key over its allowance, the budget spent, a block) carries no Retry-After.",
+    file: "src/upstream/governor.ts",
+    anchor: "  const details = { provider: o.provider, retry_after: retryAfter };",
+    replacement: "  const details = { provider: o.provider };",
+    tests: [
+      "test/upstream/governor.test.ts",
+      "test/budget/gateway.test.ts",
+      "test/providers/cloudflare/sdk.test.ts",
+    ],
+  },
+  {
+    name: "upstream-budget.key-refusal-as-upstream",
+    breaks:
+      "A key over its own allowance is told `upstream_rate_limited` (and served stale) instead of `rate_limited` with its RateLimit headers.",
+    file: "src/upstream/governor.ts",
+    anchor: '  if (refused?.reason === "key_limit" && o.caller.kind === "key") {',
+    replacement: '  if (refused?.reason === "key_limit" && o.caller.kind === "monitor") {',
+    tests: [
+      "test/upstream/governor.test.ts",
+      "test/budget/gateway.test.ts",
+      "test/providers/cloudflare/sdk.test.ts",
+    ],
+  },
+  {
+    name: "upstream-budget.door-code-wrong",
+    breaks:
+      "The native Cloudflare door answers a key's `rate_limited` with the upstream_rate_limited integer code.",
+    file: "src/providers/cloudflare/envelope.ts",
+    anchor: "  rate_limited: 71026,",
+    replacement: "  rate_limited: 71013,",
+    tests: ["test/budget/gateway.test.ts", "test/providers/cloudflare/sdk.test.ts"],
+  },
+  {
+    name: "upstream-budget.caller-refusal-served-stale",
+    breaks:
+      "A key over its own allowance gets a stale cached list instead of its 429: a noisy client never learns to slow down.",
+    file: "src/cache/list-cache.ts",
+    anchor: "        if (isCallerRefusal(error)) throw error;",
+    replacement: "",
+    tests: ["test/cache/coalesce.test.ts"],
+  },
+  {
+    name: "upstream-budget.no-cache-min-refresh-ignored",
+    breaks:
+      "Every `Cache-Control: no-cache` read reloads the scope: CACHE_MIN_REFRESH_SECONDS has no effect (no-cache amplifies).",
+    file: "src/cache/freshness.ts",
+    anchor: "    if (afterWrite && input.fetchedAt !== null && input.now - input.fetchedAt < minRefreshMs) {",
+    replacement: "    if (false) {",
+    tests: ["test/cache/freshness.test.ts", "test/budget/gateway.test.ts"],
+  },
+  {
+    name: "upstream-budget.min-refresh-hides-write",
+    breaks:
+      "A no-cache read right after a write gets the load made before it (the minimum refresh ignores the write).",
+    file: "src/cache/freshness.ts",
+    anchor:
+      "      input.fetchedAt !== null && (input.invalidatedAt === null || input.fetchedAt > input.invalidatedAt);",
+    replacement: "      input.fetchedAt !== null;",
+    tests: ["test/cache/freshness.test.ts"],
+  },
+  {
+    name: "upstream-budget.single-read-uncached",
+    breaks:
+      "A single-pack GET always asks Cloudflare, even when its zone's fresh cached list holds the pack.",
+    file: "src/service/reads.ts",
+    anchor: "    if (target.descriptor.listedItemsComplete !== true) return null;",
+    replacement: "    return null;",
+    tests: ["test/budget/cached-reads.test.ts"],
+  },
+  {
+    name: "upstream-budget.single-read-ignores-write",
+    breaks:
+      "A single read is served from the cached list even after a write invalidated it: the writer reads its old pack.",
+    file: "src/cache/list-cache.ts",
+    anchor: '      return entry && decision.action === "hit" ? result(ctx, entry, "HIT") : null;',
+    replacement: '      return entry ? result(ctx, entry, "HIT") : null;',
+    tests: ["test/budget/cached-reads.test.ts"],
+  },
+  {
+    name: "upstream-budget.native-quota-uncached",
+    breaks:
+      "The native Cloudflare quota GET always reloads (as with no-cache) instead of using the quota cache.",
+    file: "src/providers/cloudflare/native-routes.ts",
+    anchor:
+      "        const read = await service.readQuota(serviceContext(c), scope, wantsBypass(c.req.raw.headers));",
+    replacement: "        const read = await service.readQuota(serviceContext(c), scope, true);",
+    tests: ["test/budget/cached-reads.test.ts"],
+  },
+  {
+    name: "upstream-budget.refusals-not-counted",
+    breaks:
+      "Refused calls are not counted per key: /v1/usage shows no refusals and every refusal logs `key_rate_limited` again.",
+    file: "src/durable/upstream-budget.ts",
+    anchor:
+      "    if (keyName !== null) sql.exec(ADD_KEY_SQL, keyName, second, granted, granted === 0 ? 1 : 0);",
+    replacement: "    if (keyName !== null) sql.exec(ADD_KEY_SQL, keyName, second, granted, 0);",
+    tests: ["test/durable/upstream-budget.test.ts", "test/budget/cached-reads.test.ts"],
+  },
+  {
+    name: "upstream-budget.usage-counts-refusals-as-calls",
+    breaks: "GET /v1/usage reports a caller's refused requests as upstream calls it caused.",
+    file: "src/service/usage.ts",
+    anchor: "          upstream_calls_this_minute: k.permitsThisMinute,",
+    replacement: "          upstream_calls_this_minute: k.permitsThisMinute + k.refusalsThisMinute,",
+    tests: ["test/budget/cached-reads.test.ts"],
+  },
+  {
+    name: "upstream-budget.usage-reserve-as-percent",
+    breaks:
+      "GET /v1/usage reports the monitor's reserve as MONITOR_RESERVE_PERCENT instead of a number of calls.",
+    file: "src/service/usage.ts",
+    anchor: "      reserve: usage.window.reserve,",
+    replacement: "      reserve: monitorReservePercent,",
+    tests: ["test/budget/gateway.test.ts"],
+  },
+  {
+    name: "upstream-budget.lease-outlives-second",
+    breaks:
+      "A leased permit is used after the second it was granted in: a window of calls can hold more than the object granted for it.",
+    file: "src/upstream/permit-lease.ts",
+    anchor: "      if (entry.second === second && entry.left > 0) {",
+    replacement: "      if (entry.left > 0) {",
+    tests: ["test/upstream/permit-lease.test.ts"],
+  },
+  {
+    name: "upstream-budget.sandbox-block-forgotten",
+    breaks:
+      "The Cloudflare simulator forgets its 5-minute block: a caller over the limit is let back in when its window resets.",
+    file: "sandbox/cloudflare/rate-limit.ts",
+    anchor:
+      "      if (at < entry.blockedUntil) return refuse(Math.max(1, Math.ceil((entry.blockedUntil - at) / 1000)));",
+    replacement: "",
+    tests: ["test/sandbox/cloudflare-rate-limit.test.ts"],
   },
 ];

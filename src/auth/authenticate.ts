@@ -45,7 +45,9 @@ export function createAuthenticator(options: AuthenticatorOptions = {}): Middlew
     let principal: Principal;
     if (presented.kind === "key") {
       const entry = await authenticateKey(config.apiKeys, presented.key);
-      principal = principalFromGrants(entry.name, "api_key", [entry]);
+      const granted = principalFromGrants(entry.name, "api_key", [entry]);
+      const own = entry.upstream_per_minute;
+      principal = own === undefined ? granted : { ...granted, upstreamPerMinute: own };
     } else if (config.access) {
       const cookie = getCookie(c, ACCESS_COOKIE);
       const token = c.req.header("cf-access-jwt-assertion") ?? cookie;

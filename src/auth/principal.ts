@@ -14,6 +14,8 @@ export interface Principal {
   /** `"*"` or an explicit set of zone ids / project ids (lowercase). */
   zones: "*" | ReadonlySet<string>;
   projects: "*" | ReadonlySet<string>;
+  /** Its own allowance of upstream calls per minute (`upstream_per_minute`), over the default. */
+  upstreamPerMinute?: number;
 }
 
 /** What a key entry or an Access rule grants (config's field names). `"*"` means every configured one. */

@@ -77,6 +77,14 @@ export function createCoalescer() {
       });
     },
 
+    /**
+     * Forgets `flight` at once (if it is still k's): its failure belongs to the caller that started it
+     * (a key over its own allowance), so a waiter must load with its own allowance, not join it again.
+     */
+    abandon(k: string, flight: Flight): void {
+      if (inflight.get(k) === flight) inflight.delete(k);
+    },
+
     succeeded(k: string): void {
       failures.delete(k);
     },

@@ -4,6 +4,8 @@
  * (`staleSeconds` counts from that same origin, not from the end of freshness as RFC 5861's
  * stale-while-revalidate does).
  *
+ *   bypass, age < min refresh the load that just happened, served: no-cache cannot make   HIT
+ *                             a scope load more often than CACHE_MIN_REFRESH_SECONDS
  *   bypass (no-cache)         load now even if KV is fresh (RFC 9111 §5.2.1.4)            BYPASS
  *   no entry, or one fetched before this isolate invalidated the key                      MISS
  *   age < fresh               served from KV                                             HIT
@@ -39,10 +41,19 @@ export function isInvalidated(fetchedAt: number, invalidatedAt: number | null): 
 }
 
 export function decideRead(input: FreshnessInput): ReadDecision {
-  if (input.bypass) return { action: "load", outcome: "BYPASS" };
-  if (input.fetchedAt === null || isInvalidated(input.fetchedAt, input.invalidatedAt)) {
-    return { action: "load", outcome: "MISS" };
+  const usable = input.fetchedAt !== null && !isInvalidated(input.fetchedAt, input.invalidatedAt);
+  if (input.bypass) {
+    const minRefreshMs = (input.windows.minRefreshSeconds ?? 0) * 1000;
+    // Only a load that started after this isolate's last write counts: one in the same millisecond
+    // may have started before it.
+    const afterWrite =
+      input.fetchedAt !== null && (input.invalidatedAt === null || input.fetchedAt > input.invalidatedAt);
+    if (afterWrite && input.fetchedAt !== null && input.now - input.fetchedAt < minRefreshMs) {
+      return { action: "hit" };
+    }
+    return { action: "load", outcome: "BYPASS" };
   }
+  if (!usable || input.fetchedAt === null) return { action: "load", outcome: "MISS" };
   const age = input.now - input.fetchedAt;
   if (age < input.windows.freshSeconds * 1000) return { action: "hit" };
   if (age < input.windows.staleSeconds * 1000) {

@@ -44,10 +44,14 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
   const flights = createCoalescer();
 
   /** The one upstream load of `k` in this generation, started or joined. */
-  function loadShared<T>(ctx: CacheContext, k: string, request: ReadRequest<T>): Promise<ListEntry<T>> {
+  function loadShared<T>(
+    ctx: CacheContext,
+    k: string,
+    request: ReadRequest<T>,
+  ): { promise: Promise<ListEntry<T>>; joined: boolean } {
     const joined = flights.joinable(k, request.bypass === true);
     // Sound: the key names the provider and the provider decides T, so every load of k yields T.
-    if (joined) return joined as Promise<ListEntry<T>>;
+    if (joined) return { promise: joined as Promise<ListEntry<T>>, joined: true };
     const generation = flights.generation(k);
     const fetchedAt = ctx.deps.now();
     const previous = store.previousItems<T>(k);
@@ -73,12 +77,15 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
         return sameGeneration() ? store.write(ctx, k, entry, request.parse, sameGeneration, text) : undefined;
       },
       (error: unknown) => {
-        flights.failed(k, { error, retryAt: ctx.deps.now() + retryAfterMs(error) });
+        // A refusal of the starter's own allowance says nothing about the scope: not remembered, and
+        // nobody joins this load again (they load with their own allowance).
+        if (isCallerRefusal(error)) flights.abandon(k, flight);
+        else flights.failed(k, { error, retryAt: ctx.deps.now() + retryAfterMs(error) });
       },
     );
     // The starting request keeps the shared load (and its KV write) alive for every waiter.
     ctx.waitUntil(flights.finish(k, flight, settled));
-    return promise;
+    return { promise, joined: false };
   }
 
   function result<T>(
@@ -116,7 +123,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
 
   /** stale-while-revalidate (RFC 5861 §3): one background refresh. */
   function refreshInBackground<T>(ctx: CacheContext, k: string, request: ReadRequest<T>): void {
-    const refresh = loadShared(ctx, k, request).then(
+    const refresh = loadShared(ctx, k, request).promise.then(
       () => undefined,
       (error: unknown) =>
         loggerOf(ctx).log("warn", "cache_refresh_failed", { cache_key: k, error: describe(error) }),
@@ -124,21 +131,38 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     ctx.waitUntil(refresh);
   }
 
+  /**
+   * What a read finds for `k` and what the policy makes of it. A bypass without a minimum refresh
+   * interval reads KV only if its load fails (stale-if-error); with one, it reads the newest entry this
+   * isolate or KV holds, to see whether a load just happened (its KV write may still be in flight).
+   */
+  async function inspect<T>(
+    ctx: CacheContext,
+    k: string,
+    parse: (value: unknown) => T | null,
+    bypass: boolean,
+  ) {
+    const minRefresh = (ctx.windows.minRefreshSeconds ?? 0) > 0;
+    let entry: ListEntry<T> | null = null;
+    if (!bypass) entry = await store.read(ctx, k, parse);
+    else if (minRefresh) entry = newest(store.remembered<T>(k), await store.read(ctx, k, parse));
+    const failure = flights.failure(k);
+    const decision = decideRead({
+      fetchedAt: entry?.fetchedAt ?? null,
+      now: ctx.deps.now(),
+      windows: ctx.windows,
+      bypass,
+      invalidatedAt: flights.invalidatedAt(k),
+      refreshNotBefore: failure?.retryAt ?? null,
+    });
+    return { entry, decision, failure, readKvOnFailure: bypass && !minRefresh };
+  }
+
   return {
     async read(ctx, request) {
       const k = cacheKey(request.key);
       const bypass = request.bypass === true;
-      // A bypass reads KV only if the load fails (stale-if-error); every other read reads it first.
-      const entry = bypass ? null : await store.read(ctx, k, request.parse);
-      const failure = flights.failure(k);
-      const decision = decideRead({
-        fetchedAt: entry?.fetchedAt ?? null,
-        now: ctx.deps.now(),
-        windows: ctx.windows,
-        bypass,
-        invalidatedAt: flights.invalidatedAt(k),
-        refreshNotBefore: failure?.retryAt ?? null,
-      });
+      const { entry, decision, failure, readKvOnFailure } = await inspect(ctx, k, request.parse, bypass);
       if (entry && decision.action === "hit") return result(ctx, entry, "HIT");
       if (entry && decision.action === "stale") {
         if (decision.refresh) refreshInBackground(ctx, k, request);
@@ -147,10 +171,25 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       }
       const outcome = decision.action === "load" ? decision.outcome : "MISS";
       try {
-        return result(ctx, await loadShared(ctx, k, request), outcome);
+        const load = loadShared(ctx, k, request);
+        try {
+          return result(ctx, await load.promise, outcome);
+        } catch (error) {
+          // Another caller's allowance refused the load this read joined: load with this one's own.
+          if (!load.joined || !isCallerRefusal(error)) throw error;
+          return result(ctx, await loadShared(ctx, k, request).promise, outcome);
+        }
       } catch (error) {
-        return fallback(ctx, k, bypass ? await store.read(ctx, k, request.parse) : entry, error);
+        // A caller over its own allowance is told so (429): a stale copy would hide that it must slow down.
+        if (isCallerRefusal(error)) throw error;
+        return fallback(ctx, k, readKvOnFailure ? await store.read(ctx, k, request.parse) : entry, error);
       }
+    },
+
+    async lookup(ctx, key, parse, bypass = false) {
+      const k = cacheKey(key);
+      const { entry, decision } = await inspect(ctx, k, parse, bypass);
+      return entry && decision.action === "hit" ? result(ctx, entry, "HIT") : null;
     },
 
     async previous(ctx, key, parse) {
@@ -178,6 +217,18 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
 
     memoryBytes: () => store.memoryBytes(),
   };
+}
+
+/** A refusal of the calling key's own allowance (upstream/governor.ts), not a failure of the scope. */
+function isCallerRefusal(error: unknown): boolean {
+  return isAppError(error) && error.code === "rate_limited";
+}
+
+/** The later of two entries of one key (null when neither exists). */
+function newest<T>(a: ListEntry<T> | null, b: ListEntry<T> | null): ListEntry<T> | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return b.fetchedAt > a.fetchedAt ? b : a;
 }
 
 /**

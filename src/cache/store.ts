@@ -61,6 +61,12 @@ export function createEntryStore(options: ListCacheOptions = {}) {
       remember(k, { text: null, entry, chars });
     },
 
+    /** The entry this isolate last loaded or decoded for `k` (its KV write may still be in flight). */
+    remembered<T>(k: string): ListEntry<T> | null {
+      // Sound: the key names the provider and the provider decides T (as for coalesced loads).
+      return (memory.get(k)?.entry as ListEntry<T> | undefined) ?? null;
+    },
+
     /** The last list known here for `k`, as the next load's hint. */
     previousItems<T>(k: string): readonly T[] | null {
       // Sound: the key names the provider and the provider decides T (as for coalesced loads).

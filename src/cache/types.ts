@@ -13,6 +13,11 @@ export type CacheOutcome = "HIT" | "MISS" | "STALE" | "BYPASS";
 export interface CacheWindows {
   freshSeconds: number;
   staleSeconds: number;
+  /**
+   * The least time between two upstream loads of a scope that `no-cache` may force (0 or absent: none):
+   * a no-cache read within it gets the load that just happened (freshness.ts).
+   */
+  minRefreshSeconds?: number;
 }
 
 /** What every cache call needs from its request (or monitor run). */
@@ -99,6 +104,17 @@ export interface ListCache {
    * of `load()` (when no copy within the stale window exists), or an AppError for an invalid key.
    */
   read<T>(ctx: CacheContext, request: ReadRequest<T>): Promise<ListRead<T>>;
+  /**
+   * The scope's entry when a read would serve it as a HIT (fresh, not invalidated here; with `bypass`,
+   * within the minimum refresh interval), else null. Never loads, never refreshes: for answers made
+   * from a cached list without asking the upstream (a single item of a fresh list).
+   */
+  lookup<T>(
+    ctx: CacheContext,
+    key: CacheKey,
+    parse: (value: unknown) => T | null,
+    bypass?: boolean,
+  ): Promise<ListRead<T> | null>;
   /**
    * Writes a list fetched elsewhere (the monitor), validated with `parse`. Awaits the KV write;
    * never throws. Skipped when this isolate invalidated the scope after `fetchedAt`.

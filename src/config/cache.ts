@@ -1,4 +1,7 @@
-/** The list cache's windows (docs/caching.md): fresh, then stale-while-revalidate up to the stale window. */
+/**
+ * The list cache's windows (docs/caching.md): fresh, then stale-while-revalidate up to the stale window,
+ * and the least time between two upstream loads of a scope that `no-cache` may force.
+ */
 import * as z from "zod";
 import { int } from "./fields";
 
@@ -6,6 +9,7 @@ export const cacheSettings = z
   .object({
     CACHE_FRESH_SECONDS: int(60, 0, 86_400),
     CACHE_STALE_SECONDS: int(3_600, 0, 604_800),
+    CACHE_MIN_REFRESH_SECONDS: int(5, 0, 3_600),
   })
   .superRefine((c, ctx) => {
     if (c.CACHE_STALE_SECONDS < c.CACHE_FRESH_SECONDS) {
@@ -17,6 +21,10 @@ export const cacheSettings = z
     }
   })
   .transform((p) => ({
-    cacheWindows: { freshSeconds: p.CACHE_FRESH_SECONDS, staleSeconds: p.CACHE_STALE_SECONDS },
+    cacheWindows: {
+      freshSeconds: p.CACHE_FRESH_SECONDS,
+      staleSeconds: p.CACHE_STALE_SECONDS,
+      minRefreshSeconds: p.CACHE_MIN_REFRESH_SECONDS,
+    },
   }));
 export type CacheConfig = z.output<typeof cacheSettings>;

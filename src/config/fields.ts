@@ -22,6 +22,18 @@ export const csv = (item: RegExp, what: string) =>
 export const int = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
+/**
+ * An upstream budget per 5 minutes (docs/budget.md): a whole number of calls, or `none` for no cap;
+ * unset means `def` (a provider's default, null when it publishes no limit).
+ */
+export const budgetPer5Min = (def: number | null) =>
+  z
+    .union([z.literal("none"), z.coerce.number().int().min(0).max(1_000_000)], {
+      error: 'must be a whole number of calls (0..1000000) or "none"',
+    })
+    .optional()
+    .transform((v): number | null => (v === undefined ? def : v === "none" ? null : v));
+
 export const bool = (def: boolean) =>
   z
     .enum(["true", "false", "1", "0", ""])

@@ -47,6 +47,8 @@ export function apiKeyEntrySchema(rules: GrantRules) {
     scopes: z.array(z.enum(PERMISSIONS)).min(1),
     zones: allowlist(rules, "zone"),
     projects: allowlist(rules, "project"),
+    /** Upstream calls this key may cause per minute, over KEY_UPSTREAM_PER_MINUTE (docs/budget.md). */
+    upstream_per_minute: z.number().int().min(0).max(100_000).optional(),
   });
 }
 export type ApiKeyEntry = z.output<ReturnType<typeof apiKeyEntrySchema>>;

@@ -1,12 +1,13 @@
 /**
  * The whole configuration, validated with zod once per isolate (per env object): the core slices
- * (core.ts, cache.ts, monitor.ts, grants.ts) and each registered provider's own slice (its settings).
+ * (core.ts, cache.ts, budget.ts, monitor.ts, grants.ts) and each registered provider's own slice (its settings).
  * `Config` is derived from the slices' schemas, never written beside them. A bad or missing setting is
  * reported by name, never with its value (values may be secrets). Reference: docs/configuration.md.
  */
 import type * as z from "zod";
 import type { ScopeKind } from "../model/scope";
 import type { ConfiguredProvider, Registry, SettingIssue } from "../providers/types";
+import { type BudgetConfig, budgetSettings } from "./budget";
 import { type CacheConfig, cacheSettings } from "./cache";
 import { type CoreConfig, coreSettings } from "./core";
 import { type GrantRules, type GrantsConfig, grantsSettings } from "./grants";
@@ -15,6 +16,7 @@ import { type WritesConfig, writesSettings } from "./writes";
 
 export type Config = CoreConfig &
   CacheConfig &
+  BudgetConfig &
   MonitorConfig &
   GrantsConfig &
   WritesConfig & {
@@ -62,6 +64,7 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
   };
   const core = slice(coreSettings);
   const cache = slice(cacheSettings);
+  const budget = slice(budgetSettings);
   const monitor = slice(monitorSettings);
   const grants = slice(grantsSettings(grantRules(registry)));
   const writes = slice(writesSettings);
@@ -75,13 +78,14 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
     secrets.push(...loaded.secrets);
     if (loaded.configured) providers.push(loaded.configured);
   }
-  if (settings.length > 0 || !core || !cache || !monitor || !grants || !writes)
+  if (settings.length > 0 || !core || !cache || !budget || !monitor || !grants || !writes)
     return { ok: false, settings };
   return {
     ok: true,
     config: {
       ...core,
       ...cache,
+      ...budget,
       ...monitor,
       ...grants,
       ...writes,

@@ -11,7 +11,8 @@
  *   spends the rest;
  * - per key: at most `perMinute` permits in any 60-second window (same bucket rule, 60 to 61 s);
  * - after `block`, nothing is granted to anyone (the monitor included: the upstream refuses everyone)
- *   until the longest block asked for has passed;
+ *   until the longest block asked for has passed; the first `acquire` after that clears it and says
+ *   so (`blockEnded`), once, so the callers log the end of a block exactly once;
  * - a grant is all-or-part: `granted` is the most of `permits` every cap allows at that moment.
  * Each `acquire` is one read statement and at most two upserts, all on primary keys (no scan); a
  * refusal adds one or two range reads of the window's buckets to compute its retry time.
@@ -24,23 +25,17 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import * as z from "zod";
+import { KEY_WINDOW_SECONDS, WINDOW_SECONDS } from "./budget-terms";
 import { parseInput } from "./input";
 import { PruneAlarm } from "./prune-alarm";
 import { applySchema, firstRow } from "./sql";
 
-/** Length of the global window and of the per-key window, in seconds. */
-export const WINDOW_SECONDS = 300;
-export const KEY_WINDOW_SECONDS = 60;
+export { budgetObjectName, KEY_WINDOW_SECONDS, WINDOW_SECONDS } from "./budget-terms";
 /** The most permits one call may take (a small batch per isolate, not a stockpile). */
 export const MAX_PERMITS_PER_CALL = 100;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 /** Buckets are kept this long past their window, for a caller whose clock lags the newest `now` seen. */
 const PRUNE_MARGIN_SECONDS = 300;
-
-/** Durable Object name of a credential's budget: never the credential, a digest of it. */
-export function budgetObjectName(provider: string, credentialDigest: string): string {
-  return `${provider}:${credentialDigest}`;
-}
 
 const Now = z.number().int().nonnegative();
 const Limit = z.number().int().nonnegative();
@@ -76,6 +71,13 @@ export interface AcquireResult {
   /** Key callers: the key's own window after this call (for RateLimit headers). */
   key?: { used: number; limit: number; resetMs: number };
   window: { used: number; limit: number | null };
+  /**
+   * Key callers refused for their own allowance (`key_limit`) with no refusal counted for them in the
+   * last minute: the start of a limited spell, for the caller's one log line.
+   */
+  keyLimitStarted?: true;
+  /** The block that had passed when this call came, cleared by it: the caller logs its end once. */
+  blockEnded?: { since: number; until: number; source: string };
 }
 
 export interface BlockResult {
@@ -121,11 +123,15 @@ const SCHEMA = [
    )`,
 ];
 
-/** The whole state `acquire` needs, in one statement: window total, block, key total and oldest key bucket. */
+/**
+ * The whole state `acquire` needs, in one statement: window total, block, key total, the key's refusals
+ * and its oldest bucket with a grant.
+ */
 export const READ_STATE_SQL = `SELECT
   (SELECT COALESCE(SUM(permits), 0) FROM window_seconds WHERE second >= ?1) AS used,
   (SELECT until_ms FROM upstream_block WHERE id = 1) AS blocked_until,
   (SELECT COALESCE(SUM(granted), 0) FROM key_seconds WHERE name = ?2 AND second >= ?3) AS key_used,
+  (SELECT COALESCE(SUM(refused), 0) FROM key_seconds WHERE name = ?2 AND second >= ?3) AS key_refused,
   (SELECT MIN(second) FROM key_seconds WHERE name = ?2 AND second >= ?3 AND granted > 0) AS key_oldest`;
 export const ADD_WINDOW_SQL = `INSERT INTO window_seconds (second, permits) VALUES (?, ?)
   ON CONFLICT (second) DO UPDATE SET permits = permits + excluded.permits`;
@@ -138,7 +144,13 @@ export const KEY_BUCKETS_SQL =
 export const KEYS_USAGE_SQL = `SELECT name, SUM(granted) AS permits, SUM(refused) AS refusals
   FROM key_seconds INDEXED BY key_seconds_by_second WHERE second >= ? GROUP BY name ORDER BY name`;
 
-type StateRow = { used: number; blocked_until: number | null; key_used: number; key_oldest: number | null };
+type StateRow = {
+  used: number;
+  blocked_until: number | null;
+  key_used: number;
+  key_refused: number;
+  key_oldest: number | null;
+};
 type BucketRow = { second: number; permits: number };
 type BlockRow = { until_ms: number; since_ms: number; source: string };
 
@@ -243,6 +255,8 @@ export class UpstreamBudget extends DurableObject<Env> {
     const state = this.#state(second, keyName);
 
     const blocked = state.blocked_until !== null && now < state.blocked_until;
+    // A block that has passed is cleared by the first call after it, which reports its end once.
+    const ended = state.blocked_until !== null && !blocked ? this.#clearBlock() : null;
     const cap =
       limitPer5Min === null
         ? Number.POSITIVE_INFINITY
@@ -259,6 +273,7 @@ export class UpstreamBudget extends DurableObject<Env> {
 
     const used = state.used + granted;
     const result: AcquireResult = { granted, window: { used, limit: limitPer5Min } };
+    if (ended) result.blockEnded = ended;
     if (caller.kind === "key") {
       const keyUsed = state.key_used + granted;
       const oldest = granted > 0 ? Math.min(state.key_oldest ?? second, second) : state.key_oldest;
@@ -284,11 +299,18 @@ export class UpstreamBudget extends DurableObject<Env> {
         freesAt(buckets, state.key_used + granted - caller.perMinute + 1, now, KEY_WINDOW_SECONDS),
       );
     }
-    result.refused = {
-      reason: keyRoom <= globalRoom ? "key_limit" : "budget",
-      retryAfterMs: Math.max(1, freeAt - now),
-    };
+    const reason = keyRoom <= globalRoom ? "key_limit" : "budget";
+    result.refused = { reason, retryAfterMs: Math.max(1, freeAt - now) };
+    if (reason === "key_limit" && granted === 0 && state.key_refused === 0) result.keyLimitStarted = true;
     return result;
+  }
+
+  /** Deletes the block row (it has passed) and returns what it was. */
+  #clearBlock(): { since: number; until: number; source: string } | null {
+    const sql = this.ctx.storage.sql;
+    const row = firstRow<BlockRow>(sql, "SELECT until_ms, since_ms, source FROM upstream_block WHERE id = 1");
+    sql.exec("DELETE FROM upstream_block WHERE id = 1");
+    return row === null ? null : { since: row.since_ms, until: row.until_ms, source: row.source };
   }
 }
 

@@ -5,6 +5,7 @@ import type { ServiceContext } from "../service/context";
 
 /** The service context of a request: resolved config, deps, caller and the invocation's waitUntil. */
 export function serviceContext(c: Context<AppEnv>): ServiceContext {
+  const lease = c.get("permitLease");
   return {
     deps: c.get("deps"),
     config: c.get("config"),
@@ -12,6 +13,7 @@ export function serviceContext(c: Context<AppEnv>): ServiceContext {
     principal: currentPrincipal(c),
     waitUntil: waitUntilOf(c),
     notes: c.get("auditNotes"),
+    ...(lease ? { lease } : {}),
   };
 }
 

@@ -33,7 +33,7 @@ export function toAppError(err: unknown): AppError {
 }
 
 export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...err.headers };
   if (err.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="certgate"';
   if (err.details.retry_after !== undefined) headers["Retry-After"] = String(err.details.retry_after);
   const body = (c.get("envelopeFamily") ?? certgateEnvelope).errorBody(err, c.get("requestId"));

@@ -50,3 +50,16 @@ export function notesAsMessages(prefix: string, noun: string, notes: ListNotes):
     ...notes.messages.map((message) => `${prefix}: ${message}`),
   ];
 }
+
+/**
+ * Why a list or quota answer is a cached copy: the upstream failed or is rate limiting (stale-if-error),
+ * for a native door's `messages`. `error` is what the load threw; only an AppError's code and message
+ * (certgate's own words, already redacted) are quoted.
+ */
+export function describeServedStale(ageSeconds: number, error: unknown): string {
+  const known =
+    typeof error === "object" && error !== null && "code" in error && "message" in error
+      ? ` (${String(error.code)}: ${String(error.message)})`
+      : "";
+  return `certgate served a cached copy ${ageSeconds} s old: the upstream could not be asked${known}`;
+}

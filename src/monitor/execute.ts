@@ -9,7 +9,7 @@
 import type { Config } from "../config/load";
 import type { Deps } from "../deps";
 import type { ScopeList } from "../providers/types";
-import { upstreamContext } from "../service/context";
+import { MONITOR_CALLER, upstreamContext } from "../service/context";
 import type { UpstreamContext } from "../upstream/context";
 import { createRunBudget } from "./budget";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "./checks/source";
@@ -66,9 +66,14 @@ export async function executeChecks(input: ExecuteInput): Promise<ExecuteOutput>
     }
     reserved += estimate;
     const scoped = budget.forScope(source.scope.provider);
+    // Governed as the monitor (it may spend the reserve of the shared budget), then counted by the run.
     const ctx: UpstreamContext = {
-      ...upstreamContext({ deps, config, requestId: input.runId }),
-      fetch: scoped.fetch,
+      ...upstreamContext(
+        { deps, config, requestId: input.runId },
+        source.provider,
+        MONITOR_CALLER,
+        scoped.fetch,
+      ),
       budget: scoped.budget,
     };
     const check = await checkScope(

@@ -7,6 +7,7 @@
  */
 import { AppError } from "../errors";
 import type { Certificate } from "../model/certificate";
+import type { ConfiguredProvider } from "../providers/types";
 import type { UpstreamContext } from "../upstream/context";
 import type { Notification } from "./notifications";
 import { certificateProblem } from "./problems";
@@ -31,7 +32,8 @@ export interface RemediationInput {
   now: number;
   /** Takes one subrequest from the run's budget; false when none is left. */
   take: () => boolean;
-  context: () => UpstreamContext;
+  /** The upstream context of a restart on `provider` (governed as the monitor). */
+  context: (provider: ConfiguredProvider) => UpstreamContext;
 }
 
 export interface RemediationOutput {
@@ -65,7 +67,7 @@ export async function remediate(input: RemediationInput): Promise<RemediationOut
       at: new Date(now).toISOString(),
     };
     try {
-      const answer = await provider.instance.requestValidation(input.context(), scope.id, c.nativeId);
+      const answer = await provider.instance.requestValidation(input.context(provider), scope.id, c.nativeId);
       // An answer certgate cannot read is still a restart that happened: its status is then unknown.
       const after = answer.raw === null ? null : provider.instance.normalize(scope.id, answer.raw, now);
       attempts.push({

@@ -16,7 +16,7 @@ import type { Config } from "../config/load";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
 import { createLogger, type Logger } from "../logger";
-import { upstreamContext } from "../service/context";
+import { MONITOR_CALLER, upstreamContext } from "../service/context";
 import { type AckStore, ackStore, applyAcks, type MuteOutput, type StoredAck } from "./acks";
 import { sendDigests } from "./alerts/digest";
 import { buildReport } from "./build-report";
@@ -272,7 +272,8 @@ async function remediateAndReconcile(
           maxPerDay: m.remediateMaxPerDay,
           now,
           take: spend.take("remediation", spend.channels + spend.heartbeat),
-          context: () => upstreamContext({ deps, config, requestId: runId }),
+          context: (provider) =>
+            upstreamContext({ deps, config, requestId: runId }, provider, MONITOR_CALLER),
         })
       : { attempts: [], history: state.remediation };
   outcomes.next.remediation = remediation.history;

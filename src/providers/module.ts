@@ -12,6 +12,8 @@ import type { Context } from "hono";
 import type * as z from "zod";
 import { issuesOf, settingsInput } from "../config/load";
 import type { AppEnv } from "../context";
+import { budgetObjectName } from "../durable/budget-terms";
+import { credentialDigest } from "../durable/digest";
 import type { EnvelopeFamily } from "../envelope-family";
 import { AppError } from "../errors";
 import type { Route } from "../http/route";
@@ -21,9 +23,11 @@ import type { UpstreamContext } from "../upstream/context";
 import type {
   ConfiguredProvider,
   LoadedProvider,
+  ProviderBudget,
   ProviderDescriptor,
   ProviderInstance,
   SettingIssue,
+  UpstreamBudgetSettings,
 } from "./types";
 
 /** What a native door's routes get: the service, and this provider's typed settings and instance. */
@@ -50,6 +54,12 @@ export interface ProviderModule<Settings, Raw, Instance extends ProviderInstance
   configure(settings: Settings): Instance | null;
   /** Every secret value among its settings, for redaction. */
   secrets(settings: Settings): string[];
+  /**
+   * Its upstream budget: the cap per 5 minutes and the credential the upstream counts by. Without it,
+   * the provider's calls are counted in one object per provider, with no cap (per-key allowances and
+   * upstream blocks still apply).
+   */
+  budget?(settings: Settings): UpstreamBudgetSettings;
   native?: NativeDoor<Settings, Instance>;
   /**
    * Optional: replacing a certificate without downtime (POST /v1/certificates/{id}/rotate). Only a
@@ -84,16 +94,33 @@ export interface ProviderConnection {
 function configuredOf<Settings, Raw, Instance extends ProviderInstance<Raw>>(
   module: ProviderModule<Settings, Raw, Instance>,
   instance: Instance,
+  budget: ProviderBudget,
 ): ConfiguredProvider {
   const { rotation } = module;
   return rotation
-    ? { descriptor: module, instance, rotation: (upstream) => rotation.port(instance, upstream) }
-    : { descriptor: module, instance };
+    ? { descriptor: module, instance, budget, rotation: (upstream) => rotation.port(instance, upstream) }
+    : { descriptor: module, instance, budget };
 }
 
 type Loaded<Settings, Instance> =
-  | { ok: true; settings: Settings; instance: Instance | null; secrets: string[] }
+  | { ok: true; settings: Settings; instance: Instance | null; secrets: string[]; budget: ProviderBudget }
   | { ok: false; issues: SettingIssue[] };
+
+/** The budget of one configuration: the object's name is a digest, computed on first use, then kept. */
+function providerBudget(name: string, settings: UpstreamBudgetSettings): ProviderBudget {
+  let objectName: Promise<string> | null = null;
+  return Object.freeze({
+    limitPer5Min: settings.limitPer5Min,
+    objectName() {
+      const { credential } = settings;
+      objectName ??=
+        credential === null
+          ? Promise.resolve(budgetObjectName(name, "-"))
+          : credentialDigest(credential).then((digest) => budgetObjectName(name, digest));
+      return objectName;
+    },
+  });
+}
 
 export function defineProvider<Settings, Raw, Instance extends ProviderInstance<Raw>>(
   module: ProviderModule<Settings, Raw, Instance>,
@@ -113,6 +140,10 @@ export function defineProvider<Settings, Raw, Instance extends ProviderInstance<
                 settings: parsed.data,
                 instance: module.configure(parsed.data),
                 secrets: module.secrets(parsed.data),
+                budget: providerBudget(
+                  module.name,
+                  module.budget?.(parsed.data) ?? { limitPer5Min: null, credential: null },
+                ),
               }
             : { ok: false, issues: issuesOf(parsed.error) };
           seen.set(env, loaded);
@@ -129,7 +160,7 @@ export function defineProvider<Settings, Raw, Instance extends ProviderInstance<
         load(env) {
           const loaded = read(env);
           if (!loaded.ok) return { ok: false, settings: loaded.issues };
-          const configured = loaded.instance ? configuredOf(module, loaded.instance) : null;
+          const configured = loaded.instance ? configuredOf(module, loaded.instance, loaded.budget) : null;
           return { ok: true, configured, secrets: loaded.secrets };
         },
         routes(service) {

@@ -82,6 +82,11 @@ export interface ProviderDescriptor {
   readonly hasQuotaApi: boolean;
   /** Whether `listAll` takes `deploy` (staging/production views). */
   readonly deployViews: boolean;
+  /**
+   * Whether an item of its list is the whole object a single read answers: then a single read is served
+   * from a fresh cached list (docs/caching.md). Default false (its list items are partial).
+   */
+  readonly listedItemsComplete?: boolean;
   /** Its error dialect, for the upstream core. */
   readonly errors: ErrorDialect;
   /**
@@ -138,6 +143,20 @@ export interface ProviderInstance<Raw = unknown> {
  * configured instance. `upstream` gives each call its own context (a rotation outlives any deadline).
  */
 export type RotationAccess = (upstream: () => UpstreamContext) => RotationPort;
+/** What a provider's settings say about its upstream budget (docs/budget.md). */
+export interface UpstreamBudgetSettings {
+  /** Calls per 5 minutes certgate may make with this credential; null: no cap. */
+  limitPer5Min: number | null;
+  /** The credential the upstream counts by (a token, a key); null when none is configured. */
+  credential: string | null;
+}
+
+/** A configured provider's upstream budget: its cap, and which UpstreamBudget object counts it. */
+export interface ProviderBudget {
+  readonly limitPer5Min: number | null;
+  /** `{provider}:{digest of the credential}` (never the credential); computed once per configuration. */
+  objectName(): Promise<string>;
+}
 
 /** A provider as a request or a monitor run sees it: what it is, and its configured operations. */
 export interface ConfiguredProvider {
@@ -145,6 +164,7 @@ export interface ConfiguredProvider {
   instance: ProviderInstance;
   /** Present when the provider can rotate a certificate with the engine's guarantee (its `rotation`). */
   rotation?: RotationAccess;
+  budget: ProviderBudget;
 }
 
 /** A setting that failed validation: its name and why, never its value. */

@@ -18,6 +18,7 @@ import { quotasRoutes } from "./v1/quotas";
 import { reportRoutes } from "./v1/report";
 import { reportAckRoutes } from "./v1/report-acks";
 import { v1Schemas } from "./v1/schemas";
+import { usageRoutes } from "./v1/usage";
 
 export interface RouteDeps {
   registry: AppRegistry;
@@ -42,6 +43,7 @@ export function appRoutes({ registry, service, listCache, rotations, loadConfig 
     ...operationsRoutes(rotations, schemas),
     ...auditRoutes(),
     ...reportAckRoutes(),
+    ...usageRoutes(),
   );
   return routes;
 }

@@ -4,13 +4,13 @@
  * their scope's list in the same request; the caller's zone/project grants are checked here, once per
  * use case, before any cache read or upstream call. Routes validate, call one function, shape the answer.
  */
-import type { ListCache, ListRead } from "../cache";
+import type { CacheStatus, ListCache, ListRead } from "../cache";
 import { AppError } from "../errors";
-import type { Certificate } from "../model/certificate";
+import type { Certificate, Quota } from "../model/certificate";
 import type { Scope } from "../model/scope";
 import type { Registry, WriteAnswer } from "../providers/types";
 import type { UpstreamContext } from "../upstream/context";
-import { type ServiceContext, upstreamContext } from "./context";
+import { requestUpstream, type ServiceContext } from "./context";
 import { createLists } from "./lists";
 import { createReads } from "./reads";
 import { createScopes, type ResolvedScope } from "./scopes";
@@ -29,6 +29,11 @@ export interface CertificateRef {
 export interface CertificateAnswer {
   result: Certificate | null;
   messages: string[];
+}
+
+/** A single read: the answer, and whether it came from the cached list (X-Cache, Age). */
+export interface CertificateRead extends CertificateAnswer {
+  cache: CacheStatus;
 }
 
 export function createCertificateService(registry: Registry, cache: ListCache) {
@@ -54,18 +59,22 @@ export function createCertificateService(registry: Registry, cache: ListCache) {
     listCertificates: lists.listCertificates,
     listQuotas: lists.listQuotas,
 
+    /** From the scope's fresh cached list where that is whole (reads.cachedItem), else the upstream. */
     async getCertificate(
       ctx: ServiceContext,
       ref: CertificateRef,
       includeRaw: boolean,
-    ): Promise<CertificateAnswer> {
+      bypass = false,
+    ): Promise<CertificateRead> {
       const target = scopes.authorize(ctx, ref.scope);
-      return shape(
-        ctx,
-        target,
-        await target.instance.get(upstreamContext(ctx), ref.scope.id, ref.id),
-        includeRaw,
-      );
+      const cached = await reads.cachedItem(ctx, target, ref.id, bypass);
+      if (cached)
+        return { ...shape(ctx, target, { raw: cached.raw, messages: [] }, includeRaw), cache: cached.cache };
+      const answer = await target.instance.get(requestUpstream(ctx, target), ref.scope.id, ref.id);
+      return {
+        ...shape(ctx, target, answer, includeRaw),
+        cache: { outcome: bypass ? "BYPASS" : "MISS", ageSeconds: 0 },
+      };
     },
 
     async createCertificate(ctx: ServiceContext, body: UnifiedBody): Promise<CertificateAnswer> {
@@ -120,6 +129,21 @@ export function createCertificateService(registry: Registry, cache: ListCache) {
       };
     },
 
+    /** A native door's single read from the scope's fresh cached list, or null (it asks the upstream). */
+    cachedItem(
+      ctx: ServiceContext,
+      scope: Scope,
+      id: string,
+      bypass: boolean,
+    ): Promise<{ raw: unknown; cache: CacheStatus } | null> {
+      return reads.cachedItem(ctx, scopes.authorize(ctx, scope), id, bypass);
+    },
+
+    /** A native door's quota, through the quota cache like GET /v1/quotas (writes invalidate it). */
+    async readQuota(ctx: ServiceContext, scope: Scope, bypass: boolean): Promise<ListRead<Quota> | null> {
+      return (await reads.readQuota(ctx, scopes.authorize(ctx, scope), bypass)).cache;
+    },
+
     /** A native door's list: the scope's whole cached list (wire objects), authorized. */
     readList(ctx: ServiceContext, scope: Scope, bypass: boolean): Promise<ListRead<unknown>> {
       return reads.readScope(ctx, scopes.authorize(ctx, scope), bypass);
@@ -152,4 +176,4 @@ export function createCertificateService(registry: Registry, cache: ListCache) {
 export type CertificateService = ReturnType<typeof createCertificateService>;
 
 /** What a provider's native door may ask of the service. */
-export type NativeService = Pick<CertificateService, "readList" | "native">;
+export type NativeService = Pick<CertificateService, "readList" | "readQuota" | "cachedItem" | "native">;

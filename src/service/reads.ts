@@ -2,13 +2,13 @@
  * Reading scopes: a scope's whole list through the list cache (or, for a deployment view, straight from
  * the upstream), many scopes at once, a scope's quota, and the normalization of what was read.
  */
-import type { CacheContext, ListCache, ListRead } from "../cache";
+import type { CacheContext, CacheStatus, ListCache, ListRead } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import { AppError } from "../errors";
 import { createLogger } from "../logger";
 import { type Certificate, daysRemaining, type Quota, QuotaSchema } from "../model/certificate";
 import type { DeployView } from "../providers/types";
-import { type ServiceContext, upstreamContext } from "./context";
+import { requestUpstream, type ServiceContext } from "./context";
 import type { ResolvedScope } from "./scopes";
 
 /** One scope's answer inside an aggregated read: its items, or why it has none. */
@@ -56,7 +56,7 @@ export function createReads(cache: ListCache) {
         });
       }
       const fetchedAt = ctx.deps.now();
-      const list = await instance.listAll(upstreamContext(ctx), scope.id, { deploy });
+      const list = await instance.listAll(requestUpstream(ctx, target), scope.id, { deploy });
       return {
         items: list.items,
         notes: list.notes,
@@ -70,7 +70,7 @@ export function createReads(cache: ListCache) {
     return cache.read<unknown>(cacheContext(ctx), {
       key: { scope },
       load: (previous) =>
-        instance.listAll(upstreamContext(ctx), scope.id, previous ? { previous } : undefined),
+        instance.listAll(requestUpstream(ctx, target), scope.id, previous ? { previous } : undefined),
       parse: (value: unknown) => instance.parseRaw(value),
       bypass,
     });
@@ -103,11 +103,11 @@ export function createReads(cache: ListCache) {
   ): Promise<{ quotas: Quota[]; cache: ListRead<Quota> | null }> {
     const { instance, scope } = target;
     if (!target.descriptor.hasQuotaApi) {
-      return { quotas: [await instance.quota(upstreamContext(ctx), scope.id)], cache: null };
+      return { quotas: [await instance.quota(requestUpstream(ctx, target), scope.id)], cache: null };
     }
     const read = await cache.read<Quota>(cacheContext(ctx), {
       key: { scope, kind: "quota" },
-      load: async () => [await instance.quota(upstreamContext(ctx), scope.id)],
+      load: async () => [await instance.quota(requestUpstream(ctx, target), scope.id)],
       parse: (value: unknown) => {
         const parsed = QuotaSchema.safeParse(value);
         return parsed.success ? parsed.data : null;
@@ -115,6 +115,31 @@ export function createReads(cache: ListCache) {
       bypass,
     });
     return { quotas: read.items, cache: read };
+  }
+
+  /**
+   * One item of a scope from its cached list, when the provider's listed items are whole objects
+   * (`listedItemsComplete`) and a read of the list would be a HIT (fresh and not invalidated by a write
+   * here; with `bypass`, loaded within the minimum refresh interval). Null otherwise, or when the list
+   * does not hold the id (created elsewhere since, or unknown): the caller asks the upstream.
+   */
+  async function cachedItem(
+    ctx: ServiceContext,
+    target: ResolvedScope,
+    id: string,
+    bypass: boolean,
+  ): Promise<{ raw: unknown; cache: CacheStatus } | null> {
+    const { instance, scope } = target;
+    if (target.descriptor.listedItemsComplete !== true) return null;
+    const read = await cache.lookup(
+      cacheContext(ctx),
+      { scope },
+      (value) => instance.parseRaw(value),
+      bypass,
+    );
+    const raw = read?.items.find((item) => instance.rawId(item) === id);
+    if (!read || raw === undefined) return null;
+    return { raw, cache: { outcome: read.outcome, ageSeconds: read.ageSeconds } };
   }
 
   /** A wire object as the model, normalized once per object; days_remaining follows `now`. */
@@ -129,7 +154,7 @@ export function createReads(cache: ListCache) {
     return includeRaw ? { ...cert, days_remaining, raw } : { ...cert, days_remaining };
   }
 
-  return { readScope, readScopes, readQuota, normalize };
+  return { readScope, readScopes, readQuota, cachedItem, normalize };
 }
 
 export type Reads = ReturnType<typeof createReads>;

@@ -26,7 +26,7 @@ import { type StartRefusal, startRotation } from "../rotation/start";
 import { operationView } from "../rotation/view";
 import { type AuditRecord, appendAudit } from "./audit";
 import type { CertificateRef } from "./certificates";
-import { type ServiceContext, upstreamContext } from "./context";
+import { ROTATION_CALLER, requestUpstream, type ServiceContext, upstreamContext } from "./context";
 import { createScopes } from "./scopes";
 
 export type OperationView = ReturnType<typeof operationView>;
@@ -43,7 +43,8 @@ export function rotationPortFor(
 ): RotationPort | null {
   const configured = config.providers.find((p) => p.descriptor.name === provider);
   if (!configured?.rotation) return null;
-  return configured.rotation(() => upstreamContext({ deps, config, requestId }));
+  const rotation = configured.rotation;
+  return rotation(() => upstreamContext({ deps, config, requestId }, configured, ROTATION_CALLER));
 }
 
 /** The provider layer's own error behind a port failure: the API answers it as any upstream error. */
@@ -112,7 +113,7 @@ export function createRotations(registry: Registry) {
       let result: Awaited<ReturnType<typeof startRotation>>;
       try {
         result = await startRotation({
-          port: target.rotation(() => upstreamContext(ctx)),
+          port: target.rotation(() => requestUpstream(ctx, target)),
           ledger: ledgerFor(ctx.config.rotation.ledger, ref.scope.id),
           workflow: ctx.config.rotation.workflow,
           operationId,

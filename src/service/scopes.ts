@@ -8,6 +8,7 @@ import { noteScope } from "../model/audit-notes";
 import { SCOPE_KINDS, type Scope, type ScopeKind } from "../model/scope";
 import type {
   DeployView,
+  ProviderBudget,
   ProviderDescriptor,
   ProviderInstance,
   Registry,
@@ -22,6 +23,7 @@ export interface ResolvedScope {
   instance: ProviderInstance;
   /** The provider's rotation capability, when it has one. */
   rotation?: RotationAccess;
+  budget: ProviderBudget;
 }
 
 /** What narrows a list: a provider, and a zone or project by its id. */
@@ -71,6 +73,7 @@ export function createScopes(registry: Registry) {
       descriptor: configured.descriptor,
       instance: configured.instance,
       rotation: configured.rotation,
+      budget: configured.budget,
     };
   }
 
@@ -95,7 +98,7 @@ export function createScopes(registry: Registry) {
    */
   function visible(ctx: ServiceContext, filter: ScopeFilter): ResolvedScope[] {
     const out: ResolvedScope[] = [];
-    for (const { descriptor, instance } of ctx.config.providers) {
+    for (const { descriptor, instance, budget } of ctx.config.providers) {
       if (filter.provider && filter.provider !== descriptor.name) continue;
       const wanted = filter[descriptor.scopeKind];
       const otherKind = SCOPE_KINDS.some((k) => k !== descriptor.scopeKind && filter[k] !== undefined);
@@ -114,7 +117,7 @@ export function createScopes(registry: Registry) {
         if (wanted && id !== wanted) continue;
         const scope: Scope = { provider: descriptor.name, kind: descriptor.scopeKind, id };
         if (allowsScope(ctx.principal, scope)) {
-          out.push({ scope, descriptor, instance });
+          out.push({ scope, descriptor, instance, budget });
         }
       }
     }

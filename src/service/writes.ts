@@ -13,7 +13,7 @@ import type { Scope } from "../model/scope";
 import type { DeleteOutcome, WriteAnswer } from "../providers/types";
 import { recordDeletion, wasDeletedThroughCertgate } from "../state/deletions";
 import type { UpstreamContext } from "../upstream/context";
-import { type ServiceContext, upstreamContext } from "./context";
+import { requestUpstream, type ServiceContext } from "./context";
 import { cacheContext } from "./reads";
 import type { ResolvedScope, Scopes } from "./scopes";
 
@@ -77,7 +77,7 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
   ): Promise<T> {
     let result: T;
     try {
-      result = await send(upstreamContext(ctx));
+      result = await send(requestUpstream(ctx, target));
     } catch (err) {
       if (isAppError(err) && err.outcomeUnknown) {
         await afterWrite(ctx, target.scope);
@@ -162,7 +162,7 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
       noteCertificate(ctx.notes, scope, id);
       let outcome: DeleteOutcome;
       try {
-        outcome = await target.instance.remove(upstreamContext(ctx), scope.id, id);
+        outcome = await target.instance.remove(requestUpstream(ctx, target), scope.id, id);
       } catch (err) {
         // A repeated DELETE of something certgate deleted: a provider may forget a deleted certificate at
         // once or purge it after a while, so the upstream says 404; certgate's own deletion marker
@@ -195,7 +195,7 @@ export function createWrites(scopes: Scopes, cache: ListCache) {
     ): Promise<T> {
       const target = scopes.authorize(ctx, scope);
       if (!effect.write) {
-        return operation(upstreamContext(ctx));
+        return operation(requestUpstream(ctx, target));
       }
       const { deletedId } = effect;
       const acted = effect.certificate ?? deletedId;

@@ -143,4 +143,38 @@ describe("list cache: coalescing", () => {
     up.calls[1]?.resolve(items("ok"));
     expect(await next).toMatchObject({ outcome: "MISS", items: items("ok") });
   });
+
+  it("a load refused for its starter's own allowance (rate_limited) is not shared: a waiter loads with its own", async () => {
+    const cache = createListCache();
+    const { kv, gets } = faultyKv({});
+    const h = harness(kv);
+    const key = uniqueKey();
+    const noisy = deferredLoader<Item>();
+    const polite = loader(items("polite"));
+    const first = cache.read(h.ctx, request(key, noisy.load));
+    const second = cache.read(h.ctx, request(key, polite.load));
+    await until(() => gets.done === 2 && noisy.calls.length === 1);
+    await tick();
+    expect(polite.calls).toBe(0); // it joined the noisy key's load
+    noisy.calls[0]?.reject(new AppError("rate_limited", "over its allowance", { retry_after: 30 }));
+    await expect(first).rejects.toMatchObject({ code: "rate_limited" });
+    expect(await second).toMatchObject({ outcome: "MISS", items: items("polite") });
+    expect(polite.calls).toBe(1);
+  });
+
+  it("a caller over its own allowance gets its 429, not a stale copy; the scope's refreshes are not held off", async () => {
+    const cache = createListCache();
+    const h = harness();
+    const key = uniqueKey();
+    await seed(cacheKey(key), items("old"), h.deps.now() - 120_000);
+    const refused = loader<Item>(new AppError("rate_limited", "over its allowance", { retry_after: 30 }));
+    await expect(cache.read(h.ctx, request(key, refused.load, true))).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+    // Another caller's STALE read refreshes at once: the refusal said nothing about the scope.
+    const other = loader(items("new"));
+    expect(await cache.read(h.ctx, request(key, other.load))).toMatchObject({ outcome: "STALE" });
+    await h.flush();
+    expect(other.calls).toBe(1);
+  });
 });

@@ -49,6 +49,39 @@ describe("decideRead", () => {
   });
 });
 
+describe("decideRead: no-cache and the minimum refresh interval (CACHE_MIN_REFRESH_SECONDS)", () => {
+  const MIN5 = { ...WINDOWS, minRefreshSeconds: 5 };
+  it.each([
+    ["loaded just now: the load that just happened", { fetchedAt: ago(0) }, MIN5, { action: "hit" }],
+    ["loaded 4.999 s ago", { fetchedAt: ago(4.999) }, MIN5, { action: "hit" }],
+    ["loaded 5 s ago: load again", { fetchedAt: ago(5) }, MIN5, { action: "load", outcome: "BYPASS" }],
+    ["no entry", { fetchedAt: null }, MIN5, { action: "load", outcome: "BYPASS" }],
+    [
+      "interval 0: always load",
+      { fetchedAt: ago(0) },
+      { ...WINDOWS, minRefreshSeconds: 0 },
+      { action: "load", outcome: "BYPASS" },
+    ],
+    [
+      "loaded before this isolate's last write",
+      { fetchedAt: ago(2), invalidatedAt: ago(1) },
+      MIN5,
+      { action: "load", outcome: "BYPASS" },
+    ],
+    [
+      "loaded in the same millisecond as the write (it may have started before it)",
+      { fetchedAt: ago(1), invalidatedAt: ago(1) },
+      MIN5,
+      { action: "load", outcome: "BYPASS" },
+    ],
+    ["loaded after the write", { fetchedAt: ago(1), invalidatedAt: ago(2) }, MIN5, { action: "hit" }],
+  ] as const)("%s", (_name, input, windows, expected) => {
+    expect(
+      decideRead({ now: NOW, windows, bypass: true, invalidatedAt: null, refreshNotBefore: null, ...input }),
+    ).toEqual(expected);
+  });
+});
+
 describe("stale-if-error and invalidation", () => {
   it.each([
     [ago(0), true],

@@ -41,7 +41,7 @@ describe("configuration by slices", () => {
     ]);
   });
 
-  it("derives Config from the slices: core, cache, monitor, grants and the configured providers", () => {
+  it("derives Config from the slices: core, cache, budget, monitor, grants and the configured providers", () => {
     const result = parseConfig(
       testEnv({ ALERT_WEBHOOK_URL: "https://hooks.example.test/secret-path-0123" }),
       createRegistry(),
@@ -49,7 +49,8 @@ describe("configuration by slices", () => {
     if (!result.ok) throw new Error("the fixture env is valid");
     const { config } = result;
     expect(config.upstream).toEqual({ timeoutMs: 10_000, deadlineMs: 25_000, maxRetries: 2 });
-    expect(config.cacheWindows).toEqual({ freshSeconds: 60, staleSeconds: 3_600 });
+    expect(config.cacheWindows).toEqual({ freshSeconds: 60, staleSeconds: 3_600, minRefreshSeconds: 5 });
+    expect(config.budget).toEqual({ namespace: null, keyPerMinute: 60, monitorReservePercent: 20 });
     // Unset: lifetime-relative expiry; the ladder only when a deployment sets MONITOR_EXPIRY_DAYS.
     expect(config.monitor.expiryDays).toBeNull();
     const ladder = parseConfig(testEnv({ MONITOR_EXPIRY_DAYS: "7, 30,14" }), createRegistry());
@@ -128,5 +129,87 @@ describe("configuration by slices", () => {
     expect(result.config.monitor.heartbeatUrl).toBe(url);
     expect(result.config.secrets).toContain(url);
     expect(problems({ MONITOR_HEARTBEAT_URL: "http://127.0.0.1:8788/ping" })).toEqual([]);
+  });
+
+  it("the budget settings: defaults, `none`, bounds, each problem named", () => {
+    const parsed = (overrides: Record<string, string | undefined>) => {
+      const result = parseConfig(testEnv(overrides), createRegistry());
+      if (!result.ok) throw new Error(JSON.stringify(result.settings));
+      const limit = (name: string) =>
+        result.config.providers.find((p) => p.descriptor.name === name)?.budget.limitPer5Min;
+      return {
+        cloudflare: limit("cloudflare"),
+        gjirafa: limit("gjirafa"),
+        budget: result.config.budget,
+        minRefresh: result.config.cacheWindows.minRefreshSeconds,
+      };
+    };
+    expect(parsed({})).toEqual({
+      cloudflare: 960,
+      gjirafa: null,
+      budget: { namespace: null, keyPerMinute: 60, monitorReservePercent: 20 },
+      minRefresh: 5,
+    });
+    expect(
+      parsed({
+        CLOUDFLARE_BUDGET_PER_5MIN: "none",
+        GJIRAFA_BUDGET_PER_5MIN: "300",
+        KEY_UPSTREAM_PER_MINUTE: "0",
+        MONITOR_RESERVE_PERCENT: "100",
+        CACHE_MIN_REFRESH_SECONDS: "0",
+      }),
+    ).toEqual({
+      cloudflare: null,
+      gjirafa: 300,
+      budget: { namespace: null, keyPerMinute: 0, monitorReservePercent: 100 },
+      minRefresh: 0,
+    });
+    expect(
+      problems({
+        CLOUDFLARE_BUDGET_PER_5MIN: "lots",
+        GJIRAFA_BUDGET_PER_5MIN: "-1",
+        KEY_UPSTREAM_PER_MINUTE: "1.5",
+        MONITOR_RESERVE_PERCENT: "101",
+        CACHE_MIN_REFRESH_SECONDS: "-1",
+      }),
+    ).toEqual([
+      "CACHE_MIN_REFRESH_SECONDS",
+      "CLOUDFLARE_BUDGET_PER_5MIN",
+      "GJIRAFA_BUDGET_PER_5MIN",
+      "KEY_UPSTREAM_PER_MINUTE",
+      "MONITOR_RESERVE_PERCENT",
+    ]);
+    // A binding that is not a Durable Object namespace is refused by name.
+    const notABinding = parseConfig({ ...testEnv(), UPSTREAM_BUDGET: "x" }, createRegistry());
+    expect(notABinding.ok ? [] : notABinding.settings.map((s) => s.name)).toEqual(["UPSTREAM_BUDGET"]);
+  });
+
+  it("an API key may carry its own upstream_per_minute (a whole number)", () => {
+    const entry = (extra: Record<string, unknown>) =>
+      JSON.stringify([{ name: "k", sha256: "a".repeat(64), scopes: ["admin"], ...extra }]);
+    expect(problems({ API_KEYS: entry({ upstream_per_minute: 5 }) })).toEqual([]);
+    expect(problems({ API_KEYS: entry({ upstream_per_minute: -1 }) })).toEqual(["API_KEYS"]);
+    expect(problems({ API_KEYS: entry({ upstream_per_minute: "5" }) })).toEqual(["API_KEYS"]);
+  });
+
+  it("a provider's budget object is named by a digest of its credential, never the credential", async () => {
+    const result = parseConfig(testEnv(), createRegistry());
+    if (!result.ok) throw new Error("the fixture env is valid");
+    const names = await Promise.all(result.config.providers.map((p) => p.budget.objectName()));
+    expect(names).toEqual([
+      expect.stringMatching(/^cloudflare:[0-9a-f]{32}$/),
+      expect.stringMatching(/^gjirafa:[0-9a-f]{32}$/),
+    ]);
+    for (const name of names) {
+      expect(name).not.toContain(UPSTREAM_CLOUDFLARE_TOKEN);
+      expect(name).not.toContain(UPSTREAM_GJIRAFA_KEY);
+    }
+    // Another token, another object: Cloudflare counts per token.
+    const other = parseConfig(
+      testEnv({ UPSTREAM_CLOUDFLARE_TOKEN: "another-token-0123456789" }),
+      createRegistry(),
+    );
+    if (!other.ok) throw new Error("valid");
+    expect(await other.config.providers[0]?.budget.objectName()).not.toBe(names[0]);
   });
 });

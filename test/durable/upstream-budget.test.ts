@@ -409,6 +409,24 @@ describe("UpstreamBudget: per key", () => {
     expect(later.keys).toEqual([]);
   });
 
+  it("says when a key's limited spell starts: its first refusal in a minute, not the next ones", async () => {
+    const stub = budget();
+    const config = { limit: 1000, reserve: 0 };
+    const a = key("a", 2);
+    const answers = [];
+    for (const at of [0, 1, 2, 3, 30]) answers.push(await ask(stub, T0 + at * SECOND, a, 1, config));
+    expect(answers.map((r) => [r.granted, r.keyLimitStarted ?? false])).toEqual([
+      [1, false],
+      [1, false],
+      [0, true],
+      [0, false],
+      [0, false],
+    ]);
+    // A partial grant is no refusal; a minute without refusals ends the spell.
+    expect((await ask(stub, T0 + 62 * SECOND, a, 3, config)).keyLimitStarted).toBeUndefined();
+    expect((await ask(stub, T0 + 92 * SECOND, a, 1, config)).keyLimitStarted).toBe(true);
+  });
+
   it("a partial grant is not a refusal; a call that gets nothing is", async () => {
     const stub = budget();
     const config = { limit: 1000, reserve: 0 };
@@ -469,6 +487,20 @@ describe("UpstreamBudget: upstream block", () => {
     expect(
       (await stub.block({ now: T0 + 400 * SECOND, untilMs: T0 + 401 * SECOND, source: "x" })).started,
     ).toBe(true);
+  });
+
+  it("the first call after a block passed clears it and reports its end, once", async () => {
+    const stub = budget();
+    await stub.block({ now: T0, untilMs: T0 + 30 * SECOND, source: "cloudflare 429" });
+    const during = await ask(stub, T0 + 29 * SECOND, key("k"), 1, config);
+    expect(during.blockEnded).toBeUndefined();
+    const first = await ask(stub, T0 + 30 * SECOND, key("k"), 1, config);
+    expect(first).toMatchObject({
+      granted: 1,
+      blockEnded: { since: T0, until: T0 + 30 * SECOND, source: "cloudflare 429" },
+    });
+    expect((await ask(stub, T0 + 31 * SECOND, MONITOR, 1, config)).blockEnded).toBeUndefined();
+    expect(await rowsOf(stub, "SELECT * FROM upstream_block")).toEqual([]);
   });
 
   it("a block already over when it arrives changes nothing", async () => {

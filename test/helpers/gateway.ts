@@ -13,12 +13,14 @@ import {
   DEMO_CLOUDFLARE_ZONE_IDS,
   DEMO_GJIRAFA_API_KEY,
   DEMO_GJIRAFA_PROJECT_ID,
+  type DemoOptions,
   instantSleep,
   type Sleep,
 } from "../../sandbox";
 import type { RegisteredProvider } from "../../src/providers/module";
 import { PROVIDERS } from "../../src/providers/registry";
 import { createWorker } from "../../src/worker";
+import type { BudgetNamespace } from "./budget";
 import { type Handler, routedFetch, type TestClock, testClock, testDeps } from "./deps";
 import { testEnv } from "./env";
 import { CLOUDFLARE_BASE, GJIRAFA_BASE } from "./ids";
@@ -54,6 +56,13 @@ export interface GatewayOptions {
   routes?: Record<string, Handler>;
   /** KV bindings instead of the test runtime's (failing or slow stand-ins). */
   kv?: { CACHE?: KVNamespace; STATE?: KVNamespace };
+  /**
+   * The UPSTREAM_BUDGET binding (test/helpers/budget.ts `isolatedBudget()`): upstream calls are then
+   * governed. Without it, as before the budget existed, nothing is.
+   */
+  budget?: BudgetNamespace;
+  /** More options of the demo simulators (e.g. `cloudflareRateLimit`). */
+  demo?: Omit<DemoOptions, "now" | "sleep">;
   clock?: TestClock;
   /** The key `call()` and `json()` send when the call names none. */
   defaultKey?: TestKey;
@@ -78,7 +87,8 @@ const refuse: Handler = () => new Response("no scripted answer", { status: 599 }
 export function createGateway(options: GatewayOptions = {}) {
   const clock = options.clock ?? testClock();
   const sims =
-    options.simulators ?? createDemoSimulators({ now: clock.now, sleep: options.simSleep ?? instantSleep });
+    options.simulators ??
+    createDemoSimulators({ ...options.demo, now: clock.now, sleep: options.simSleep ?? instantSleep });
   const wrap = options.upstream;
   const scripted = options.upstreams;
   const fetch = routedFetch({
@@ -108,6 +118,7 @@ export function createGateway(options: GatewayOptions = {}) {
       ...options.env,
     }),
     ...options.kv,
+    ...(options.budget ? { UPSTREAM_BUDGET: options.budget } : {}),
   };
 
   /** Sends a request as the platform would and waits for its background work. */

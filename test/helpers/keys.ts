@@ -6,16 +6,39 @@ import { PROJECT_P, ZONE_A } from "./ids";
 
 export interface TestKey {
   key: string;
-  entry: { name: string; sha256: string; scopes: string[]; zones: string[]; projects: string[] };
+  entry: {
+    name: string;
+    sha256: string;
+    scopes: string[];
+    zones: string[];
+    projects: string[];
+    upstream_per_minute?: number;
+  };
 }
 
-function make(name: string, scopes: string[], zones: string[], projects: string[]): TestKey {
+/** A key and its API_KEYS entry; `extra` adds entry fields (its own `upstream_per_minute`). */
+export function makeKey(
+  name: string,
+  scopes: string[],
+  zones: string[],
+  projects: string[],
+  extra: { upstream_per_minute?: number } = {},
+): TestKey {
   const key = `cg_test_${name.replace(/[^a-z0-9]/gi, "_")}_${"x".repeat(43 - name.length)}`;
   return {
     key,
-    entry: { name, sha256: createHash("sha256").update(key).digest("hex"), scopes, zones, projects },
+    entry: {
+      name,
+      sha256: createHash("sha256").update(key).digest("hex"),
+      scopes,
+      zones,
+      projects,
+      ...extra,
+    },
   };
 }
+
+const make = makeKey;
 
 export const KEYS = {
   admin: make("admin", ["admin"], ["*"], ["*"]),

@@ -145,7 +145,7 @@ export function fakeModule(real: RegisteredProvider, fake: FakeProvider): Regist
           const loaded = connection.load(env);
           if (!loaded.ok || !loaded.configured) return loaded;
           fake.scopes = [...loaded.configured.instance.scopes];
-          return { ...loaded, configured: { descriptor: real.descriptor, instance: fake } };
+          return { ...loaded, configured: { ...loaded.configured, instance: fake } };
         },
         routes: () => [],
       };

@@ -75,6 +75,7 @@ describe("OpenAPI document and docs page", () => {
         "get /v1/audit",
         "post /v1/report/problems/{fingerprint}/ack",
         "delete /v1/report/problems/{fingerprint}/ack",
+        "get /v1/usage",
       ].sort(),
     );
     for (const op of operations) {

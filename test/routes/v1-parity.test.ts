@@ -185,6 +185,7 @@ describe("integer codes on the native Cloudflare door", () => {
     quota_exhausted: 71023,
     rotation_in_progress: 71024,
     monitor_busy: 71025,
+    rate_limited: 71026,
   };
 
   it("the table: every code, one distinct integer >= 1000 each, as documented in docs/errors.md", () => {

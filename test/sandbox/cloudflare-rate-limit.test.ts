@@ -1,6 +1,16 @@
 /** Cloudflare simulator: the optional API rate limit (domain.md: N requests per window per token, then 429 for a while). */
 import { describe, expect, it } from "vitest";
-import { CF_CODES, MINUTE, SECOND } from "../../sandbox/index";
+import {
+  CF_CODES,
+  cloudflareRateLimit,
+  createDemoSimulators,
+  createManualClock,
+  DEMO_CLOUDFLARE_TOKEN,
+  DEMO_ZONES,
+  instantSleep,
+  MINUTE,
+  SECOND,
+} from "../../sandbox/index";
 import { cloudflareHarness } from "./cf-harness";
 
 const credentials = [{ token: "a" }, { token: "b" }];
@@ -41,5 +51,25 @@ describe("rate limit", () => {
     const h = cloudflareHarness();
     const res = await h.call("GET", `${h.packsPath()}/quota`);
     expect(res.headers.get("ratelimit")).toBeNull();
+  });
+
+  it("the scale knob: Cloudflare's 1,200 per 5 minutes (5 minutes refused), scaled; the demo simulators take it", async () => {
+    expect(cloudflareRateLimit()).toEqual({ requests: 1200, windowMs: 5 * MINUTE, blockMs: 5 * MINUTE });
+    expect(cloudflareRateLimit(0.05)).toEqual({ requests: 60, windowMs: 5 * MINUTE, blockMs: 5 * MINUTE });
+    expect(cloudflareRateLimit(0.0001).requests).toBe(1);
+    expect(() => cloudflareRateLimit(0)).toThrow();
+    const clock = createManualClock();
+    const sims = createDemoSimulators({
+      now: clock.now,
+      sleep: instantSleep,
+      cloudflareRateLimit: cloudflareRateLimit(2 / 1200),
+    });
+    const quota = `https://api.cloudflare.com/client/v4/zones/${DEMO_ZONES.example.id}/ssl/certificate_packs/quota`;
+    const call = () =>
+      sims.cloudflare.fetch(quota, { headers: { authorization: `Bearer ${DEMO_CLOUDFLARE_TOKEN}` } });
+    expect((await call()).headers.get("ratelimit")).toBe('"default";r=1;t=300');
+    expect((await call()).headers.get("ratelimit")).toBe('"default";r=0;t=300');
+    const over = await call();
+    expect([over.status, over.headers.get("retry-after")]).toEqual([429, "300"]);
   });
 });

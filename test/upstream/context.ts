@@ -3,7 +3,7 @@
  * counts every request it sends on `meter` (retries included).
  */
 import type { Config } from "../../src/config/load";
-import { upstreamContext } from "../../src/service/context";
+import { MONITOR_CALLER, upstreamContext } from "../../src/service/context";
 import type { UpstreamContext } from "../../src/upstream/context";
 import { testConfig } from "../helpers/config";
 import { type TestDeps, testDeps } from "../helpers/deps";
@@ -26,7 +26,9 @@ export function testUpstreamContext(
   const deps = options.deps ?? testDeps();
   const config = options.config ?? testConfig(options.env);
   const meter = { calls: 0 };
-  const ctx = upstreamContext({ deps, config, requestId: "req-test" });
+  const provider = config.providers[0];
+  if (!provider) throw new Error("the test config configures no provider");
+  const ctx = upstreamContext({ deps, config, requestId: "req-test" }, provider, MONITOR_CALLER);
   return {
     ...ctx,
     fetch: (input, init) => {

@@ -2,6 +2,7 @@
 // interface merging so `Env` knows them (docs/configuration.md).
 declare namespace Cloudflare {
   interface Env {
+    CLOUDFLARE_BUDGET_PER_5MIN?: string;
     UPSTREAM_CLOUDFLARE_TOKEN?: string;
     UPSTREAM_CLOUDFLARE_EMAIL?: string;
     UPSTREAM_CLOUDFLARE_KEY?: string;

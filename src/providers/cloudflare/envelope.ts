@@ -39,12 +39,15 @@ export const CLOUDFLARE_DOOR_CODES: Readonly<Record<ErrorCode, number>> = {
   quota_exhausted: 71023,
   rotation_in_progress: 71024,
   monitor_busy: 71025,
+  rate_limited: 71026,
 };
 
 /** Integer codes of certgate's own notes in a success envelope's `messages` on this door. */
 export const CLOUDFLARE_DOOR_MESSAGE_CODES = {
   /** An item of the upstream list could not be used and is left out of the answer. */
   skipped_item: 71101,
+  /** The upstream failed or is rate limiting, and a cached copy was served instead (its age, and why). */
+  served_stale: 71102,
 } as const;
 
 export const cloudflareEnvelope: EnvelopeFamily = Object.freeze({

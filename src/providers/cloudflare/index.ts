@@ -12,7 +12,7 @@ import { CLOUDFLARE_MOUNT, cloudflareRoutes } from "./native-routes";
 import { cloudflareRenewal } from "./renewal";
 import { cloudflareRotationPort } from "./rotation";
 import type { CertificatePack } from "./schemas";
-import { type CloudflareSettings, cloudflareSecrets, cloudflareSettings } from "./settings";
+import { type CloudflareSettings, cloudflareBudget, cloudflareSecrets, cloudflareSettings } from "./settings";
 import { CloudflareCreateSchema, CloudflareUpdateSchema } from "./unified";
 
 /**
@@ -32,6 +32,8 @@ export const cloudflare = defineProvider<CloudflareSettings, CertificatePack, Cl
   createOperation: "order",
   hasQuotaApi: true,
   deployViews: true,
+  // A listed pack is the object GET .../certificate_packs/{id} answers (the same schema).
+  listedItemsComplete: true,
   errors: cloudflareErrors,
   renewal: cloudflareRenewal,
   monitor: { maxCallsPerRun: CLOUDFLARE_CALLS_PER_RUN },
@@ -39,6 +41,7 @@ export const cloudflare = defineProvider<CloudflareSettings, CertificatePack, Cl
   settings: cloudflareSettings,
   configure: createCloudflareInstance,
   secrets: cloudflareSecrets,
+  budget: cloudflareBudget,
   native: { mount: CLOUDFLARE_MOUNT, envelope: cloudflareEnvelope, routes: cloudflareRoutes },
   rotation: { port: cloudflareRotationPort },
 });

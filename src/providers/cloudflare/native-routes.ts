@@ -19,7 +19,7 @@ import { successBody } from "../../envelope";
 import { AppError } from "../../errors";
 import { methodNotAllowed, type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
-import { describeSkipped } from "../../model/list-notes";
+import { describeServedStale, describeSkipped } from "../../model/list-notes";
 import type { Scope } from "../../model/scope";
 import { paginate } from "../../service/select";
 import type { DoorContext } from "../module";
@@ -50,6 +50,14 @@ async function writeOnce<T>(c: Context<AppEnv>, write: () => Promise<T>): Promis
     if (!(err instanceof AppError) || err.status >= 500) c.header("X-Should-Retry", "false");
     throw err;
   }
+}
+
+/** A note in `messages`: the upstream failed (or is rate limiting) and a cached copy was served. */
+function servedStale(ageSeconds: number, error: unknown): { code: number; message: string } {
+  return {
+    code: CLOUDFLARE_DOOR_MESSAGE_CODES.served_stale,
+    message: describeServedStale(ageSeconds, error),
+  };
 }
 
 function statusOf(pack: unknown): unknown {
@@ -85,10 +93,11 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
         const page = paginate(packs, query.page ?? 1, query.per_page ?? DEFAULT_PER_PAGE);
         c.set("cacheOutcome", read.outcome);
         // Cloudflare's message items are {code, message} with an integer code (published schema).
-        const messages = read.notes.skipped.map((item) => ({
+        const messages: Array<{ code: number; message: string }> = read.notes.skipped.map((item) => ({
           code: CLOUDFLARE_DOOR_MESSAGE_CODES.skipped_item,
           message: `certgate ${describeSkipped("pack", item)}`,
         }));
+        if (read.refreshFailed) messages.unshift(servedStale(read.ageSeconds, read.error));
         return c.json(
           { ...successBody(page.items, { result_info: page.info }), messages },
           200,
@@ -126,16 +135,17 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       params: ZonePath,
       async handler({ params }, c) {
         const scope = zone(params.zone_id);
-        return c.json(
-          await service.native(
-            serviceContext(c),
-            scope,
-            (u) => client(c).getCertificatePackQuota(u, scope.id),
-            {
-              write: false,
-            },
-          ),
-        );
+        // Through the quota cache, like GET /v1/quotas: Cloudflare's shape made from the cached quota.
+        const read = await service.readQuota(serviceContext(c), scope, wantsBypass(c.req.raw.headers));
+        if (read === null) throw new AppError("internal_error", "Cloudflare quotas are always read upstream");
+        const [quota] = read.items;
+        const advanced =
+          quota === undefined || (quota.allocated === null && quota.used === null)
+            ? null
+            : { allocated: quota.allocated, used: quota.used };
+        c.set("cacheOutcome", read.outcome);
+        const messages = read.refreshFailed ? [servedStale(read.ageSeconds, read.error)] : [];
+        return c.json({ ...successBody({ advanced }), messages }, 200, cacheHeaders(read));
       },
     }),
     methodNotAllowed(`${BASE}/quota`, "GET"),
@@ -148,16 +158,23 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       async handler({ params }, c) {
         const scope = zone(params.zone_id);
         const id = params.certificate_pack_id;
-        return c.json(
-          await service.native(
-            serviceContext(c),
-            scope,
-            (u) => client(c).getCertificatePack(u, scope.id, id),
-            {
-              write: false,
-            },
-          ),
+        const ctx = serviceContext(c);
+        const bypass = wantsBypass(c.req.raw.headers);
+        // A listed pack is the object this GET answers: served from a fresh cached list of the zone.
+        const cached = await service.cachedItem(ctx, scope, id, bypass);
+        if (cached) {
+          c.set("cacheOutcome", cached.cache.outcome);
+          return c.json(successBody(cached.raw), 200, cacheHeaders(cached.cache));
+        }
+        const answer = await service.native(
+          ctx,
+          scope,
+          (u) => client(c).getCertificatePack(u, scope.id, id),
+          {
+            write: false,
+          },
         );
+        return c.json(answer, 200, cacheHeaders({ outcome: bypass ? "BYPASS" : "MISS", ageSeconds: 0 }));
       },
     }),
     route({

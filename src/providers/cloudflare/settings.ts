@@ -4,8 +4,16 @@
  * one zone is listed; a zone without credentials is a configuration error.
  */
 import * as z from "zod";
-import { csv, optionalSecret, redactable, url } from "../../config/fields";
+import { budgetPer5Min, csv, optionalSecret, redactable, url } from "../../config/fields";
+import type { UpstreamBudgetSettings } from "../types";
 import { ZONE_ID } from "./ids";
+
+/**
+ * Cloudflare allows 1,200 API calls per 5 minutes per token and refuses every call for 5 minutes past
+ * that (https://developers.cloudflare.com/fundamentals/api/reference/limits/): certgate keeps to 80 % of
+ * it by default, leaving room for other users of the same token (docs/budget.md).
+ */
+export const CLOUDFLARE_DEFAULT_BUDGET_PER_5MIN = 960;
 
 export const cloudflareSettings = z
   .object({
@@ -14,6 +22,7 @@ export const cloudflareSettings = z
     UPSTREAM_CLOUDFLARE_TOKEN: optionalSecret,
     UPSTREAM_CLOUDFLARE_EMAIL: optionalSecret,
     UPSTREAM_CLOUDFLARE_KEY: optionalSecret,
+    CLOUDFLARE_BUDGET_PER_5MIN: budgetPer5Min(CLOUDFLARE_DEFAULT_BUDGET_PER_5MIN),
   })
   .superRefine((c, ctx) => {
     if (c.CLOUDFLARE_ZONES.length > 0 && !c.UPSTREAM_CLOUDFLARE_TOKEN) {
@@ -35,10 +44,18 @@ export const cloudflareSettings = z
       : p.UPSTREAM_CLOUDFLARE_EMAIL && p.UPSTREAM_CLOUDFLARE_KEY
         ? { kind: "global-key" as const, email: p.UPSTREAM_CLOUDFLARE_EMAIL, key: p.UPSTREAM_CLOUDFLARE_KEY }
         : null,
+    budgetPer5Min: p.CLOUDFLARE_BUDGET_PER_5MIN,
   }));
 export type CloudflareSettings = z.output<typeof cloudflareSettings>;
 
 export function cloudflareSecrets(settings: CloudflareSettings): string[] {
   const auth = settings.auth;
   return redactable(auth === null ? [] : auth.kind === "token" ? [auth.token] : [auth.key]);
+}
+
+/** The budget is per credential: Cloudflare counts per token (or per user, for the global key). */
+export function cloudflareBudget(settings: CloudflareSettings): UpstreamBudgetSettings {
+  const auth = settings.auth;
+  const credential = auth === null ? null : auth.kind === "token" ? auth.token : `${auth.email}:${auth.key}`;
+  return { limitPer5Min: settings.budgetPer5Min, credential };
 }

@@ -10,7 +10,7 @@ import { createGjirafaInstance, type GjirafaInstance } from "./instance";
 import { GJIRAFA_MOUNT, gjirafaRoutes } from "./native-routes";
 import { gjirafaRenewal } from "./renewal";
 import type { GjirafaCertificate } from "./schemas";
-import { type GjirafaSettings, gjirafaSecrets, gjirafaSettings } from "./settings";
+import { type GjirafaSettings, gjirafaBudget, gjirafaSecrets, gjirafaSettings } from "./settings";
 import { GjirafaCreateSchema, GjirafaImportSchema, GjirafaUpdateSchema } from "./unified";
 
 export const gjirafa = defineProvider<GjirafaSettings, GjirafaCertificate, GjirafaInstance>({
@@ -24,6 +24,8 @@ export const gjirafa = defineProvider<GjirafaSettings, GjirafaCertificate, Gjira
   createOperation: "create",
   hasQuotaApi: false,
   deployViews: false,
+  // Its list items lack the detail (enrich.ts merges it in, or notes that it could not).
+  listedItemsComplete: false,
   errors: gjirafaErrors,
   renewal: gjirafaRenewal,
   monitor: {},
@@ -31,5 +33,6 @@ export const gjirafa = defineProvider<GjirafaSettings, GjirafaCertificate, Gjira
   settings: gjirafaSettings,
   configure: createGjirafaInstance,
   secrets: gjirafaSecrets,
+  budget: gjirafaBudget,
   native: { mount: GJIRAFA_MOUNT, envelope: gjirafaEnvelope, routes: gjirafaRoutes },
 });

@@ -18,7 +18,7 @@ import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
 import { methodNotAllowed, type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
-import { describeSkipped } from "../../model/list-notes";
+import { describeServedStale, describeSkipped } from "../../model/list-notes";
 import type { Scope } from "../../model/scope";
 import { paginate } from "../../service/select";
 import type { UpstreamContext } from "../../upstream/context";
@@ -77,7 +77,10 @@ export function gjirafaRoutes(door: DoorContext<GjirafaSettings, GjirafaInstance
           {
             success: true,
             errors: [],
-            messages: read.notes.skipped.map((item) => `certgate ${describeSkipped("certificate", item)}`),
+            messages: [
+              ...(read.refreshFailed ? [describeServedStale(read.ageSeconds, read.error)] : []),
+              ...read.notes.skipped.map((item) => `certgate ${describeSkipped("certificate", item)}`),
+            ],
             result: page.items,
             resultInfo: {
               totalCount: page.info.total_count,

@@ -4,7 +4,8 @@
  * when at least one project is listed; a project without a base URL or a key is a configuration error.
  */
 import * as z from "zod";
-import { csv, optionalSecret, redactable, url } from "../../config/fields";
+import { budgetPer5Min, csv, optionalSecret, redactable, url } from "../../config/fields";
+import type { UpstreamBudgetSettings } from "../types";
 import { UUID } from "./ids";
 
 export const gjirafaSettings = z
@@ -17,6 +18,8 @@ export const gjirafaSettings = z
     GJIRAFA_PROJECTS: csv(UUID, "project uuid"),
     GJIRAFA_AUTH_SCHEME: z.enum(["api-key", "bearer"]).default("api-key"),
     UPSTREAM_GJIRAFA_KEY: optionalSecret,
+    // Gjirafa publishes no rate limit: no cap unless one is set (per-key allowances still apply).
+    GJIRAFA_BUDGET_PER_5MIN: budgetPer5Min(null),
   })
   .superRefine((c, ctx) => {
     if (c.GJIRAFA_PROJECTS.length === 0) return;
@@ -40,6 +43,7 @@ export const gjirafaSettings = z
     apiVersion: p.GJIRAFA_API_VERSION,
     projects: p.GJIRAFA_PROJECTS,
     auth: p.UPSTREAM_GJIRAFA_KEY ? { scheme: p.GJIRAFA_AUTH_SCHEME, key: p.UPSTREAM_GJIRAFA_KEY } : null,
+    budgetPer5Min: p.GJIRAFA_BUDGET_PER_5MIN,
   }));
 export type GjirafaSettings = z.output<typeof gjirafaSettings>;
 
@@ -52,4 +56,9 @@ export interface GjirafaConnection {
 
 export function gjirafaSecrets(settings: GjirafaSettings): string[] {
   return redactable([settings.auth?.key]);
+}
+
+/** One budget per API key. */
+export function gjirafaBudget(settings: GjirafaSettings): UpstreamBudgetSettings {
+  return { limitPer5Min: settings.budgetPer5Min, credential: settings.auth?.key ?? null };
 }

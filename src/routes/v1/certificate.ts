@@ -3,6 +3,7 @@
  * Thin: the declaration validates, one service call, the answer shaped in certgate's envelope. What the
  * upstream said beside its answer goes to `messages`.
  */
+import { cacheHeaders, wantsBypass } from "../../cache";
 import { successBody } from "../../envelope";
 import { type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
@@ -22,13 +23,20 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
       params,
       query: schemas.GetQuerySchema,
       result: CertificateSchema,
+      cached: true,
       async handler(input, c) {
         const answer = await service.getCertificate(
           serviceContext(c),
           input.params.id,
           input.query.include === "raw",
+          wantsBypass(c.req.raw.headers),
         );
-        return c.json(successBody(answer.result, { messages: answer.messages }));
+        c.set("cacheOutcome", answer.cache.outcome);
+        return c.json(
+          successBody(answer.result, { messages: answer.messages }),
+          200,
+          cacheHeaders(answer.cache),
+        );
       },
     }),
     route({

@@ -217,10 +217,11 @@ describe("native Cloudflare: credentials", () => {
       "X-Auth-Key": "caller-global-key",
     };
     const id = packId(gw, EXAMPLE, (p) => p.status === "validation_timed_out");
+    // The single GET first: after the list it would be served from the cached list, not sent.
     for (const [method, path, body] of [
+      ["GET", `${cfPacks()}/${id}`, undefined],
       ["GET", `${cfPacks()}?status=all`, undefined],
       ["GET", `${cfPacks()}/quota`, undefined],
-      ["GET", `${cfPacks()}/${id}`, undefined],
       ["POST", `${cfPacks()}/order`, ORDER],
       ["PATCH", `${cfPacks()}/${id}`, {}],
     ] as const) {

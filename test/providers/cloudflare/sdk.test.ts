@@ -5,9 +5,10 @@
  *
  * Import cost: the SDK is ~3,000 modules; inside workerd this file spends most of its time importing it.
  */
-import Cloudflare, { APIError } from "cloudflare";
+import Cloudflare, { APIError, RateLimitError } from "cloudflare";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEMO_CLOUDFLARE_TOKEN } from "../../../sandbox";
+import { DEMO_CLOUDFLARE_TOKEN, SECOND } from "../../../sandbox";
+import { isolatedBudget } from "../../helpers/budget";
 import {
   clearKv,
   EXAMPLE,
@@ -26,10 +27,16 @@ interface Seen {
   url: string;
   headers: Record<string, string>;
   status: number;
+  /** The SDK's clock (Date.now) when it sent the request: its waits are real. */
+  at: number;
+  headersIn: Record<string, string>;
 }
 
 /** An SDK client whose every request is served by `gw`; `seen` records what the SDK sent and got. */
-function sdk(gw: Gateway, options: { maxRetries?: number } = {}) {
+function sdk(
+  gw: Gateway,
+  options: { maxRetries?: number; before?: (request: Request, n: number) => void } = {},
+) {
   const seen: Seen[] = [];
   const client = new Cloudflare({
     apiToken: ROUTE_KEYS.writer.key,
@@ -43,8 +50,14 @@ function sdk(gw: Gateway, options: { maxRetries?: number } = {}) {
         headers[name] = value;
       });
       const body = request.body ? await request.text() : undefined;
+      const at = Date.now();
+      options.before?.(request, seen.length);
       const res = await gw.call(request.method, `${url.pathname}${url.search}`, { headers, body });
-      seen.push({ method: request.method, url: request.url, headers, status: res.status });
+      const headersIn: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        headersIn[name] = value;
+      });
+      seen.push({ method: request.method, url: request.url, headers, status: res.status, at, headersIn });
       return res;
     },
   });
@@ -160,5 +173,50 @@ describe("the official cloudflare SDK against certgate", () => {
     expect((error as APIError).status).toBe(502);
     expect(seen).toHaveLength(1);
     expect(gw.sims.cloudflare.count("POST")).toBe(1);
+  });
+
+  it("a key over its allowance gets Cloudflare's 429 shape: the SDK waits Retry-After, then its retry succeeds", async () => {
+    const gw = gateway(
+      { KEY_UPSTREAM_PER_MINUTE: "1", CACHE_MIN_REFRESH_SECONDS: "0" },
+      { budget: isolatedBudget() },
+    );
+    const noCache = { headers: { "cache-control": "no-cache" } };
+    // The SDK's wait is real time; certgate's clock moves on by what it waited when the retry arrives.
+    const { client, seen } = sdk(gw, {
+      maxRetries: 1,
+      before: (_request, n) => {
+        const last = seen[n - 1];
+        if (last?.status === 429) gw.clock.advance(Date.now() - last.at);
+      },
+    });
+    await client.ssl.certificatePacks.quota.get({ zone_id: EXAMPLE }, noCache);
+    gw.clock.advance(59.5 * SECOND);
+    const quota = await client.ssl.certificatePacks.quota.get({ zone_id: EXAMPLE }, noCache);
+    expect(quota.advanced?.allocated).toBeGreaterThan(0);
+    expect(seen.map((s) => s.status)).toEqual([200, 429, 200]);
+    const refused = seen[1];
+    // The key's one call frees 61 s after it was made (the budget counts whole seconds): 1.5 s, as 2.
+    expect(refused?.headersIn["retry-after"]).toBe("2");
+    expect(refused?.headersIn["ratelimit-policy"]).toBe('"upstream-calls";q=1;w=60');
+    expect(refused?.headersIn.ratelimit).toBe('"upstream-calls";r=0;t=2');
+    // It waited what Retry-After said, not its own half-second backoff.
+    expect((seen[2]?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_900);
+    expect(gw.sims.cloudflare.count("GET", "/quota")).toBe(2);
+  });
+
+  it("without retries, the SDK reports the refusal as a RateLimitError with the door's integer code", async () => {
+    const gw = gateway(
+      { KEY_UPSTREAM_PER_MINUTE: "1", CACHE_MIN_REFRESH_SECONDS: "0" },
+      { budget: isolatedBudget() },
+    );
+    const { client } = sdk(gw);
+    const id = packId(gw, EXAMPLE, (p) => p.status === "active");
+    await client.ssl.certificatePacks.get(id, { zone_id: EXAMPLE });
+    const error = await client.ssl.certificatePacks
+      .get(id, { zone_id: EXAMPLE }, { headers: { "cache-control": "no-cache" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as APIError).status).toBe(429);
+    expect((error as APIError).errors[0]).toMatchObject({ code: 71026, certgate_code: "rate_limited" });
   });
 });

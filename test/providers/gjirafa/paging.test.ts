@@ -193,6 +193,8 @@ describe("done means: 3 certificates on 0-based pages capped at 2, through both 
     const { sim, gw, ids } = world();
     const first = await gw.json("GET", `/v1/certificates?project=${SCRIPTED_PROJECT}`);
     expect(first.headers.get("x-cache")).toBe("MISS");
+    // Past the minimum refresh interval, so the no-cache read below does load (CACHE_MIN_REFRESH_SECONDS).
+    gw.clock.advance(5_000);
     // The server starts ignoring pageIndex: page 2 repeats page 1.
     const broken = scriptedGateway(
       {
