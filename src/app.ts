@@ -6,6 +6,8 @@
  */
 import { Hono } from "hono";
 import { createAuthenticator } from "./auth/authenticate";
+import { type BrowserCredential, createBrowserCredentials, routeKey } from "./auth/browser-credentials";
+import { createSessionKeys } from "./auth/status-session";
 import { createListCache, type ListCache } from "./cache";
 import { createConfigLoader } from "./config/load";
 import type { AppEnv } from "./context";
@@ -18,6 +20,7 @@ import { errorResponse, onError } from "./middleware/on-error";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { methodsAllowedFor } from "./middleware/route-match";
+import { statusErrorPages } from "./middleware/status-pages";
 import { type AppRegistry, createRegistry } from "./providers/registry";
 import { appRoutes } from "./routes";
 import { createCertificateService } from "./service/certificates";
@@ -34,8 +37,13 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   const listCache = options.listCache ?? createListCache();
   const load = createConfigLoader(registry);
   const service = createCertificateService(registry, listCache);
-  const routes: readonly Route[] = appRoutes({ registry, service, listCache, loadConfig: load });
+  const sessionKeys = createSessionKeys();
+  const routes: readonly Route[] = appRoutes({ registry, service, listCache, loadConfig: load, sessionKeys });
   const publics = publicPaths(routes);
+  // The routes that accept a browser credential (the status page's), by `METHOD path`.
+  const browserRoutes = new Map<string, BrowserCredential>(
+    routes.flatMap((r) => (r.credentials ? [[routeKey(r.method, r.path), r.credentials] as const] : [])),
+  );
   // One rule for trailing slashes on every route: `/x/` is `/x` (Hono's `strict: false` drops one trailing
   // slash before routing, and `c.req.path` is that path). The same answer, not a redirect: API clients
   // (the Cloudflare SDK, curl, fetch with `redirect: "manual"`) would otherwise see a 308 they do not
@@ -49,6 +57,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     c.set("envelopeFamily", registry.envelopeFor(c.req.path));
     await next();
   });
+  app.use("*", statusErrorPages());
 
   mountRoutes(
     app,
@@ -59,7 +68,13 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     if (publics.has(c.req.path)) return next();
     return config(c, next);
   });
-  app.use("*", createAuthenticator({ publicPaths: publics }));
+  app.use(
+    "*",
+    createAuthenticator({
+      publicPaths: publics,
+      browser: createBrowserCredentials(browserRoutes, sessionKeys),
+    }),
+  );
   mountRoutes(
     app,
     routes.filter((r) => r.access !== "public"),

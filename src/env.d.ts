@@ -22,5 +22,8 @@ declare namespace Cloudflare {
     MONITOR_SUBREQUEST_BUDGET?: string;
     ALERT_WEBHOOK_URL?: string;
     ALERT_SLACK_WEBHOOK_URL?: string;
+    METRICS_REFRESH_SECONDS?: string;
+    STATUS_SESSION_HOURS?: string;
+    STATUS_SESSION_SECRET?: string;
   }
 }

@@ -12,4 +12,5 @@ export default {
 export { AuditLog } from "./durable/audit-log";
 export { IdempotencyStore } from "./durable/idempotency-store";
 export { MonitorLease } from "./durable/monitor-lease";
+export { StatusSecretStore } from "./durable/status-secret-store";
 export { UpstreamBudget } from "./durable/upstream-budget";

@@ -1,6 +1,6 @@
 /**
  * The whole configuration, validated with zod once per isolate (per env object): the core slices
- * (core.ts, cache.ts, monitor.ts, grants.ts) and each registered provider's own slice (its settings).
+ * (core.ts, cache.ts, monitor.ts, grants.ts, status.ts) and each registered provider's own slice (its settings).
  * `Config` is derived from the slices' schemas, never written beside them. A bad or missing setting is
  * reported by name, never with its value (values may be secrets). Reference: docs/configuration.md.
  */
@@ -11,11 +11,13 @@ import { type CacheConfig, cacheSettings } from "./cache";
 import { type CoreConfig, coreSettings } from "./core";
 import { type GrantRules, type GrantsConfig, grantsSettings } from "./grants";
 import { type MonitorConfig, monitorSecrets, monitorSettings } from "./monitor";
+import { type StatusConfig, statusSecrets, statusSettings } from "./status";
 
 export type Config = CoreConfig &
   CacheConfig &
   MonitorConfig &
-  GrantsConfig & {
+  GrantsConfig &
+  StatusConfig & {
     /** The configured providers, in registry order (a provider without settings is not here). */
     providers: readonly ConfiguredProvider[];
     /** Every secret value, for redaction of logs and outputs. */
@@ -62,6 +64,7 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
   const cache = slice(cacheSettings);
   const monitor = slice(monitorSettings);
   const grants = slice(grantsSettings(grantRules(registry)));
+  const status = slice(statusSettings);
   const providers: ConfiguredProvider[] = [];
   const secrets: string[] = [];
   for (const loaded of registry.load(env)) {
@@ -72,7 +75,9 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
     secrets.push(...loaded.secrets);
     if (loaded.configured) providers.push(loaded.configured);
   }
-  if (settings.length > 0 || !core || !cache || !monitor || !grants) return { ok: false, settings };
+  if (settings.length > 0 || !core || !cache || !monitor || !grants || !status) {
+    return { ok: false, settings };
+  }
   return {
     ok: true,
     config: {
@@ -80,8 +85,9 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
       ...cache,
       ...monitor,
       ...grants,
+      ...status,
       providers,
-      secrets: [...secrets, ...monitorSecrets(monitor)],
+      secrets: [...secrets, ...monitorSecrets(monitor), ...statusSecrets(status)],
     },
   };
 }

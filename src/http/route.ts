@@ -10,6 +10,7 @@
  */
 import type { Context } from "hono";
 import type * as z from "zod";
+import type { BrowserCredential } from "../auth/browser-credentials";
 import type { Permission } from "../config/grants";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
@@ -44,6 +45,8 @@ export interface Route {
   readonly summary: string;
   /** Present for the routes /openapi.json documents. */
   readonly docs?: RouteDocs;
+  /** A browser credential this route accepts besides the API's (see Declaration). */
+  readonly credentials?: BrowserCredential;
   handle(c: Context<AppEnv>): Promise<Response>;
 }
 
@@ -69,6 +72,12 @@ export interface Declaration<P, Q, B> {
   result?: z.ZodType;
   list?: boolean;
   cached?: boolean;
+  /**
+   * A browser credential the route accepts when no API key or Access token is presented
+   * (auth/browser-credentials.ts): the status page's session cookie, or its sign-in form's key. Only the
+   * status page's routes declare one; every other route takes the API's credentials alone.
+   */
+  credentials?: BrowserCredential;
   /** Checks that run before any input is validated. */
   before?(c: Context<AppEnv>): void;
   handler(input: RouteInput<P, Q, B>, c: Context<AppEnv>): Promise<Response> | Response;
@@ -103,6 +112,7 @@ export function route<
     path: declaration.path,
     access: declaration.access,
     summary: declaration.summary,
+    ...(declaration.credentials ? { credentials: declaration.credentials } : {}),
     docs: declaration.result
       ? {
           params,

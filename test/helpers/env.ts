@@ -29,7 +29,11 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Env
     API_KEYS: API_KEYS_JSON,
     ...overrides,
   };
-  const env: Record<string, unknown> = { CACHE: runtimeEnv.CACHE, STATE: runtimeEnv.STATE };
+  const env: Record<string, unknown> = {
+    CACHE: runtimeEnv.CACHE,
+    STATE: runtimeEnv.STATE,
+    STATUS_SECRET_STORE: runtimeEnv.STATUS_SECRET_STORE,
+  };
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
   return env as unknown as Env;
 }
