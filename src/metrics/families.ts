@@ -26,10 +26,13 @@ export const FAMILIES = {
     "certgate_certificate_status",
     "Normalized status of the certificate as a state set: 1 for the current status, 0 for the others.",
   ),
-  quotaUsed: gauge("certgate_quota_used", "Advanced certificate packs used in the zone (Cloudflare quota)."),
+  quotaUsed: gauge(
+    "certgate_quota_used",
+    "Certificates counted against the zone's quota (advanced certificate packs), where the provider has a quota.",
+  ),
   quotaAllocated: gauge(
     "certgate_quota_allocated",
-    "Advanced certificate packs allocated to the zone (Cloudflare quota).",
+    "Certificates the zone's quota allows (advanced certificate packs), where the provider has a quota.",
   ),
   lastRun: gauge(
     "certgate_monitor_last_run_timestamp_seconds",
