@@ -65,6 +65,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ["nodejs_compat"],
     bindings: options.bindings,
+    // The Durable Objects certgate uses at run time (wrangler.toml), served from the same bundle.
+    durableObjects: { STATUS_SECRET_STORE: { className: "StatusSecretStore", useSQLite: true } },
   };
   const workers: WorkerOptions[] = [main];
   if (counter) {

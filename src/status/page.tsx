@@ -32,7 +32,7 @@ function Document(props: { title: string; nonce: string; children: Child }) {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>{props.title}</title>
         <style nonce={props.nonce}>{raw(STATUS_CSS)}</style>
       </head>
@@ -303,7 +303,7 @@ function RecordsTable(props: { problem: ViewProblem }) {
   );
 }
 
-function ProblemItem(props: { problem: ViewProblem; now: number }) {
+function ProblemItem(props: { problem: ViewProblem; now: number; label: string }) {
   const p = props.problem;
   const runbook = safeLink(p.runbook);
   return (
@@ -315,7 +315,7 @@ function ProblemItem(props: { problem: ViewProblem; now: number }) {
       <dl class="facts">
         <dt>{SCOPE_WORD[p.scope.kind]}</dt>
         <dd>
-          <code>{p.scope.id}</code> ({p.provider})
+          <code>{p.scope.id}</code> ({props.label})
         </dd>
         {p.certificate_id ? (
           <>
@@ -361,7 +361,8 @@ function ProblemItem(props: { problem: ViewProblem; now: number }) {
   );
 }
 
-function Problems(props: { inventory: Inventory; now: number }) {
+function Problems(props: { inventory: Inventory; now: number; providers: StatusPageProps["providers"] }) {
+  const labelOf = (name: string) => props.providers.find((p) => p.name === name)?.label ?? name;
   const { problems } = props.inventory;
   return (
     <section aria-labelledby="problems-h">
@@ -377,7 +378,7 @@ function Problems(props: { inventory: Inventory; now: number }) {
             </h3>
             <ul class="problems">
               {some.map((p) => (
-                <ProblemItem problem={p} now={props.now} />
+                <ProblemItem problem={p} now={props.now} label={labelOf(p.provider)} />
               ))}
             </ul>
           </>
@@ -424,8 +425,12 @@ function Certificates(props: { inventory: Inventory; now: number; warnDays: numb
                 <th scope="col">Time left</th>
                 <th scope="col">Hosts</th>
                 <th scope="col">Status</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Zone or project</th>
+                <th scope="col" class="wide">
+                  Provider
+                </th>
+                <th scope="col" class="wide">
+                  Zone or project
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -442,7 +447,14 @@ function Certificates(props: { inventory: Inventory; now: number; warnDays: numb
                       </>
                     ) : null}
                   </td>
-                  <td class="hosts">{cert.hosts.length > 0 ? cert.hosts.join(", ") : "(no host)"}</td>
+                  <td class="hosts">
+                    {cert.hosts.length > 0 ? cert.hosts.join(", ") : "(no host)"}
+                    {/* On a phone the provider and zone columns fold in here. */}
+                    <span class="narrow muted">
+                      <br />
+                      {scope.label} <code>{scope.scope.id}</code>
+                    </span>
+                  </td>
                   <td>
                     <StatusBadge status={cert.status} />
                     {cert.provider_status && !sameWords(cert.provider_status, cert.status) ? (
@@ -452,8 +464,8 @@ function Certificates(props: { inventory: Inventory; now: number; warnDays: numb
                       </>
                     ) : null}
                   </td>
-                  <td>{scope.label}</td>
-                  <td>
+                  <td class="wide">{scope.label}</td>
+                  <td class="wide">
                     <code>{scope.scope.id}</code>
                   </td>
                 </tr>
@@ -609,7 +621,7 @@ export function StatusPage(props: StatusPageProps) {
           <h2 id="filters-h">Filters</h2>
           <Filters {...props} />
         </section>
-        <Problems inventory={props.shown} now={props.now} />
+        <Problems inventory={props.shown} now={props.now} providers={props.providers} />
         <Certificates inventory={props.shown} now={props.now} warnDays={props.warnDays} />
         <Quotas inventory={props.shown} />
         <Scopes inventory={props.shown} now={props.now} />

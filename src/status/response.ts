@@ -28,6 +28,8 @@ export function pageHeaders(nonce: string): Record<string, string> {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    // Not no-referrer: with it a browser sends `Origin: null` on the sign-in form post (Fetch §3.1),
+    // which the same-origin check must refuse.
+    "Referrer-Policy": "same-origin",
   };
 }

@@ -47,6 +47,8 @@ code{font:.9em ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
 .sev-warning{color:#5c3b00;background:#fff4d6}
 .left-critical{color:#8a0f18;font-weight:700}
 .left-warning{color:#6b4500;font-weight:600}
+.left-critical time,.left-warning time{font-weight:400}
+.narrow{display:none}
 ul.problems{list-style:none;margin:0;padding:0}
 ul.problems>li{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:8px 0}
 ul.problems p{margin:4px 0}
@@ -66,5 +68,9 @@ footer{max-width:1100px;margin:0 auto;padding:8px 16px 32px;color:var(--muted);f
   th,td{padding:4px 6px}
   select{min-width:0;width:100%}
   form.filters label{flex:1 1 45%}
+  .wide{display:none}
+  .narrow{display:inline}
+  td.hosts{min-width:0}
+  .badge{white-space:normal}
 }
 `;
