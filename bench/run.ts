@@ -4,7 +4,7 @@
  * simulators, drives it with autocannon and prints one table (plus bench/results/latest.json).
  * Every comparison is A vs B served side by side and measured in alternation; see README "Benchmarks".
  * Options (env): BENCH_QUICK=1, BENCH_PAIRS, BENCH_DURATION, BENCH_LATENCY_MS, BENCH_CONNECTIONS,
- * BENCH_ONLY=build,cache,miss,aggregate,monitor,startup,coalescing, BENCH_OUT (JSON path).
+ * BENCH_ONLY=build,cache,miss,aggregate,monitor,startup,coalescing,metrics, BENCH_OUT (JSON path).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -16,6 +16,7 @@ import { machineInfo } from "./lib/machine";
 import { aggregate } from "./scenarios/aggregate";
 import { cacheHit } from "./scenarios/cache-hit";
 import { coalescing } from "./scenarios/coalescing";
+import { metricsScrape } from "./scenarios/metrics-scrape";
 import { missLatency } from "./scenarios/miss-latency";
 import { monitorRuns } from "./scenarios/monitor";
 import { startup } from "./scenarios/startup";
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
     ["monitor", monitorRuns],
     ["startup", (c) => startup(c, bundle)],
     ["coalescing", coalescing],
+    ["metrics", metricsScrape],
   ];
   for (const [name, scenario] of scenarios) {
     if (!wants(name)) continue;

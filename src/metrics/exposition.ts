@@ -13,8 +13,20 @@ export type Labels = ReadonlyArray<readonly [name: string, value: string]>;
 const LABEL_ESCAPES = /[\\"\n]/g;
 const HELP_ESCAPES = /[\\\n]/g;
 
+const NEEDS_LABEL_ESCAPE = /[\\"\n]/;
+
 const escapeWith = (text: string, pattern: RegExp) =>
   text.replace(pattern, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+
+/** `name="value"` pairs joined by commas, values escaped (the inside of a sample's braces). */
+export function labelText(labels: Labels): string {
+  let out = "";
+  for (const [label, value] of labels) {
+    const escaped = NEEDS_LABEL_ESCAPE.test(value) ? escapeWith(value, LABEL_ESCAPES) : value;
+    out += `${out === "" ? "" : ","}${label}="${escaped}"`;
+  }
+  return out;
+}
 
 export function formatValue(value: number): string {
   if (Number.isNaN(value)) return "NaN";
@@ -26,8 +38,7 @@ export function formatValue(value: number): string {
 /** One sample line, with its newline. */
 export function sample(name: string, labels: Labels, value: number): string {
   if (labels.length === 0) return `${name} ${formatValue(value)}\n`;
-  const text = labels.map(([label, v]) => `${label}="${escapeWith(v, LABEL_ESCAPES)}"`).join(",");
-  return `${name}{${text}} ${formatValue(value)}\n`;
+  return `${name}{${labelText(labels)}} ${formatValue(value)}\n`;
 }
 
 export interface FamilyHead {

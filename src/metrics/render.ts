@@ -11,7 +11,7 @@ import type { ViewCertificate } from "../inventory/certificate";
 import type { Inventory } from "../inventory/inventory";
 import { NORMALIZED_STATUSES } from "../model/certificate";
 import { PROBLEM_KINDS, SEVERITIES } from "../monitor/problems";
-import { head, type Labels, sample } from "./exposition";
+import { head, type Labels, labelText, sample } from "./exposition";
 import { FAMILIES } from "./families";
 
 interface CertificateSeries {
@@ -40,37 +40,49 @@ function certificateLabels(c: ViewCertificate): Labels {
 }
 
 function writeCertificates(certificates: readonly ViewCertificate[], now: number): CertificateSeries {
-  const out = { notAfter: "", notBefore: "", expired: "", status: "", writtenAt: now, validUntil: Infinity };
+  const lines = {
+    notAfter: [] as string[],
+    notBefore: [] as string[],
+    expired: [] as string[],
+    status: [] as string[],
+  };
+  let validUntil = Number.POSITIVE_INFINITY;
   const seen = new Set<string>();
   const sorted = [...certificates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Each certificate's labels are written once and shared by its lines (a scope may hold thousands).
+  const statusNames = NORMALIZED_STATUSES.map((status) => `,status="${status}"} `);
   for (const c of sorted) {
     // One series per certificate: a duplicate id (never expected) would make the exposition invalid.
     if (seen.has(c.id)) continue;
     seen.add(c.id);
-    const labels = certificateLabels(c);
+    const labels = `{${labelText(certificateLabels(c))}} `;
     if (c.expiresMs !== null) {
-      out.notAfter += sample(FAMILIES.notAfter.name, labels, seconds(c.expiresMs));
-      out.expired += sample(FAMILIES.expired.name, labels, now >= c.expiresMs ? 1 : 0);
-      if (c.expiresMs > now) out.validUntil = Math.min(out.validUntil, c.expiresMs);
+      lines.notAfter.push(`${FAMILIES.notAfter.name}${labels}${seconds(c.expiresMs)}\n`);
+      lines.expired.push(`${FAMILIES.expired.name}${labels}${now >= c.expiresMs ? 1 : 0}\n`);
+      if (c.expiresMs > now) validUntil = Math.min(validUntil, c.expiresMs);
     }
-    if (c.notBeforeMs !== null) {
-      out.notBefore += sample(FAMILIES.notBefore.name, labels, seconds(c.notBeforeMs));
-    }
+    if (c.notBeforeMs !== null)
+      lines.notBefore.push(`${FAMILIES.notBefore.name}${labels}${seconds(c.notBeforeMs)}\n`);
     const identity: Array<readonly [string, string]> = [
       ["provider", c.provider],
       ["scope", c.scope.id],
       ["certificate_id", c.id],
     ];
     if (c.provider_status !== "") identity.push(["provider_status", c.provider_status]);
-    for (const status of NORMALIZED_STATUSES) {
-      out.status += sample(
-        FAMILIES.status.name,
-        [...identity, ["status", status]],
-        status === c.status ? 1 : 0,
-      );
-    }
+    const prefix = `${FAMILIES.status.name}{${labelText(identity)}`;
+    NORMALIZED_STATUSES.forEach((status, i) => {
+      lines.status.push(`${prefix}${statusNames[i]}${status === c.status ? 1 : 0}\n`);
+    });
   }
-  return out;
+  // join() makes flat strings: a scrape copies them, instead of walking thousands of concatenations.
+  return {
+    notAfter: lines.notAfter.join(""),
+    notBefore: lines.notBefore.join(""),
+    expired: lines.expired.join(""),
+    status: lines.status.join(""),
+    writtenAt: now,
+    validUntil,
+  };
 }
 
 export function createMetricsRenderer() {
