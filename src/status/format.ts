@@ -49,3 +49,13 @@ export function safeLink(value: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** "Pending Validation" and "pending_validation" say the same: a provider's word is shown only when it adds one. */
+export function sameWords(a: string, b: string): boolean {
+  const norm = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/[\s_-]+/g, " ")
+      .trim();
+  return norm(a) === norm(b);
+}

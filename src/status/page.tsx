@@ -14,7 +14,7 @@ import type { ViewProblem } from "../inventory/report";
 import { NORMALIZED_STATUSES } from "../model/certificate";
 import { SCOPE_KINDS } from "../model/scope";
 import { isFiltered, type StatusFilter } from "./filters";
-import { ago, plural, safeLink, timeLeft, utc } from "./format";
+import { ago, plural, safeLink, sameWords, timeLeft, utc } from "./format";
 import { STATUS_CSS } from "./styles";
 
 export const SIGN_IN_PATH = "/status/sign-in";
@@ -48,16 +48,6 @@ export function documentHtml(page: Child): string {
 
 function words(text: string): string {
   return text.replace(/_/g, " ");
-}
-
-/** "Pending Validation" and "pending_validation" say the same: the raw status is shown only when it adds something. */
-function sameWords(a: string, b: string): boolean {
-  const norm = (t: string) =>
-    t
-      .toLowerCase()
-      .replace(/[\s_-]+/g, " ")
-      .trim();
-  return norm(a) === norm(b);
 }
 
 function StatusBadge(props: { status: string }) {
