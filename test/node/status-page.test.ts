@@ -8,7 +8,8 @@
  * desktop and on a phone-sized screen; it takes the screenshots (.artifacts/screenshots/).
  *
  * CERTGATE_UPDATE_DOCS_SCREENSHOT=1 also copies the desktop screenshot to docs/images/status-page.png
- * (the README's picture).
+ * (the README's picture). Keep that file under 300 KB: re-encode it after an update, e.g.
+ * `pngquant --quality=70-95 --strip -f -o docs/images/status-page.png docs/images/status-page.png`.
  */
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
