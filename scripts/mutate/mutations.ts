@@ -1006,6 +1006,15 @@ export const MUTATIONS: readonly Mutation[] = [
     tests: ["test/views/metrics-route.test.ts"],
   },
   {
+    name: "metrics.blind-scope-reported-ok",
+    breaks:
+      "A zone or project the monitor could not read is exported as read (scope error 0, no read error): the blind-monitor alert never fires.",
+    file: "src/metrics/render.ts",
+    anchor: "      const failed = report?.error ? 1 : 0;",
+    replacement: "      const failed = 0;",
+    tests: ["test/views/metrics-route.test.ts"],
+  },
+  {
     name: "metrics.refresh-window-ignored",
     breaks:
       "Every scrape reads the report and every list from KV again, whatever METRICS_REFRESH_SECONDS says: KV reads grow with the scrape rate.",

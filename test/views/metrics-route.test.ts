@@ -187,6 +187,25 @@ describe("GET /metrics after a monitor run, for a key limited to one zone and on
   });
 });
 
+describe("a blind monitor shows in the scrape", () => {
+  it("a project the monitor could not read: its scope error is 1, the read errors count it, the zone stays 0", async () => {
+    const gw = viewsGateway({
+      upstream: (provider, request, next) =>
+        provider === "gjirafa"
+          ? Promise.resolve(new Response("upstream down", { status: 503 }))
+          : next(request),
+    });
+    await gw.scheduled();
+    const { exposition } = await scrape(gw);
+    const errors = new Map(
+      of(exposition.samples, "certgate_monitor_scope_errors").map((s) => [s.labels.scope, s.value]),
+    );
+    expect(errors.get(PROJECT)).toBe(1);
+    expect(errors.get(ZONE_EXAMPLE)).toBe(0);
+    expect(of(exposition.samples, "x509_read_errors")[0]?.value).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe("a scrape never calls an upstream", () => {
   it("before the first run, after it, with lists cached or gone, for every key", async () => {
     const gw = viewsGateway({ env: { METRICS_REFRESH_SECONDS: "0" } });

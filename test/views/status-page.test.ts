@@ -7,6 +7,7 @@
 import { env as runtimeEnv } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { REPORT_KEY } from "../../src/monitor/report";
+import { AUD, claims, jwksHandler, makeSigningKey, sign, TEAM } from "../auth/jwt";
 import { resetStorage } from "../helpers/kv";
 import {
   BROWSER_ACCEPT,
@@ -58,6 +59,37 @@ describe("GET /status without a session", () => {
     });
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("reports:read");
+  });
+});
+
+describe("through Cloudflare Access", () => {
+  it("just works with an Access session: the identity's certificates, no form, no session cookie of its own", async () => {
+    const signer = await makeSigningKey("status-kid-1");
+    const rules = [
+      { email: "oncall@example.com", scopes: ["reports:read"], zones: [ZONE_EXAMPLE], projects: [PROJECT] },
+    ];
+    const gw = viewsGateway({
+      env: { ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_RULES: JSON.stringify(rules) },
+      routes: { [TEAM]: jwksHandler(() => [signer]) },
+    });
+    await gw.scheduled();
+    const token = await sign(signer, claims(gw.clock.now(), { email: "oncall@example.com" }));
+    // A browser behind Access brings the CF_Authorization cookie (and Access adds the header).
+    const res = await browse(gw, "/status", `CF_Authorization=${token}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const html = await res.text();
+    const text = textOf(html);
+    expect(text).toContain("oncall@example.com (through Cloudflare Access)");
+    expect(text).toContain("api.example.com");
+    expect(html).not.toContain(ZONE_SHOP);
+    expect(html).not.toContain('name="key"');
+
+    // Without it, the form says Access would open the page; an identity without reports:read is refused.
+    const form = await (await browse(gw, "/status")).text();
+    expect(textOf(form)).toContain("Opened through Cloudflare Access, this page needs no key.");
+    const stranger = await sign(signer, claims(gw.clock.now(), { email: "someone@example.com" }));
+    expect((await browse(gw, "/status", `CF_Authorization=${stranger}`)).status).toBe(403);
   });
 });
 
