@@ -36,6 +36,8 @@ export default defineConfig({
           include: ["test/node/**/*.test.ts"],
           environment: "node",
           pool: "forks",
+          // One build of dist/index.js for every file that serves it (test/node/global-setup.ts).
+          globalSetup: ["test/node/global-setup.ts"],
           // A browser start or a bundle build takes seconds on a busy 2-core machine.
           testTimeout: 60_000,
           hookTimeout: 120_000,

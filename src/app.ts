@@ -6,6 +6,8 @@
  */
 import { Hono } from "hono";
 import { createAuthenticator } from "./auth/authenticate";
+import { type BrowserCredential, createBrowserCredentials, routeKey } from "./auth/browser-credentials";
+import { createSessionKeys } from "./auth/status-session";
 import { createListCache, type ListCache } from "./cache";
 import { createConfigLoader } from "./config/load";
 import type { AppEnv } from "./context";
@@ -19,6 +21,7 @@ import { errorResponse, onError } from "./middleware/on-error";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { methodsAllowedFor } from "./middleware/route-match";
+import { statusErrorPages } from "./middleware/status-pages";
 import { type AppRegistry, createRegistry } from "./providers/registry";
 import { appRoutes } from "./routes";
 import { createCertificateService } from "./service/certificates";
@@ -41,8 +44,20 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   const load = createConfigLoader(registry);
   const service = createCertificateService(registry, listCache);
   const rotations = createRotations(registry);
-  const routes: readonly Route[] = appRoutes({ registry, service, listCache, rotations, loadConfig: load });
+  const sessionKeys = createSessionKeys();
+  const routes: readonly Route[] = appRoutes({
+    registry,
+    service,
+    listCache,
+    rotations,
+    loadConfig: load,
+    sessionKeys,
+  });
   const publics = publicPaths(routes);
+  // The routes that accept a browser credential (the status page's), by `METHOD path`.
+  const browserRoutes = new Map<string, BrowserCredential>(
+    routes.flatMap((r) => (r.credentials ? [[routeKey(r.method, r.path), r.credentials] as const] : [])),
+  );
   // One rule for trailing slashes on every route: `/x/` is `/x` (Hono's `strict: false` drops one trailing
   // slash before routing, and `c.req.path` is that path). The same answer, not a redirect: API clients
   // (the Cloudflare SDK, curl, fetch with `redirect: "manual"`) would otherwise see a 308 they do not
@@ -57,6 +72,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     c.set("permitLease", permitLease);
     await next();
   });
+  app.use("*", statusErrorPages());
 
   mountRoutes(
     app,
@@ -69,7 +85,13 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
   });
   // Refused credentials are answered before any route runs: recorded here, at a bounded rate (http/audit.ts).
   app.use("*", auditRefusedCredentials(routes));
-  app.use("*", createAuthenticator({ publicPaths: publics }));
+  app.use(
+    "*",
+    createAuthenticator({
+      publicPaths: publics,
+      browser: createBrowserCredentials(browserRoutes, sessionKeys),
+    }),
+  );
   mountRoutes(
     app,
     routes.filter((r) => r.access !== "public"),

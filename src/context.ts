@@ -2,6 +2,7 @@
  * What middleware puts on the Hono context, typed once for the whole app.
  */
 import type { Principal } from "./auth/principal";
+import type { ApiKeyEntry } from "./config/grants";
 import type { Config } from "./config/load";
 import type { Deps } from "./deps";
 import type { EnvelopeFamily } from "./envelope-family";
@@ -15,6 +16,8 @@ export interface AppVariables {
   deps: Deps;
   config: Config;
   principal: Principal;
+  /** The API_KEYS entry the request authenticated with, when it was a key (header or sign-in form). */
+  apiKey?: ApiKeyEntry;
   /** Set by list routes for the request log line: HIT | MISS | STALE | BYPASS. */
   cacheOutcome?: string;
   /** The error envelope of the door the request came in by (a native door's, or certgate's). */

@@ -32,5 +32,8 @@ declare namespace Cloudflare {
     ROTATION_POLL_INITIAL_SECONDS?: string;
     ROTATION_POLL_MAX_SECONDS?: string;
     ROTATION_VALIDATION_TIMEOUT_HOURS?: string;
+    METRICS_REFRESH_SECONDS?: string;
+    STATUS_SESSION_HOURS?: string;
+    STATUS_SESSION_SECRET?: string;
   }
 }

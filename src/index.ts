@@ -13,6 +13,7 @@ export { AuditLog } from "./durable/audit-log";
 export { IdempotencyStore } from "./durable/idempotency-store";
 export { MonitorAcks } from "./durable/monitor-acks";
 export { MonitorLease } from "./durable/monitor-lease";
+export { StatusSecretStore } from "./durable/status-secret-store";
 export { UpstreamBudget } from "./durable/upstream-budget";
 
 // Pack rotation (bound in wrangler.toml): the Workflow that runs it and the ledger of its state.

@@ -10,8 +10,13 @@ export interface BenchKey {
   headers: Record<string, string>;
 }
 
-export async function benchKey(name: string, scopes: string[], zones: string[] = ["*"]): Promise<BenchKey> {
-  const made = await createApiKey({ name, scopes, zones, projects: ["*"] }, grantRules(createRegistry()));
+export async function benchKey(
+  name: string,
+  scopes: string[],
+  zones: string[] = ["*"],
+  projects: string[] = ["*"],
+): Promise<BenchKey> {
+  const made = await createApiKey({ name, scopes, zones, projects }, grantRules(createRegistry()));
   if (!made.ok) throw new Error(`bench key ${name}: ${made.errors.join("; ")}`);
   return { key: made.key, entry: made.entry, headers: { authorization: `Bearer ${made.key}` } };
 }

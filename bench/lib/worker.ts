@@ -82,9 +82,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ["nodejs_compat"],
     bindings: options.bindings,
-    ...(options.budget
-      ? { durableObjects: { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } } }
-      : {}),
+    // The Durable Objects certgate uses at run time (wrangler.toml), served from the same bundle.
+    durableObjects: {
+      STATUS_SECRET_STORE: { className: "StatusSecretStore", useSQLite: true },
+      ...(options.budget ? { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } } : {}),
+    },
   };
   if (options.scriptPath === undefined) {
     main.durableObjects = CERTGATE_OBJECTS;

@@ -1588,4 +1588,208 @@ export const MUTATIONS: readonly Mutation[] = [
     replacement: "",
     tests: ["test/sandbox/cloudflare-rate-limit.test.ts"],
   },
+  // --- issue 13: metrics and status page
+  {
+    name: "metrics.label-value-unescaped",
+    breaks:
+      "A label value with a quote, backslash or newline (an issuer CN, a provider status) is written raw: the whole exposition stops parsing in Prometheus.",
+    file: "src/metrics/exposition.ts",
+    anchor: "    const escaped = NEEDS_LABEL_ESCAPE.test(value) ? escapeWith(value, LABEL_ESCAPES) : value;",
+    replacement: "    const escaped = value;",
+    tests: ["test/views/render.test.ts"],
+  },
+  {
+    name: "metrics.not-after-in-milliseconds",
+    breaks:
+      "x509_cert_not_after is written in milliseconds instead of seconds: every expiry alert (not_after - time()) fires never.",
+    file: "src/metrics/render.ts",
+    anchor: "seconds(c.expiresMs)",
+    replacement: "c.expiresMs",
+    tests: ["test/views/metrics-route.test.ts", "test/views/render.test.ts"],
+  },
+  {
+    name: "metrics.expired-flag-frozen",
+    breaks:
+      "The series written for a list are reused past a certificate's expiry: x509_cert_expired stays 0 after it expired until the list changes.",
+    file: "src/metrics/render.ts",
+    anchor: "    if (known && now >= known.writtenAt && now < known.validUntil) return known;",
+    replacement: "    if (known) return known;",
+    tests: ["test/views/render.test.ts"],
+  },
+  {
+    name: "metrics.first-scope-series-missing",
+    breaks: "The certificate series of the first zone the key may see are left out of every scrape.",
+    file: "src/metrics/render.ts",
+    anchor: "    const series = inventory.scopes.map((s) => seriesOf(s.certificates, now));",
+    replacement: "    const series = inventory.scopes.slice(1).map((s) => seriesOf(s.certificates, now));",
+    tests: ["test/views/metrics-route.test.ts"],
+  },
+  {
+    name: "metrics.public-without-key",
+    breaks:
+      "GET /metrics answers anyone without a key, with every zone's certificates and the monitor's problems.",
+    file: "src/routes/metrics.ts",
+    anchor: '      access: "reports:read",',
+    replacement: '      access: "public",',
+    tests: ["test/views/metrics-route.test.ts"],
+  },
+  {
+    name: "metrics.cold-cache-calls-upstream",
+    breaks:
+      "A scrape whose scope has no cached list lists it from the upstream: every 15 s scrape costs upstream requests (and rate limit).",
+    file: "src/inventory/inventory.ts",
+    anchor: "    return listCache.peek(cacheCtx, { scope: target.scope }, parse);",
+    replacement: [
+      "    const peeked = await listCache.peek(cacheCtx, { scope: target.scope }, parse);",
+      "    if (peeked) return peeked;",
+      '    const { upstreamContext } = await import("../service/context");',
+      "    const listed = await target.provider.instance.listAll(",
+      '      upstreamContext({ deps: deps as never, config, requestId: "metrics" }),',
+      "      target.scope.id,",
+      "    );",
+      '    return { items: listed.items, notes: listed.notes, fetchedAt: now, source: "memory" };',
+    ].join("\n"),
+    tests: ["test/views/metrics-route.test.ts"],
+  },
+  {
+    name: "metrics.blind-scope-reported-ok",
+    breaks:
+      "A zone or project the monitor could not read is exported as read (scope error 0, no read error): the blind-monitor alert never fires.",
+    file: "src/metrics/render.ts",
+    anchor: "      const failed = report?.error ? 1 : 0;",
+    replacement: "      const failed = 0;",
+    tests: ["test/views/metrics-route.test.ts"],
+  },
+  {
+    name: "metrics.refresh-window-ignored",
+    breaks:
+      "Every scrape reads the report and every list from KV again, whatever METRICS_REFRESH_SECONDS says: KV reads grow with the scrape rate.",
+    file: "src/routes/metrics.ts",
+    anchor: "          { maxAgeMs: config.metrics.refreshSeconds * 1000 },",
+    replacement: "          { maxAgeMs: 0 },",
+    tests: ["test/views/metrics-sources.test.ts"],
+  },
+  {
+    name: "views.other-zones-visible",
+    breaks:
+      "/metrics and /status show every configured zone and project, not only those of the key (a zone-limited key reads everything).",
+    file: "src/inventory/inventory.ts",
+    anchor: "        if (allowsScope(principal, scope)) out.push({ provider, scope });",
+    replacement: "        out.push({ provider, scope });",
+    tests: ["test/views/metrics-route.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "views.problems-unfiltered",
+    breaks:
+      "The monitor's problems of every zone are counted in /metrics and listed on /status, whatever zones the key may see.",
+    file: "src/inventory/inventory.ts",
+    anchor: "      problems: (report?.problems ?? []).filter((p) => allowsScope(principal, p.scope)),",
+    replacement: "      problems: report?.problems ?? [],",
+    tests: ["test/views/metrics-route.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.cookie-not-httponly",
+    breaks:
+      "The status session cookie is readable by page scripts (no HttpOnly): an injected script could steal it.",
+    file: "src/auth/session-cookie.ts",
+    anchor: "; HttpOnly; SameSite=Strict",
+    replacement: "; SameSite=Strict",
+    tests: ["test/auth/session-cookie.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.cookie-samesite-lax",
+    breaks:
+      "The status session cookie is SameSite=Lax: another site's links and top-level navigations carry it.",
+    file: "src/auth/session-cookie.ts",
+    anchor: "; HttpOnly; SameSite=Strict",
+    replacement: "; HttpOnly; SameSite=Lax",
+    tests: ["test/auth/session-cookie.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.cookie-never-secure",
+    breaks: "The status session cookie is sent without Secure over HTTPS too: a plain-http request leaks it.",
+    file: "src/auth/session-cookie.ts",
+    anchor: '  const secure = isLoopbackHttp(url) ? "" : "; Secure";',
+    replacement: '  const secure = "";',
+    tests: ["test/auth/session-cookie.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.session-signature-unchecked",
+    breaks:
+      "A session cookie with a wrong or forged signature is accepted: anyone can write their own grants.",
+    file: "src/auth/session-cookie.ts",
+    anchor: '  if (!valid) return { ok: false, reason: "bad_signature" };',
+    replacement: "",
+    tests: ["test/auth/session-cookie.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.expired-session-accepted",
+    breaks: "A session cookie past its signed expiry still opens the page (a stolen cookie works forever).",
+    file: "src/auth/session-cookie.ts",
+    anchor: '  if (parsed.data.exp <= now) return { ok: false, reason: "expired" };',
+    replacement: "",
+    tests: ["test/auth/session-cookie.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.session-widened-by-keys",
+    breaks:
+      "A session takes the current grants of its key instead of the intersection with what it was signed with: widening a key widens old sessions.",
+    file: "src/auth/status-session.ts",
+    anchor: "  return intersectPrincipals(entry.name, signed, current);",
+    replacement: "  return { ...current, name: entry.name };",
+    tests: ["test/auth/session-cookie.test.ts", "test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.cookie-authorizes-every-route",
+    breaks:
+      "The status session cookie authenticates every route, writes included (a read-only browser session can order or delete certificates).",
+    file: "src/auth/browser-credentials.ts",
+    anchor: "      case undefined:\n        return null;",
+    replacement: "      case undefined:\n        return fromSession(c);",
+    tests: ["test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.cross-site-sign-in",
+    breaks:
+      "Another site can post the sign-in form with a key of its choosing (login CSRF): the Origin is not checked.",
+    file: "src/auth/browser-credentials.ts",
+    anchor: '    assertSameOrigin(request, "Signing in");',
+    replacement: "",
+    tests: ["test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.problem-message-unescaped",
+    breaks:
+      "A problem's message is put into the page as HTML: markup from an upstream error reaches the browser.",
+    file: "src/status/page.tsx",
+    anchor: "        {p.message}\n",
+    replacement: "        {raw(p.message)}\n",
+    tests: ["test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.status-filter-ignored",
+    breaks: "GET /status?status=failed still lists certificates of every status.",
+    file: "src/status/filters.ts",
+    anchor: "      filter.status === undefined\n        ? s",
+    replacement: "      true\n        ? s",
+    tests: ["test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.stale-banner-missing",
+    breaks:
+      "A report whose monitor stopped running hours ago is shown as current: no stale banner for on-call.",
+    file: "src/inventory/inventory.ts",
+    anchor: "      stale: run === null || isStale(run.finished_at, now, intervalMinutes),",
+    replacement: "      stale: run === null,",
+    tests: ["test/views/status-page.test.ts"],
+  },
+  {
+    name: "status.certificates-unsorted",
+    breaks:
+      "The page lists certificates in storage order, not soonest expiry first: the urgent one may be last.",
+    file: "src/status/page.tsx",
+    anchor: "    .sort(byTimeLeft);",
+    replacement: ";",
+    tests: ["test/views/status-page.test.ts"],
+  },
 ];

@@ -45,6 +45,16 @@ export function presentedKey(headers: Headers): KeyPresentation {
   return { kind: "key", key };
 }
 
+/**
+ * A key typed into a form (the status page's sign-in, auth/browser-credentials.ts), by the same length
+ * and shape rules as the headers. Throws 401 for anything else.
+ */
+export function formKey(value: string): string {
+  const key = value.trim();
+  if (key.length > MAX_HEADER_LENGTH || !KEY_SHAPE.test(key)) throw malformed();
+  return key;
+}
+
 function malformed(): AppError {
   return new AppError("unauthorized", "Malformed API key: certgate keys look like cg_...");
 }

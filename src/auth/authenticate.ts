@@ -8,7 +8,9 @@
  * An Access request that carries the `CF_Authorization` cookie is cookie-authenticated even when the
  * header is present too: Cloudflare Access adds `Cf-Access-Jwt-Assertion` to every request it lets
  * through, a browser's cookie-borne one included. Cookie-authenticated requests pass the CSRF defence
- * of csrf.ts or stay read-only (403).
+ * of csrf.ts or stay read-only (403). With neither a key nor an Access token, a route may accept a browser
+ * credential of its own (the status page's sign-in form and session cookie, browser-credentials.ts); no
+ * other route does.
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
@@ -17,6 +19,7 @@ import { AppError } from "../errors";
 import { verifyAccessJwt } from "./access-jwt";
 import { accessPrincipal, identityOf } from "./access-rules";
 import { authenticateKey, presentedKey } from "./api-keys";
+import type { BrowserAuthenticator } from "./browser-credentials";
 import { assertCookieRequestAllowed } from "./csrf";
 import { createJwksCache, type JwksCache, type JwksOptions } from "./jwks";
 import { principalFromGrants } from "./principal";
@@ -28,6 +31,17 @@ export interface AuthenticatorOptions {
   /** Paths that need no credentials (app.ts PUBLIC_PATHS). */
   publicPaths?: ReadonlySet<string>;
   jwks?: JwksOptions;
+  /**
+   * Credentials some routes accept from a browser when no API key or Access token is presented (the
+   * status page's sign-in form and session cookie, browser-credentials.ts).
+   */
+  browser?: BrowserAuthenticator;
+}
+
+/** A key's own upstream allowance per minute (API_KEYS `upstream_per_minute`), when it has one. */
+function withOwnAllowance(principal: Principal, entry: { upstream_per_minute?: number }): Principal {
+  const own = entry.upstream_per_minute;
+  return own === undefined ? principal : { ...principal, upstreamPerMinute: own };
 }
 
 export function createAuthenticator(options: AuthenticatorOptions = {}): MiddlewareHandler<AppEnv> {
@@ -43,29 +57,30 @@ export function createAuthenticator(options: AuthenticatorOptions = {}): Middlew
     const presented = presentedKey(c.req.raw.headers);
 
     let principal: Principal;
+    const cookie = config.access ? getCookie(c, ACCESS_COOKIE) : undefined;
+    const token = config.access ? (c.req.header("cf-access-jwt-assertion") ?? cookie) : undefined;
     if (presented.kind === "key") {
       const entry = await authenticateKey(config.apiKeys, presented.key);
-      const granted = principalFromGrants(entry.name, "api_key", [entry]);
-      const own = entry.upstream_per_minute;
-      principal = own === undefined ? granted : { ...granted, upstreamPerMinute: own };
-    } else if (config.access) {
-      const cookie = getCookie(c, ACCESS_COOKIE);
-      const token = c.req.header("cf-access-jwt-assertion") ?? cookie;
-      if (!token) {
-        throw new AppError(
-          "unauthorized",
-          "Credentials required: an API key (Authorization: Bearer cg_...) or a Cloudflare Access token",
-        );
-      }
+      principal = withOwnAllowance(principalFromGrants(entry.name, "api_key", [entry]), entry);
+      c.set("apiKey", entry);
+    } else if (config.access && token) {
       jwks ??= createJwksCache(deps, options.jwks);
       const claims = await verifyAccessJwt(token, config.access, jwks, deps.now());
       principal = accessPrincipal(config.access.rules, identityOf(claims));
       if (cookie !== undefined) assertCookieRequestAllowed(c.req.raw);
     } else {
-      throw new AppError(
-        "unauthorized",
-        "An API key is required (Authorization: Bearer cg_... or X-API-Key)",
-      );
+      // The status page's own credentials, on the routes that declare them (browser-credentials.ts).
+      const browser = (await options.browser?.(c)) ?? null;
+      if (!browser) {
+        throw new AppError(
+          "unauthorized",
+          config.access
+            ? "Credentials required: an API key (Authorization: Bearer cg_...) or a Cloudflare Access token"
+            : "An API key is required (Authorization: Bearer cg_... or X-API-Key)",
+        );
+      }
+      principal = browser.apiKey ? withOwnAllowance(browser.principal, browser.apiKey) : browser.principal;
+      if (browser.apiKey) c.set("apiKey", browser.apiKey);
     }
     c.set("principal", principal);
     await next();

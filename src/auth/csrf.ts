@@ -24,16 +24,28 @@ export const CROSS_SITE_MESSAGE =
   "A request authenticated by a cookie may change something only from certgate's own origin " +
   "(Origin or Sec-Fetch-Site: same-origin) with Content-Type: application/json";
 
-/** Why a cookie-authenticated `request` may not go on, or null when it may. */
-export function cookieRequestProblem(request: Request): string | null {
-  if (SAFE_METHODS.has(request.method.toUpperCase())) return null;
+/**
+ * Why `request` is not proven to come from certgate's own origin, or null when it is: `Origin` equal to
+ * the request's own origin, or without `Origin`, `Sec-Fetch-Site: same-origin`; any other
+ * `Sec-Fetch-Site` is refused whatever `Origin` says. The status page's forms (plain HTML forms, which
+ * cannot send JSON) rely on this part alone.
+ */
+export function sameOriginProblem(request: Request): string | null {
   const headers = request.headers;
   const own = new URL(request.url).origin;
   const origin = headers.get("origin");
   const site = headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin") return `Sec-Fetch-Site is ${site.slice(0, 20)}`;
   if (origin !== null ? origin !== own : site !== "same-origin") return "not from this origin";
-  if (!JSON_CONTENT_TYPE.test(headers.get("content-type") ?? "")) return "Content-Type is not JSON";
+  return null;
+}
+
+/** Why a cookie-authenticated `request` may not go on, or null when it may. */
+export function cookieRequestProblem(request: Request): string | null {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return null;
+  const problem = sameOriginProblem(request);
+  if (problem !== null) return problem;
+  if (!JSON_CONTENT_TYPE.test(request.headers.get("content-type") ?? "")) return "Content-Type is not JSON";
   return null;
 }
 

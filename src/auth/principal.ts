@@ -9,7 +9,8 @@ import type { Permission } from "../config/grants";
 export interface Principal {
   /** Key name or Access identity; logged, never secret. */
   name: string;
-  via: "api_key" | "access";
+  /** `status_session`: the status page's session cookie (reads of /status only, auth/status-session.ts). */
+  via: "api_key" | "access" | "status_session";
   permissions: ReadonlySet<Permission>;
   /** `"*"` or an explicit set of zone ids / project ids (lowercase). */
   zones: "*" | ReadonlySet<string>;

@@ -12,6 +12,7 @@ export type {
   ListCacheOptions,
   ListRead,
   Loaded,
+  PeekedList,
   ReadRequest,
   StoreRequest,
   StoreResult,

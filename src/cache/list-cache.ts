@@ -25,7 +25,7 @@ import { emptyNotes } from "../model/list-notes";
 import { createCoalescer } from "./coalescer";
 import { encodeEntry, type ListEntry } from "./entry";
 import { decideRead, isInvalidated, servableOnError } from "./freshness";
-import { cacheKey } from "./key";
+import { type CacheKey, cacheKey } from "./key";
 import { createEntryStore, loggerOf } from "./store";
 import type {
   CacheContext,
@@ -34,6 +34,7 @@ import type {
   ListCacheOptions,
   ListRead,
   Loaded,
+  PeekedList,
   ReadRequest,
 } from "./types";
 
@@ -195,6 +196,23 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
     async previous(ctx, key, parse) {
       const k = cacheKey(key);
       return store.previousItems(k) ?? (await store.read(ctx, k, parse))?.items ?? null;
+    },
+
+    async peek<T>(
+      ctx: Pick<CacheContext, "kv" | "deps" | "logger">,
+      key: CacheKey,
+      parse: (value: unknown) => T | null,
+      options: { memoryOnly?: boolean } = {},
+    ): Promise<PeekedList<T> | null> {
+      const k = cacheKey(key);
+      const stored = options.memoryOnly ? null : await store.read(ctx, k, parse);
+      if (stored)
+        return { items: stored.items, notes: stored.notes, fetchedAt: stored.fetchedAt, source: "kv" };
+      // Sound: the key names the provider and the provider decides T (as for coalesced loads).
+      const known = store.rememberedEntry(k) as ListEntry<T> | null;
+      return known
+        ? { items: known.items, notes: known.notes, fetchedAt: known.fetchedAt, source: "memory" }
+        : null;
     },
 
     async store(ctx, request) {

@@ -73,6 +73,11 @@ export function createEntryStore(options: ListCacheOptions = {}) {
       return (memory.get(k)?.entry.items as readonly T[] | undefined) ?? null;
     },
 
+    /** The last list this isolate loaded, read or wrote for `k` (whatever KV holds now), or null. */
+    rememberedEntry(k: string): ListEntry<unknown> | null {
+      return memory.get(k)?.entry ?? null;
+    },
+
     /** The KV entry of `k`, decoded and validated (null on a miss, a KV failure or a bad entry). */
     async read<T>(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, k: string, parse: Parse<T>) {
       const got = await guardKv(() => ctx.kv.get(k, "text"), timer, kvTimeoutMs);

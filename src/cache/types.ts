@@ -70,6 +70,16 @@ export interface ListRead<T> {
   error?: unknown;
 }
 
+/** What `peek` found: the items, when their load started, and where they came from. */
+export interface PeekedList<T> {
+  items: readonly T[];
+  notes: ListNotes;
+  /** Epoch ms when the load that produced `items` started. */
+  fetchedAt: number;
+  /** `kv`: the shared entry; `memory`: this isolate's last list (KV had none, or was not asked). */
+  source: "kv" | "memory";
+}
+
 export interface StoreRequest<T> {
   key: CacheKey;
   items: T[];
@@ -129,6 +139,18 @@ export interface ListCache {
     key: CacheKey,
     parse: (value: unknown) => T | null,
   ): Promise<readonly T[] | null>;
+  /**
+   * A scope's list for a reader that must never call the upstream (/metrics, /status): the KV entry
+   * whatever its age (decoded only when its text changed), else the last list this isolate loaded or saw
+   * for the key, else null. Never loads, never refreshes, never throws (a KV failure reads as the memory).
+   * `memoryOnly`: skip the KV read (a reader that checked KV a moment ago).
+   */
+  peek<T>(
+    ctx: Pick<CacheContext, "kv" | "deps" | "logger">,
+    key: CacheKey,
+    parse: (value: unknown) => T | null,
+    options?: { memoryOnly?: boolean },
+  ): Promise<PeekedList<T> | null>;
   /**
    * Forgets a scope after a successful write through certgate: deletes the KV entry, drops the
    * in-flight load. Resolves false (logged) when KV failed; never throws.

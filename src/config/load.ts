@@ -1,6 +1,7 @@
 /**
  * The whole configuration, validated with zod once per isolate (per env object): the core slices
- * (core.ts, cache.ts, budget.ts, monitor.ts, grants.ts) and each registered provider's own slice (its settings).
+ * (core.ts, cache.ts, budget.ts, monitor.ts, grants.ts, writes.ts, status.ts) and each registered provider's own slice
+ * (its settings).
  * `Config` is derived from the slices' schemas, never written beside them. A bad or missing setting is
  * reported by name, never with its value (values may be secrets). Reference: docs/configuration.md.
  */
@@ -12,6 +13,7 @@ import { type CacheConfig, cacheSettings } from "./cache";
 import { type CoreConfig, coreSettings } from "./core";
 import { type GrantRules, type GrantsConfig, grantsSettings } from "./grants";
 import { type MonitorConfig, monitorSecrets, monitorSettings } from "./monitor";
+import { type StatusConfig, statusSecrets, statusSettings } from "./status";
 import { type WritesConfig, writesSettings } from "./writes";
 
 export type Config = CoreConfig &
@@ -19,7 +21,8 @@ export type Config = CoreConfig &
   BudgetConfig &
   MonitorConfig &
   GrantsConfig &
-  WritesConfig & {
+  WritesConfig &
+  StatusConfig & {
     /** The configured providers, in registry order (a provider without settings is not here). */
     providers: readonly ConfiguredProvider[];
     /** Every secret value, for redaction of logs and outputs. */
@@ -68,6 +71,7 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
   const monitor = slice(monitorSettings);
   const grants = slice(grantsSettings(grantRules(registry)));
   const writes = slice(writesSettings);
+  const status = slice(statusSettings);
   const providers: ConfiguredProvider[] = [];
   const secrets: string[] = [];
   for (const loaded of registry.load(env)) {
@@ -78,8 +82,9 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
     secrets.push(...loaded.secrets);
     if (loaded.configured) providers.push(loaded.configured);
   }
-  if (settings.length > 0 || !core || !cache || !budget || !monitor || !grants || !writes)
+  if (settings.length > 0 || !core || !cache || !budget || !monitor || !grants || !writes || !status) {
     return { ok: false, settings };
+  }
   return {
     ok: true,
     config: {
@@ -89,8 +94,9 @@ export function parseConfig(env: object, registry: Registry): ConfigResult {
       ...monitor,
       ...grants,
       ...writes,
+      ...status,
       providers,
-      secrets: [...secrets, ...monitorSecrets(monitor)],
+      secrets: [...secrets, ...monitorSecrets(monitor), ...statusSecrets(status)],
     },
   };
 }

@@ -50,7 +50,7 @@ export const AuditRecordSchema = z.strictObject({
   /** The key's name or the Access identity; "anonymous" for a request refused before it had one. */
   actor: Text,
   /** How the actor authenticated; "none" when it did not (a 401) or when certgate acted on its own. */
-  actor_via: z.enum(["api_key", "access", "none"]),
+  actor_via: z.enum(["api_key", "access", "status_session", "none"]),
   /** e.g. "certificate.create", "report.ack", "monitor.run". */
   action: Fixed(
     z

@@ -10,6 +10,7 @@
  */
 import type { Context } from "hono";
 import type * as z from "zod";
+import type { BrowserCredential } from "../auth/browser-credentials";
 import type { Permission } from "../config/grants";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
@@ -68,6 +69,8 @@ export interface Route {
    * by the hook is audited with the scope it named. `handle` validates if this did not run.
    */
   prepare(c: Context<AppEnv>): Promise<void>;
+  /** A browser credential this route accepts besides the API's (see Declaration). */
+  readonly credentials?: BrowserCredential;
   handle(c: Context<AppEnv>): Promise<Response>;
 }
 
@@ -109,6 +112,12 @@ export interface Declaration<P, Q, B> {
    * same (and what was created) as the handler runs.
    */
   auditTarget?(input: RouteInput<P, Q, B>, c: Context<AppEnv>): AuditTarget | undefined;
+  /**
+   * A browser credential the route accepts when no API key or Access token is presented
+   * (auth/browser-credentials.ts): the status page's session cookie, or its sign-in form's key. Only the
+   * status page's routes declare one; every other route takes the API's credentials alone.
+   */
+  credentials?: BrowserCredential;
   /** Checks that run before any input is validated. */
   before?(c: Context<AppEnv>): void;
   handler(input: RouteInput<P, Q, B>, c: Context<AppEnv>): Promise<Response> | Response;
@@ -173,6 +182,7 @@ export function route<
     summary: declaration.summary,
     audit: declaration.audit,
     idempotency: declaration.idempotency,
+    ...(declaration.credentials ? { credentials: declaration.credentials } : {}),
     docs: declaration.result
       ? {
           params,

@@ -14,7 +14,7 @@ export const RotationParamsSchema = z.object({
   settings: RotationSettingsSchema.optional(),
   /** Who started it: the audit log's actor for the order and the delete the instance makes. */
   requested_by: z
-    .object({ actor: z.string().min(1).max(256), via: z.enum(["api_key", "access"]) })
+    .object({ actor: z.string().min(1).max(256), via: z.enum(["api_key", "access", "status_session"]) })
     .optional(),
 });
 export type RotationParams = z.input<typeof RotationParamsSchema>;

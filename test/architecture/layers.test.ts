@@ -10,7 +10,7 @@
  *   3 config   config/
  *   4 auth     context, auth/
  *   5 service  service/
- *   6 monitor  monitor/
+ *   6 monitor  monitor/, and the read-only views over its report: inventory/, metrics/, status/
  *   7 http     http/, routes/, middleware/, and what assembles a provider: providers/module.ts,
  *              providers/registry.ts, providers/<name>/index.ts and native-routes.ts (its HTTP door)
  *   8 app      app.ts, worker.ts, index.ts, rotation/workflow.ts (an entry point the runtime makes)
@@ -20,7 +20,7 @@ import { resolveImport, scanSource } from "./source-scan";
 
 const SOURCES: Record<string, string> = Object.fromEntries(
   Object.entries(
-    import.meta.glob<string>(["../../src/**/*.ts", "!../../src/**/*.d.ts"], {
+    import.meta.glob<string>(["../../src/**/*.{ts,tsx}", "!../../src/**/*.d.ts"], {
       query: "?raw",
       import: "default",
       eager: true,
@@ -36,7 +36,7 @@ const LAYERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^src\/providers\/[^/]+\/(index|native-routes)\.ts$/, 7],
   [/^src\/(http|routes|middleware)\//, 7],
   [/^src\/monitor\/lifetime\//, 0],
-  [/^src\/monitor\//, 6],
+  [/^src\/(monitor|inventory|metrics|status)\//, 6],
   [/^src\/service\//, 5],
   [/^src\/(context\.ts|auth\/)/, 4],
   [/^src\/config\/fields\.ts$/, 0],
@@ -52,9 +52,9 @@ function layerOf(path: string): number {
   return found[1];
 }
 
-/** An import's source file (`x` is `x.ts` or `x/index.ts`). */
+/** An import's source file (`x` is `x.ts`, `x.tsx` or `x/index.ts`). */
 function fileOf(resolved: string): string | null {
-  for (const candidate of [`${resolved}.ts`, `${resolved}/index.ts`])
+  for (const candidate of [`${resolved}.ts`, `${resolved}.tsx`, `${resolved}/index.ts`])
     if (candidate in SOURCES) return candidate;
   return null;
 }

@@ -9,7 +9,7 @@ import { namesProvider } from "./source-scan";
 /** Every TypeScript source of src/, by repository path. */
 const SOURCES: Record<string, string> = Object.fromEntries(
   Object.entries(
-    import.meta.glob<string>(["../../src/**/*.ts", "!../../src/**/*.d.ts"], {
+    import.meta.glob<string>(["../../src/**/*.{ts,tsx}", "!../../src/**/*.d.ts"], {
       query: "?raw",
       import: "default",
       eager: true,

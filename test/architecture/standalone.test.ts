@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 
 const TEXTS: Record<string, string> = import.meta.glob<string>(
-  ["../../src/**/*.ts", "../../docs/**/*.md", "../../README.md"],
+  ["../../src/**/*.{ts,tsx}", "../../docs/**/*.md", "../../README.md"],
   { query: "?raw", import: "default", eager: true },
 );
 

@@ -39,6 +39,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Env
     // The monitor's Durable Objects (one run at a time, acknowledgements), as wrangler.toml binds them.
     MONITOR_LEASE: runtimeEnv.MONITOR_LEASE,
     MONITOR_ACKS: runtimeEnv.MONITOR_ACKS,
+    STATUS_SECRET_STORE: runtimeEnv.STATUS_SECRET_STORE,
   };
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
   return env as unknown as Env;

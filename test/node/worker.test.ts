@@ -3,19 +3,18 @@
  * The serving helper (worker.ts) that the page and metrics tests stand on: the bundle as deploys build it,
  * under Miniflare on loopback, in front of the simulators, with keys limited to zones. Only what those
  * tests rely on is checked: it is healthy, on 127.0.0.1, guarded by keys, and a key sees its zones only.
+ * The bundle is built once for the project by test/node/global-setup.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchZoneId } from "../../bench/lib/upstreams";
 import { LOOPBACK } from "../../scripts/lib/ports";
-import { ROOT } from "./tools";
-import { type BenchKey, benchKey, buildBundle, type ServedCertgate, serveCertgate } from "./worker";
+import { type BenchKey, benchKey, type ServedCertgate, serveCertgate } from "./worker";
 
 describe("serveCertgate: the built bundle under Miniflare on loopback", () => {
   let served: ServedCertgate | undefined;
   let reader: BenchKey | undefined;
 
   beforeAll(async () => {
-    await buildBundle(ROOT);
     // Zone ids are fixed by the simulator setup (bench/lib/upstreams.ts): the key may see the first only.
     reader = await benchKey("node-reader", ["certificates:read", "reports:read"], [benchZoneId(0)]);
     served = await serveCertgate({ zones: 2, keys: [reader] });

@@ -12,6 +12,7 @@
 import { type BenchKey, benchKey } from "../../bench/lib/keys";
 import { startUpstreams, type Upstreams, workerBindings } from "../../bench/lib/upstreams";
 import { startWorker, type WorkerHandle } from "../../bench/lib/worker";
+import { DEMO_GJIRAFA_API_KEY, DEMO_GJIRAFA_PROJECT_ID } from "../../sandbox/index";
 import { waitForHealthy } from "../../scripts/lib/health";
 
 export { buildBundle } from "../../bench/lib/build";
@@ -34,7 +35,12 @@ export interface ServeOptions {
   bindings?: Record<string, string>;
   /** Simulated upstream latency; default 0. */
   latencyMs?: number;
+  /** Also manage the Gjirafa simulator's project (GJIRAFA_PROJECT); seed it through `upstreams.gjirafa`. */
+  gjirafa?: boolean;
 }
+
+/** The Gjirafa project startUpstreams creates (the demo's id). */
+export const GJIRAFA_PROJECT = DEMO_GJIRAFA_PROJECT_ID;
 
 /**
  * Serves dist/index.js (build it first: `buildBundle(ROOT)`) configured for the simulators and `keys`, and
@@ -45,8 +51,15 @@ export async function serveCertgate(options: ServeOptions): Promise<ServedCertga
   let worker: WorkerHandle | null = null;
   try {
     const apiKeys = JSON.stringify(options.keys.map((k) => k.entry));
+    const gjirafa: Record<string, string> = options.gjirafa
+      ? {
+          GJIRAFA_API_BASE: upstreams.gjirafaUrl,
+          GJIRAFA_PROJECTS: GJIRAFA_PROJECT,
+          UPSTREAM_GJIRAFA_KEY: DEMO_GJIRAFA_API_KEY,
+        }
+      : {};
     worker = await startWorker({
-      bindings: workerBindings(upstreams, upstreams.zones, apiKeys, options.bindings ?? {}),
+      bindings: workerBindings(upstreams, upstreams.zones, apiKeys, { ...gjirafa, ...options.bindings }),
     });
     const health = await waitForHealthy(`${worker.url}/healthz`, { timeoutMs: 30_000, stopped: () => false });
     if (!health.ok) {

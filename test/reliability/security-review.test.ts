@@ -21,12 +21,15 @@ import { cookieRequestProblem } from "../../src/auth/csrf";
 import { wantsBypass } from "../../src/cache";
 import { createByteLru } from "../../src/cache/byte-lru";
 import { createListCache, MEMORY_CHARGE_PER_CHAR } from "../../src/cache/list-cache";
+import { commonNameOf } from "../../src/inventory/certificate";
+import { wantsHtml } from "../../src/middleware/status-pages";
 import type { ReportView } from "../../src/monitor/report-view";
 import { splitNames } from "../../src/providers/gjirafa/normalize";
 import { pemProblem, scanBlocks } from "../../src/providers/gjirafa/pem";
 import { statusKey } from "../../src/providers/gjirafa/status";
 import { REDACTED, redactText, secretsInBody } from "../../src/redact";
 import { DOCS_HTML, docsRequestInit } from "../../src/routes/docs-page";
+import { sameWords } from "../../src/status/format";
 import { parseRetryAfter } from "../../src/upstream/backoff";
 import { AUD, claims, jwksHandler, makeSigningKey, type SigningKey, sign, TEAM } from "../auth/jwt";
 import { harness, type Item, parseItem, uniqueKey } from "../cache/helpers";
@@ -226,6 +229,21 @@ describe("1. quadratic PEM scan", () => {
       make: on((n) => fill(" ,;\t", n), splitNames),
     },
     { name: "statusKey (Gjirafa status): separators only", make: on((n) => fill(" _-", n), statusKey) },
+    {
+      name: "commonNameOf (an upstream's issuer, /metrics issuer_CN): escaped commas, no CN",
+      make: on((n) => fill("\\,O=a", n), commonNameOf),
+    },
+    {
+      name: "sameWords (the status page, a provider's status): separators only",
+      make: on(
+        (n) => fill(" _-", n),
+        (t) => sameWords(t, "active"),
+      ),
+    },
+    {
+      name: "wantsHtml (the status page's error pages, Accept): a run of text/htm",
+      make: on((n) => fill("text/htm", n), wantsHtml),
+    },
     {
       name: "parseRetryAfter (upstream header): digits, then a letter",
       make: on(
