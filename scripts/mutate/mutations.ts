@@ -1478,6 +1478,15 @@ export const MUTATIONS: readonly Mutation[] = [
     ],
   },
   {
+    name: "upstream-budget.ratelimit-headers-dropped",
+    breaks:
+      "certgate's 429 loses its RateLimit-Policy / RateLimit headers: a client cannot see its allowance or when it frees.",
+    file: "src/middleware/on-error.ts",
+    anchor: "  const headers: Record<string, string> = { ...err.headers };",
+    replacement: "  const headers: Record<string, string> = {};",
+    tests: ["test/budget/refusals.test.ts"],
+  },
+  {
     name: "upstream-budget.door-code-wrong",
     breaks:
       "The native Cloudflare door answers a key's `rate_limited` with the upstream_rate_limited integer code.",
