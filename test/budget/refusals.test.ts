@@ -58,7 +58,7 @@ describe("a key over its own allowance, through each door", () => {
         expect(res.body.errors[0], path).toMatch(/^rate_limited: .*1 upstream call\(s\) per minute/);
         expect(res.body).toMatchObject({ result: null, resultInfo: null });
       } else if (door === "cloudflare") {
-        expect(res.body.errors[0], path).toMatchObject({ code: 71021, certgate_code: "rate_limited" });
+        expect(res.body.errors[0], path).toMatchObject({ code: 71026, certgate_code: "rate_limited" });
       } else {
         expect(res.body.errors[0], path).toMatchObject({ code: "rate_limited" });
       }
