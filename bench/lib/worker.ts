@@ -33,8 +33,9 @@ export async function kvOf(mf: Miniflare, binding: string): Promise<KvAdmin> {
  * classes, and the configuration refuses to serve without their bindings.
  */
 const CERTGATE_OBJECTS: NonNullable<WorkerOptions["durableObjects"]> = {
-  UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true },
   MONITOR_LEASE: { className: "MonitorLease", useSQLite: true },
+  MONITOR_ACKS: { className: "MonitorAcks", useSQLite: true },
+  STATUS_SECRET_STORE: { className: "StatusSecretStore", useSQLite: true },
   IDEMPOTENCY: { className: "IdempotencyStore", useSQLite: true },
   AUDIT_LOG: { className: "AuditLog", useSQLite: true },
   ROTATION_LEDGER: { className: "RotationLedger", useSQLite: true },
@@ -82,14 +83,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ["nodejs_compat"],
     bindings: options.bindings,
-    // The Durable Objects certgate uses at run time (wrangler.toml), served from the same bundle.
-    durableObjects: {
-      STATUS_SECRET_STORE: { className: "StatusSecretStore", useSQLite: true },
-      ...(options.budget ? { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } } : {}),
-    },
   };
   if (options.scriptPath === undefined) {
-    main.durableObjects = CERTGATE_OBJECTS;
+    // The Durable Objects and Workflow certgate uses at run time (wrangler.toml), served from the same
+    // bundle; the budget only when asked (without it nothing is governed: the bench's ungoverned side).
+    main.durableObjects = {
+      ...CERTGATE_OBJECTS,
+      ...(options.budget ? { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } } : {}),
+    };
     main.workflows = CERTGATE_WORKFLOWS;
   }
   const workers: WorkerOptions[] = [main];

@@ -70,6 +70,8 @@ export function statusRoutes(registry: AppRegistry, inventory: InventoryReader, 
       path: SIGN_IN_PATH,
       access: "reports:read",
       credentials: "sign-in-form",
+      // A session is a credential: who opened one, and when, is in the audit log.
+      audit: "status.sign_in",
       summary: "Sign in to the status page with an API key (a form post); sets the session cookie",
       async handler(_input, c) {
         const entry = c.get("apiKey");
@@ -95,6 +97,7 @@ export function statusRoutes(registry: AppRegistry, inventory: InventoryReader, 
       path: SIGN_OUT_PATH,
       access: "reports:read",
       credentials: "status-session",
+      audit: "status.sign_out",
       summary: "Sign out of the status page (clears the session cookie)",
       handler: (_input, c) => seeStatus(clearedSessionCookie(new URL(c.req.url))),
     }),

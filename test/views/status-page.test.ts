@@ -368,6 +368,44 @@ describe("the session", () => {
   });
 });
 
+describe("sessions in the audit log", () => {
+  it("each sign-in and sign-out is recorded with the key's name, a refused one too; the key never", async () => {
+    const gw = viewsGateway();
+    const run = crypto.randomUUID();
+    const signedIn = await postSignIn(gw, VIEW_KEYS.onCall.key, {
+      Origin: ORIGIN,
+      "X-Request-Id": `${run}-1`,
+    });
+    expect(signedIn.status).toBe(303);
+    const cookie = cookiePair(signedIn.headers.get("set-cookie"));
+    const refused = await postSignIn(gw, VIEW_KEYS.reader.key, {
+      Origin: ORIGIN,
+      "X-Request-Id": `${run}-2`,
+    });
+    expect(refused.status).toBe(403);
+    const out = await browse(gw, "/status/sign-out", cookie, {
+      method: "POST",
+      headers: { Origin: ORIGIN, "X-Request-Id": `${run}-3` },
+    });
+    expect(out.status).toBe(303);
+    const log = await gw.json<{ result: Array<Record<string, unknown>> }>("GET", "/v1/audit?per_page=500", {
+      key: VIEW_KEYS.admin,
+    });
+    expect(log.status).toBe(200);
+    const rows = log.body.result
+      .filter((r) => String(r.request_id).startsWith(run))
+      .sort((a, b) => String(a.request_id).localeCompare(String(b.request_id)))
+      .map((r) => [r.actor, r.actor_via, r.action, (r.outcome as { status: number }).status]);
+    expect(rows).toEqual([
+      ["on-call", "api_key", "status.sign_in", 303],
+      ["lister", "api_key", "status.sign_in", 403],
+      ["on-call", "status_session", "status.sign_out", 303],
+    ]);
+    for (const k of [VIEW_KEYS.onCall, VIEW_KEYS.reader])
+      expect(JSON.stringify(log.body.result)).not.toContain(k.key);
+  });
+});
+
 describe("the session cookie authorizes GET /status and sign-out, and nothing else", () => {
   it("every other route answers 401 to the cookie alone, writes included, and reaches no upstream", async () => {
     const gw = viewsGateway();
