@@ -805,7 +805,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: "writes.body-limit-unchecked",
     breaks: "A request body above MAX_BODY_BYTES is read in full and processed instead of answering 413.",
-    file: "src/http/body.ts",
+    file: "src/read-body.ts",
     anchor: "    if (size > maxBytes) {",
     replacement: "    if (size > Number.MAX_SAFE_INTEGER) {",
     tests: [T.validation, "test/reliability/fuzz-bodies.test.ts"],

@@ -17,6 +17,7 @@ import { getCookie } from "hono/cookie";
 import type { ApiKeyEntry } from "../config/grants";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
+import { readBodyBytes } from "../read-body";
 import { authenticateKey, formKey } from "./api-keys";
 import { sameOriginProblem } from "./csrf";
 import type { Principal } from "./principal";
@@ -49,26 +50,7 @@ export function routeKey(method: string, path: string): string {
 async function readForm(request: Request): Promise<URLSearchParams> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_FORM_BYTES) throw new AppError("payload_too_large", "The sign-in form is too large");
-  const reader = request.body?.getReader();
-  if (!reader) return new URLSearchParams();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_FORM_BYTES) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", "The sign-in form is too large");
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const all = await readBodyBytes(request, MAX_FORM_BYTES, "The sign-in form is too large");
   return new URLSearchParams(new TextDecoder().decode(all));
 }
 

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { AppError } from "../errors";
+import { readBodyBytes } from "../read-body";
 import { secretsInBody } from "../redact";
 
 /** Query parameters as a plain object (first value wins; repeated keys are not part of any certgate API). */
@@ -68,27 +69,7 @@ function joinRequestSecrets(c: Context<AppEnv>, body: unknown): void {
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  const body = request.body;
-  if (!body) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", `Body larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const all = await readBodyBytes(request, maxBytes, `Body larger than ${maxBytes} bytes`);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
   } catch {

@@ -48,7 +48,8 @@ export const FAILURE_REASONS = [
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
-const ValidationRecordSchema = z.object({
+/** A DNS or HTTP record the replacement needs published (Cloudflare's validation record shape). */
+export const ValidationRecordSchema = z.object({
   txt_name: z.string().optional(),
   txt_value: z.string().optional(),
   http_url: z.string().optional(),

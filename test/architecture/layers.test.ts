@@ -1,7 +1,8 @@
 /**
  * Lower layers never import higher ones. Each source file has a layer (by its path); an import, type
  * imports included, may point to the same layer or a lower one only:
- *   0 base     errors, envelope(-family), deps, logger, redact, concurrency, validation, model/, config/fields,
+ *   0 base     errors, envelope(-family), deps, logger, redact, concurrency, validation, read-body, model/,
+ *              config/fields,
  *              monitor/lifetime/ (the expiry model and the MONITOR_POLICIES format: pure rules over model/,
  *              which the config slice validates the setting with)
  *   1 upstream upstream/, cache/, state/, durable/ (Durable Object classes: state with guarantees),
@@ -43,7 +44,7 @@ const LAYERS: ReadonlyArray<readonly [RegExp, number]> = [
   [/^src\/config\//, 3],
   [/^src\/providers\//, 2],
   [/^src\/(upstream|cache|state|durable|rotation)\//, 1],
-  [/^src\/(model\/|errors|envelope|envelope-family|deps|logger|redact|concurrency|validation)/, 0],
+  [/^src\/(model\/|errors|envelope|envelope-family|deps|logger|redact|concurrency|validation|read-body)/, 0],
 ];
 
 function layerOf(path: string): number {

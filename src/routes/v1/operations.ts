@@ -7,7 +7,7 @@ import * as z from "zod";
 import { successBody } from "../../envelope";
 import { type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
-import { FAILURE_REASONS, ROTATION_STATES } from "../../rotation/operation";
+import { FAILURE_REASONS, ROTATION_STATES, ValidationRecordSchema } from "../../rotation/operation";
 import type { Rotations } from "../../service/rotations";
 import type { V1Schemas } from "./schemas";
 
@@ -17,17 +17,6 @@ const OperationIdSchema = z
   .meta({ description: "The id POST /v1/certificates/{id}/rotate answered" });
 
 const OperationPath = z.object({ id: OperationIdSchema });
-
-const ValidationRecordSchema = z.object({
-  txt_name: z.string().optional(),
-  txt_value: z.string().optional(),
-  http_url: z.string().optional(),
-  http_body: z.string().optional(),
-  cname: z.string().optional(),
-  cname_target: z.string().optional(),
-  emails: z.array(z.string()).optional(),
-  status: z.string().optional(),
-});
 
 /** What rotation/view.ts answers, for /openapi.json. */
 const OperationSchema = z
