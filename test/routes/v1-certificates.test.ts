@@ -172,6 +172,8 @@ describe("PATCH /v1/certificates/{id}", () => {
       body: { cloudflare_branding: true },
     });
     expect(branded.status).toBe(200);
+    // The answer is the pack as Cloudflare answered the PATCH: the model shows what was set.
+    expect(branded.body.result.cloudflare_branding).toBe(true);
     expect(gw.sims.cloudflare.calls({ method: "PATCH" }).map((c) => c.body)).toEqual([
       { cloudflare_branding: true },
     ]);
@@ -181,6 +183,7 @@ describe("PATCH /v1/certificates/{id}", () => {
       body: { scope_id: 2 },
     });
     expect(moved.status).toBe(200);
+    expect(moved.body.result.certificate_scope?.id).toBe(2);
     expect(gw.sims.gjirafa.calls({ method: "PUT" }).map((c) => c.body)).toEqual([{ scopeId: 2 }]);
   });
 
