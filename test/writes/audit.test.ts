@@ -16,6 +16,7 @@ import {
   SAMPLE_PRIVATE_KEY,
 } from "../../sandbox";
 import { secretValues } from "../../src/redact";
+import { AUD, claims, jwksHandler, makeSigningKey, sign, TEAM } from "../auth/jwt";
 import { testClock } from "../helpers/deps";
 import {
   cfPacks,
@@ -153,6 +154,40 @@ describe("every write and every refused write is recorded; reads are not", () =>
     expect(log[0]?.created_id).toBe(created.body.result.id);
     expect(log[1]).toMatchObject({ method: "DELETE", certificate_id: `cloudflare:${EXAMPLE}:${pack}` });
     expect(log[2]?.created_id).toMatch(new RegExp(`^gjirafa:${PROJECT}:\\d+$`));
+  });
+
+  it("an Access identity is the actor of what it does, refused or not", async () => {
+    const start = nextStart;
+    nextStart += 10 * DAY;
+    const signer = await makeSigningKey("audit-kid-1");
+    const rules = [
+      { email: "ops@example.com", scopes: ["certificates:write"], zones: [EXAMPLE], projects: [] },
+      { email: "viewer@example.com", scopes: ["certificates:read"], zones: ["*"], projects: ["*"] },
+    ];
+    const gw = gateway(
+      { ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_RULES: JSON.stringify(rules) },
+      { clock: testClock(start), routes: { [TEAM]: jwksHandler(() => [signer]) } },
+    );
+    const as = async (email: string) => ({
+      "Cf-Access-Jwt-Assertion": await sign(signer, claims(gw.clock.now(), { email })),
+    });
+    const ordered = await gw.call("POST", "/v1/certificates", {
+      headers: await as("ops@example.com"),
+      body: UNIFIED_ORDER,
+    });
+    expect(ordered.status).toBe(200);
+    const refused = await gw.call("POST", "/v1/certificates", {
+      headers: await as("viewer@example.com"),
+      body: UNIFIED_ORDER,
+    });
+    expect(refused.status).toBe(403);
+    const log = await records(gw, new Date(start).toISOString());
+    expect(log.map((r) => [r.actor, r.actor_via, r.action, r.scope, r.outcome.status])).toEqual([
+      ["access:ops@example.com", "access", "certificate.create", EXAMPLE, 200],
+      ["access:viewer@example.com", "access", "certificate.create", EXAMPLE, 403],
+    ]);
+    // The token itself is a credential: never in the log.
+    expect(JSON.stringify(log)).not.toMatch(/eyJ[\w-]{20,}/);
   });
 
   it("refused writes: 403 (scope and permission), 409, 422, 429", async () => {
