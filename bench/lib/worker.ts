@@ -8,6 +8,7 @@
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { LOOPBACK } from "../../scripts/lib/ports";
+import { workerdChildren } from "./cpu";
 import { KV_COUNTER_SCRIPT, KV_DISCARD_PUT_SCRIPT, type KvCounter, kvCounterService } from "./kv-counter";
 
 export const COMPATIBILITY_DATE = "2026-04-26";
@@ -48,6 +49,8 @@ export interface WorkerHandle {
   mf: Miniflare;
   /** Set when started with `countKv`. */
   kv: KvCounter | null;
+  /** The workerd process serving this instance (for CPU time, cpu.ts); null off Linux or if ambiguous. */
+  pid: number | null;
   logTail(): string;
   dispose(): Promise<void>;
 }
@@ -112,6 +115,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   } else {
     main.kvNamespaces = namespaces;
   }
+  // Instances are started one at a time, so the workerd child that appears is this instance's.
+  const before = new Set(workerdChildren());
   const mf = new Miniflare({
     workers,
     cf: false,
@@ -123,10 +128,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     },
   });
   const url = (await mf.ready).href.replace(/\/$/, "");
+  const spawned = workerdChildren().filter((pid) => !before.has(pid));
   return {
     url,
     mf,
     kv: counter?.counter ?? null,
+    pid: spawned.length === 1 ? (spawned[0] ?? null) : null,
     logTail: () => lines.join("\n"),
     dispose: () => mf.dispose(),
   };

@@ -17,7 +17,7 @@ import { type Figure, ms } from "../lib/figures";
 import { apiKeysJson, type BenchKey, benchKey } from "../lib/keys";
 import { load } from "../lib/load";
 import { percentile, round } from "../lib/stats";
-import { startUpstreams, workerBindings } from "../lib/upstreams";
+import { NO_REFUSALS, startUpstreams, workerBindings } from "../lib/upstreams";
 import { startWorker } from "../lib/worker";
 
 const IN_FLIGHT = 6;
@@ -52,6 +52,7 @@ export async function aggregate(ctx: BenchContext): Promise<Figure[]> {
     CACHE_STALE_SECONDS: "7200",
     // Every no-cache request must be a miss: no minimum interval between loads of a scope.
     CACHE_MIN_REFRESH_SECONDS: "0",
+    ...NO_REFUSALS,
   });
   const worker = await startWorker({ bindings });
   const noKv = await startWorker({ bindings, countKv: true, discardPuts: true });

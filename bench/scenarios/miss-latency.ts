@@ -18,7 +18,7 @@ import { type Figure, ms } from "../lib/figures";
 import { apiKeysJson, benchKey } from "../lib/keys";
 import { type LoadResult, load } from "../lib/load";
 import { round, spread } from "../lib/stats";
-import { startUpstreams, workerBindings } from "../lib/upstreams";
+import { NO_REFUSALS, startUpstreams, workerBindings } from "../lib/upstreams";
 import { startWorker } from "../lib/worker";
 
 type Series = "miss" | "direct" | "hit" | "health" | "nokv";
@@ -34,6 +34,7 @@ export async function missLatency(ctx: BenchContext): Promise<Figure[]> {
       CACHE_STALE_SECONDS: "7200",
       // Every no-cache request must be a miss: no minimum interval between loads of a scope.
       CACHE_MIN_REFRESH_SECONDS: "0",
+      ...NO_REFUSALS,
     }),
   });
   const noKv = await startWorker({
@@ -44,6 +45,7 @@ export async function missLatency(ctx: BenchContext): Promise<Figure[]> {
       CACHE_STALE_SECONDS: "7200",
       // Every no-cache request must be a miss: no minimum interval between loads of a scope.
       CACHE_MIN_REFRESH_SECONDS: "0",
+      ...NO_REFUSALS,
     }),
   });
   try {
