@@ -22,6 +22,7 @@ import { cpu } from "./scenarios/cpu";
 import { metricsScrape } from "./scenarios/metrics-scrape";
 import { missLatency } from "./scenarios/miss-latency";
 import { monitorRuns } from "./scenarios/monitor";
+import { poll } from "./scenarios/poll";
 import { startup } from "./scenarios/startup";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
   const bundle = await buildBundle(root);
   const scenarios: Array<[string, (c: BenchContext) => Promise<Figure[]>]> = [
     ["cache", cacheHit],
+    ["poll", poll],
     ["miss", missLatency],
     ["aggregate", aggregate],
     ["monitor", monitorRuns],
