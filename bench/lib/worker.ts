@@ -65,6 +65,11 @@ export interface StartWorkerOptions {
   kvNamespaces?: string[];
   /** Bind the UpstreamBudget Durable Object (UPSTREAM_BUDGET) as wrangler.toml does: upstream calls governed. */
   budget?: boolean;
+  /**
+   * Bind every Durable Object and the Workflow certgate declares (default: only when serving certgate's
+   * bundle, i.e. without `scriptPath`); for a floor script that exports classes of the same names.
+   */
+  objects?: boolean;
 }
 
 function drain(stream: Readable, lines: string[]): void {
@@ -91,7 +96,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       ...(options.budget ? { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } } : {}),
     },
   };
-  if (options.scriptPath === undefined) {
+  if (options.objects ?? options.scriptPath === undefined) {
     main.durableObjects = CERTGATE_OBJECTS;
     main.workflows = CERTGATE_WORKFLOWS;
   }
