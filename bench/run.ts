@@ -4,7 +4,7 @@
  * simulators, drives it with autocannon and prints one table (plus bench/results/latest.json).
  * Every comparison is A vs B served side by side and measured in alternation; see README "Benchmarks".
  * Options (env): BENCH_QUICK=1, BENCH_PAIRS, BENCH_DURATION, BENCH_LATENCY_MS, BENCH_CONNECTIONS,
- * BENCH_ONLY=build,cache,miss,aggregate,monitor,startup,coalescing,budget,metrics, BENCH_OUT (JSON path).
+ * BENCH_ONLY=build,cache,poll,miss,aggregate,monitor,startup,coalescing,budget,metrics,cpu, BENCH_OUT (JSON path).
  * Scenario names may also be given as arguments: `npm run bench -- budget` runs only that one.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,9 +18,11 @@ import { aggregate } from "./scenarios/aggregate";
 import { budget } from "./scenarios/budget";
 import { cacheHit } from "./scenarios/cache-hit";
 import { coalescing } from "./scenarios/coalescing";
+import { cpu } from "./scenarios/cpu";
 import { metricsScrape } from "./scenarios/metrics-scrape";
 import { missLatency } from "./scenarios/miss-latency";
 import { monitorRuns } from "./scenarios/monitor";
+import { poll } from "./scenarios/poll";
 import { startup } from "./scenarios/startup";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,6 +43,7 @@ async function main(): Promise<number> {
   const bundle = await buildBundle(root);
   const scenarios: Array<[string, (c: BenchContext) => Promise<Figure[]>]> = [
     ["cache", cacheHit],
+    ["poll", poll],
     ["miss", missLatency],
     ["aggregate", aggregate],
     ["monitor", monitorRuns],
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
     ["coalescing", coalescing],
     ["budget", budget],
     ["metrics", metricsScrape],
+    ["cpu", cpu],
   ];
   for (const [name, scenario] of scenarios) {
     if (!wants(name)) continue;

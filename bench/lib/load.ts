@@ -17,6 +17,8 @@ export interface LoadOptions {
   amount?: number;
   /** Paths (with query) each connection cycles through, instead of `url`'s own path. */
   paths?: string[];
+  /** Which statuses count as answered (default 2xx); e.g. 200 and 304 for revalidation. */
+  ok?: (status: number) => boolean;
 }
 
 export interface LoadResult {
@@ -25,14 +27,22 @@ export interface LoadResult {
   p50: number;
   p99: number;
   mean: number;
+  /** Answers not accepted by `ok` (the name predates `ok`: by default, the non-2xx ones). */
   non2xx: number;
   errors: number;
   latencies: number[];
+  /** Answers by status, accepted or not. */
+  statuses: Record<number, number>;
+  /** Raw bytes read from the socket for accepted answers (status line, headers and body). */
+  okBytes: number;
 }
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let non2xx = 0;
+  let okBytes = 0;
+  const statuses: Record<number, number> = {};
+  const accepted = options.ok ?? ((status: number) => status >= 200 && status < 300);
   const instance = autocannon({
     url: options.url,
     method: options.method ?? "GET",
@@ -43,9 +53,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     ...(options.paths !== undefined ? { requests: options.paths.map((path) => ({ path })) } : {}),
     timeout: 30,
   });
-  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-    else non2xx += 1;
+  instance.on("response", (_client: unknown, statusCode: number, bytes: number, responseTime: number) => {
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    if (accepted(statusCode)) {
+      latencies.push(responseTime);
+      okBytes += bytes;
+    } else non2xx += 1;
   });
   const result = await instance;
   const ok = latencies.length;
@@ -59,5 +72,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     non2xx,
     errors: result.errors + result.timeouts,
     latencies,
+    statuses,
+    okBytes,
   };
 }

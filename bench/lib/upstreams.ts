@@ -131,3 +131,13 @@ export function workerBindings(
     ...extra,
   };
 }
+
+/**
+ * Settings under which the upstream budget never refuses (docs/budget.md): no global cap, a per-key
+ * allowance far above what a run sends. The budget Durable Object is still asked for every permit, as
+ * in production; only refusals are ruled out, since a refused request would measure a 429.
+ */
+export const NO_REFUSALS = {
+  CLOUDFLARE_BUDGET_PER_5MIN: "none",
+  KEY_UPSTREAM_PER_MINUTE: "100000",
+} as const;

@@ -8,6 +8,7 @@
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { LOOPBACK } from "../../scripts/lib/ports";
+import { workerdChildren } from "./cpu";
 import { KV_COUNTER_SCRIPT, KV_DISCARD_PUT_SCRIPT, type KvCounter, kvCounterService } from "./kv-counter";
 
 export const COMPATIBILITY_DATE = "2026-04-26";
@@ -49,6 +50,8 @@ export interface WorkerHandle {
   mf: Miniflare;
   /** Set when started with `countKv`. */
   kv: KvCounter | null;
+  /** The workerd process serving this instance (for CPU time, cpu.ts); null off Linux or if ambiguous. */
+  pid: number | null;
   logTail(): string;
   dispose(): Promise<void>;
 }
@@ -61,8 +64,13 @@ export interface StartWorkerOptions {
   /** With `countKv`: acknowledge puts without writing (attribution runs only, kv-counter.ts). */
   discardPuts?: boolean;
   kvNamespaces?: string[];
-  /** Bind the UpstreamBudget Durable Object (UPSTREAM_BUDGET) as wrangler.toml does: upstream calls governed. */
+  /** `false`: leave UPSTREAM_BUDGET unbound (nothing governed). Default: bound, as wrangler.toml does. */
   budget?: boolean;
+  /**
+   * Bind every Durable Object and the Workflow certgate declares (default: only when serving certgate's
+   * bundle, i.e. without `scriptPath`); for a floor script that exports classes of the same names.
+   */
+  objects?: boolean;
 }
 
 function drain(stream: Readable, lines: string[]): void {
@@ -84,12 +92,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     compatibilityFlags: ["nodejs_compat"],
     bindings: options.bindings,
   };
-  if (options.scriptPath === undefined) {
+  if (options.objects ?? options.scriptPath === undefined) {
     // The Durable Objects and Workflow certgate uses at run time (wrangler.toml), served from the same
-    // bundle; the budget only when asked (without it nothing is governed: the bench's ungoverned side).
+    // bundle; `budget: false` leaves UPSTREAM_BUDGET out (nothing governed: the budget figure's other side).
     main.durableObjects = {
       ...CERTGATE_OBJECTS,
-      ...(options.budget ? { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } } : {}),
+      ...(options.budget === false ? {} : { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } }),
     };
     main.workflows = CERTGATE_WORKFLOWS;
   }
@@ -113,6 +121,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   } else {
     main.kvNamespaces = namespaces;
   }
+  // Instances are started one at a time, so the workerd child that appears is this instance's.
+  const before = new Set(workerdChildren());
   const mf = new Miniflare({
     workers,
     cf: false,
@@ -124,10 +134,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     },
   });
   const url = (await mf.ready).href.replace(/\/$/, "");
+  const spawned = workerdChildren().filter((pid) => !before.has(pid));
   return {
     url,
     mf,
     kv: counter?.counter ?? null,
+    pid: spawned.length === 1 ? (spawned[0] ?? null) : null,
     logTail: () => lines.join("\n"),
     dispose: () => mf.dispose(),
   };

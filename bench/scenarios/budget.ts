@@ -183,7 +183,7 @@ async function governorCost(ctx: BenchContext): Promise<Figure> {
     KEY_UPSTREAM_PER_MINUTE: "100000",
   });
   const governed = await startWorker({ bindings, budget: true });
-  const plain = await startWorker({ bindings });
+  const plain = await startWorker({ bindings, budget: false });
   try {
     const paths = up.zones.flatMap((z) =>
       up.cloudflare.packs(z).map((p) => `/cloudflare/client/v4/zones/${z}/ssl/certificate_packs/${p.id}`),
