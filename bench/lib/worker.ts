@@ -97,7 +97,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     // bundle; `budget: false` leaves UPSTREAM_BUDGET out (nothing governed: the budget figure's other side).
     main.durableObjects = {
       ...CERTGATE_OBJECTS,
-      ...(options.budget === false ? {} : { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } }),
+      ...(options.budget === false
+        ? {}
+        : { UPSTREAM_BUDGET: { className: "UpstreamBudget", useSQLite: true } }),
     };
     main.workflows = CERTGATE_WORKFLOWS;
   }
