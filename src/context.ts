@@ -6,6 +6,7 @@ import type { ApiKeyEntry } from "./config/grants";
 import type { Config } from "./config/load";
 import type { Deps } from "./deps";
 import type { EnvelopeFamily } from "./envelope-family";
+import type { AnswerMemo } from "./http/answers";
 import type { AuditNotes } from "./model/audit-notes";
 import type { PermitLease } from "./upstream/permit-lease";
 
@@ -32,6 +33,8 @@ export interface AppVariables {
   bodyText?: string;
   /** The isolate's leased budget permits (upstream/permit-lease.ts). */
   permitLease?: PermitLease;
+  /** The isolate's remembered read answers and their ETags (http/answers.ts). */
+  answers?: AnswerMemo;
 }
 
 export interface AppEnv {
