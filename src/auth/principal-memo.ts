@@ -57,6 +57,9 @@ export function createPrincipalMemo(maxKeys: number = MAX_REMEMBERED_KEYS) {
       memo.set(hex, resolved, 1);
       return resolved;
     },
+
+    /** How many keys are remembered for `entries` (never more than `maxKeys`). */
+    size: (entries: readonly ApiKeyEntry[]) => byList.get(entries)?.bytes() ?? 0,
   };
 }
 
