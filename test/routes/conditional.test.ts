@@ -179,10 +179,14 @@ describe("the ETag changes with the entry", () => {
     await warmExampleList(gw);
     const path = `/v1/certificates/${unifiedId("cloudflare", EXAMPLE, examplePack(gw))}`;
     const first = await get(gw, path, reader);
-    const before = JSON.parse(first.text).result.days_remaining as number;
-    gw.clock.advance(86_400_000);
+    const cert = JSON.parse(first.text).result as { days_remaining: number; expires_at: string };
+    const before = cert.days_remaining;
+    // To the first millisecond of the next day count: still within the list's fresh window (a HIT).
+    const expires = Date.parse(cert.expires_at);
+    gw.clock.advance(expires - before * 86_400_000 + 1 - gw.clock.now());
     const later = await get(gw, path, reader, { "If-None-Match": first.etag ?? "" });
     expect(later.status).toBe(200);
+    expect(later.headers.get("x-cache")).toBe("HIT");
     expect(JSON.parse(later.text).result.days_remaining).toBe(before - 1);
     expect(later.etag).not.toBe(first.etag);
   });
@@ -330,6 +334,19 @@ describe("no 304 without authorization", () => {
     },
     { name: "a zone key, Gjirafa list", path: () => gjCerts(), key: exampleOnly, status: 403 },
     { name: "no key, /v1 list", path: () => "/v1/certificates", status: 401 },
+    // Every zone, but not the permission to read certificates.
+    {
+      name: "a key without certificates:read, native list",
+      path: () => `${cfPacks(SHOP)}?status=all`,
+      key: ROUTE_KEYS.reports,
+      status: 403,
+    },
+    {
+      name: "a key without certificates:read, /v1 list",
+      path: () => "/v1/certificates",
+      key: ROUTE_KEYS.reports,
+      status: 403,
+    },
   ];
 
   it.each(REFUSED)("$name: $status even with the current tag", async ({ path, key, status }) => {
