@@ -1808,8 +1808,8 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "The remembered answer is found without the caller's grants: a key limited to one zone gets the /v1 list (and ETag) another key with every zone got.",
     file: "src/http/answers.ts",
-    anchor: "`${spec.route}\\n${spec.version}\\n${query}\\n${grants}`",
-    replacement: "`${spec.route}\\n${spec.version}\\n${query}`",
+    anchor: "[spec.route, spec.version, query, grants].join",
+    replacement: "[spec.route, spec.version, query].join",
     tests: [T.conditional],
   },
   {
@@ -1817,8 +1817,8 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "The ETag is derived from the answer alone: two keys with different grants share a tag, so one key's tag is current for another.",
     file: "src/http/answers.ts",
-    anchor: "etag: await etagOf(`${grants}\\n${spec.route}",
-    replacement: "etag: await etagOf(`${spec.route}",
+    anchor: "etagOf([grants, spec.route, query, body].join",
+    replacement: "etagOf([spec.route, query, body].join",
     tests: [T.conditional],
   },
   {
@@ -1826,8 +1826,8 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "The remembered answer is found without the effective query: page 2 is answered with page 1 and its ETag.",
     file: "src/http/answers.ts",
-    anchor: "`${spec.route}\\n${spec.version}\\n${query}\\n${grants}`",
-    replacement: "`${spec.route}\\n${spec.version}\\n${grants}`",
+    anchor: "[spec.route, spec.version, query, grants].join",
+    replacement: "[spec.route, spec.version, grants].join",
     tests: [T.conditional],
   },
   {
@@ -1835,8 +1835,8 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "The remembered answer outlives its cache entry: after a write the list is answered (and 304'd) as before the write.",
     file: "src/http/answers.ts",
-    anchor: "`${spec.route}\\n${spec.version}\\n${query}\\n${grants}`",
-    replacement: "`${spec.route}\\n${query}\\n${grants}`",
+    anchor: "[spec.route, spec.version, query, grants].join",
+    replacement: "[spec.route, query, grants].join",
     tests: [T.conditional],
   },
   {

@@ -82,8 +82,8 @@ export interface AnswerSpec {
 }
 
 /** The ETag of an answer: SHA-256 over the grants, the route and query, and the body; 128 bits, quoted. */
-async function etagOf(prefix: string, body: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(prefix + body));
+async function etagOf(named: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(named));
   return `"${encodeBase64Url(new Uint8Array(digest).subarray(0, 16))}"`;
 }
 
@@ -94,14 +94,14 @@ export async function answerJson(c: Context<AppEnv>, spec: AnswerSpec): Promise<
   const grants = memo ? memo.grantsOf(principal) : grantsKey(principal);
   const query = JSON.stringify(spec.query);
   const now = c.get("deps").now();
-  const key = memo && spec.version !== null ? `${spec.route}\n${spec.version}\n${query}\n${grants}` : null;
+  const key = memo && spec.version !== null ? [spec.route, spec.version, query, grants].join("\n") : null;
   let answer = key === null ? undefined : memo?.get(key);
   if (answer === undefined || now >= answer.until) {
     const built = spec.build();
     const body = JSON.stringify(built.body);
     answer = {
       body,
-      etag: await etagOf(`${grants}\n${spec.route}\n${query}\n`, body),
+      etag: await etagOf([grants, spec.route, query, body].join("\n")),
       until: built.until ?? Number.POSITIVE_INFINITY,
     };
     if (key !== null) memo?.set(key, answer);
