@@ -2,11 +2,11 @@
  * What middleware puts on the Hono context, typed once for the whole app.
  */
 import type { Principal } from "./auth/principal";
+import type { AnswerMemo } from "./cache/answer-memo";
 import type { ApiKeyEntry } from "./config/grants";
 import type { Config } from "./config/load";
 import type { Deps } from "./deps";
 import type { EnvelopeFamily } from "./envelope-family";
-import type { AnswerMemo } from "./http/answers";
 import type { AuditNotes } from "./model/audit-notes";
 import type { PermitLease } from "./upstream/permit-lease";
 
@@ -33,7 +33,7 @@ export interface AppVariables {
   bodyText?: string;
   /** The isolate's leased budget permits (upstream/permit-lease.ts). */
   permitLease?: PermitLease;
-  /** The isolate's remembered read answers and their ETags (http/answers.ts). */
+  /** The isolate's remembered read answers and their ETags (cache/answer-memo.ts, http/answers.ts). */
   answers?: AnswerMemo;
 }
 

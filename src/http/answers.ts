@@ -19,51 +19,16 @@
  * This runs inside the route's handler, after authentication, the route's permission check and the
  * service's scope authorization: a caller that may not see a scope gets its 401/403 and never a 304.
  *
- * The memo is bounded in bytes (byte-lru.ts; `MAX_ANSWER_BYTES`): an entry is charged its body plus its
- * key (two bytes a character), and entries of versions no longer read age out as least recently used.
+ * The memo (cache/answer-memo.ts) is bounded in bytes; answers of versions no longer read age out as least
+ * recently used.
  */
 import type { Context } from "hono";
 import { currentPrincipal } from "../auth/authorize";
 import { encodeBase64Url } from "../auth/encoding";
-import { grantsKey, type Principal } from "../auth/principal";
-import { createByteLru } from "../cache/byte-lru";
+import { grantsKey } from "../auth/principal";
+import type { RememberedAnswer } from "../cache/answer-memo";
 import type { AppEnv } from "../context";
 import { noneMatchHits, REVALIDATE } from "./conditional";
-
-/** Default bound of the remembered answers: 8 MiB of the isolate's 128 MB (lists take up to 32 MiB). */
-export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
-/** What a remembered answer costs besides its body and key (objects, the tag). */
-const ENTRY_OVERHEAD_BYTES = 200;
-
-interface Made {
-  /** The serialized JSON body (the runtime encodes it as UTF-8). */
-  body: string;
-  etag: string;
-  /** The answer holds until this time (epoch ms; exclusive): the clock changes it then. */
-  until: number;
-}
-
-export function createAnswerMemo(maxBytes: number = MAX_ANSWER_BYTES) {
-  const made = createByteLru<Made>(maxBytes);
-  // Per principal object: API-key principals are remembered per isolate (auth/principal-memo.ts).
-  const grants = new WeakMap<Principal, string>();
-  return {
-    get: (key: string) => made.get(key),
-    set: (key: string, answer: Made) =>
-      made.set(key, answer, (answer.body.length + key.length) * 2 + ENTRY_OVERHEAD_BYTES),
-    grantsOf(principal: Principal): string {
-      let known = grants.get(principal);
-      if (known === undefined) {
-        known = grantsKey(principal);
-        grants.set(principal, known);
-      }
-      return known;
-    },
-    bytes: () => made.bytes(),
-  };
-}
-
-export type AnswerMemo = ReturnType<typeof createAnswerMemo>;
 
 export interface AnswerSpec {
   /** Which answer of which route ("cloudflare.list"): routes never share a remembered answer. */
@@ -91,11 +56,11 @@ async function etagOf(named: string): Promise<string> {
 export async function answerJson(c: Context<AppEnv>, spec: AnswerSpec): Promise<Response> {
   const memo = c.get("answers");
   const principal = currentPrincipal(c);
-  const grants = memo ? memo.grantsOf(principal) : grantsKey(principal);
+  const grants = memo ? memo.derivedOf(principal, grantsKey) : grantsKey(principal);
   const query = JSON.stringify(spec.query);
   const now = c.get("deps").now();
   const key = memo && spec.version !== null ? [spec.route, spec.version, query, grants].join("\n") : null;
-  let answer = key === null ? undefined : memo?.get(key);
+  let answer: RememberedAnswer | undefined = key === null ? undefined : memo?.get(key);
   if (answer === undefined || now >= answer.until) {
     const built = spec.build();
     const body = JSON.stringify(built.body);
