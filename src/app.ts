@@ -1,14 +1,15 @@
 /**
  * The app factory: middleware in the order of the architecture sketch, then the routes.
  *   request id -> request log -> (public routes) -> config -> (401 audit) -> auth -> routes -> onError / notFound
- * One app is made per isolate (index.ts); per-isolate state (config parse, JWKS, coalescing, leased
- * budget permits) lives in the objects made here, never in module scope.
+ * One app is made per isolate (index.ts); per-isolate state (config parse, JWKS, key principals, coalescing,
+ * leased budget permits, remembered answers) lives in the objects made here, never in module scope.
  */
 import { Hono } from "hono";
 import { createAuthenticator } from "./auth/authenticate";
 import { type BrowserCredential, createBrowserCredentials, routeKey } from "./auth/browser-credentials";
 import { createSessionKeys } from "./auth/status-session";
 import { createListCache, type ListCache } from "./cache";
+import { type AnswerMemo, createAnswerMemo } from "./cache/answer-memo";
 import { createConfigLoader } from "./config/load";
 import type { AppEnv } from "./context";
 import type { Deps } from "./deps";
@@ -35,12 +36,15 @@ export interface AppOptions {
   listCache?: ListCache;
   /** The isolate's leased budget permits (default: a new lease per app). */
   permitLease?: PermitLease;
+  /** The isolate's remembered read answers (default: a new memo per app, http/answers.ts). */
+  answers?: AnswerMemo;
 }
 
 export function createApp(deps: Deps, options: AppOptions = {}) {
   const registry = options.registry ?? createRegistry();
   const listCache = options.listCache ?? createListCache();
   const permitLease = options.permitLease ?? createPermitLease();
+  const answers = options.answers ?? createAnswerMemo();
   const load = createConfigLoader(registry);
   const service = createCertificateService(registry, listCache);
   const rotations = createRotations(registry);
@@ -70,6 +74,7 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     c.set("deps", deps);
     c.set("envelopeFamily", registry.envelopeFor(c.req.path));
     c.set("permitLease", permitLease);
+    c.set("answers", answers);
     await next();
   });
   app.use("*", statusErrorPages());

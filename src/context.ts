@@ -2,6 +2,7 @@
  * What middleware puts on the Hono context, typed once for the whole app.
  */
 import type { Principal } from "./auth/principal";
+import type { AnswerMemo } from "./cache/answer-memo";
 import type { ApiKeyEntry } from "./config/grants";
 import type { Config } from "./config/load";
 import type { Deps } from "./deps";
@@ -32,6 +33,8 @@ export interface AppVariables {
   bodyText?: string;
   /** The isolate's leased budget permits (upstream/permit-lease.ts). */
   permitLease?: PermitLease;
+  /** The isolate's remembered read answers and their ETags (cache/answer-memo.ts, http/answers.ts). */
+  answers?: AnswerMemo;
 }
 
 export interface AppEnv {

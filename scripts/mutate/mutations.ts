@@ -64,6 +64,8 @@ const T = {
   audit: "test/writes/audit.test.ts",
   rotationGateway: "test/writes/rotation.test.ts",
   rotationInvariant: "test/rotation/invariant.test.ts",
+  conditional: "test/routes/conditional.test.ts",
+  principalMemo: "test/auth/principal-memo.test.ts",
 } as const;
 
 export const MUTATIONS: readonly Mutation[] = [
@@ -889,9 +891,8 @@ export const MUTATIONS: readonly Mutation[] = [
     breaks:
       "The native Cloudflare list without status=all returns every pack, not only active ones as Cloudflare does.",
     file: "src/providers/cloudflare/native-routes.ts",
-    anchor:
-      '          query.status === "all" ? read.items : read.items.filter((p: unknown) => statusOf(p) === "active");',
-    replacement: "        read.items;",
+    anchor: '                : read.items.filter((p: unknown) => statusOf(p) === "active");',
+    replacement: "                : read.items;",
     tests: [T.nativeCloudflare],
   },
   {
@@ -1800,5 +1801,88 @@ export const MUTATIONS: readonly Mutation[] = [
     anchor: "    .sort(byTimeLeft);",
     replacement: ";",
     tests: ["test/views/status-page.test.ts"],
+  },
+  // --- issue 16: hot path (conditional reads, per-isolate memos)
+  {
+    name: "hot.memo-ignores-grants",
+    breaks:
+      "The remembered answer is found without the caller's grants: a key limited to one zone gets the /v1 list (and ETag) another key with every zone got.",
+    file: "src/http/answers.ts",
+    anchor: "[spec.route, spec.version, query, grants].join",
+    replacement: "[spec.route, spec.version, query].join",
+    tests: [T.conditional],
+  },
+  {
+    name: "hot.etag-ignores-grants",
+    breaks:
+      "The ETag is derived from the answer alone: two keys with different grants share a tag, so one key's tag is current for another.",
+    file: "src/http/answers.ts",
+    anchor: "etagOf([grants, spec.route, query, body].join",
+    replacement: "etagOf([spec.route, query, body].join",
+    tests: [T.conditional],
+  },
+  {
+    name: "hot.memo-ignores-query",
+    breaks:
+      "The remembered answer is found without the effective query: page 2 is answered with page 1 and its ETag.",
+    file: "src/http/answers.ts",
+    anchor: "[spec.route, spec.version, query, grants].join",
+    replacement: "[spec.route, spec.version, grants].join",
+    tests: [T.conditional],
+  },
+  {
+    name: "hot.memo-not-keyed-by-version",
+    breaks:
+      "The remembered answer outlives its cache entry: after a write the list is answered (and 304'd) as before the write.",
+    file: "src/http/answers.ts",
+    anchor: "[spec.route, spec.version, query, grants].join",
+    replacement: "[spec.route, query, grants].join",
+    tests: [T.conditional],
+  },
+  {
+    name: "hot.memo-ignores-clock",
+    breaks:
+      "A remembered /v1 answer never expires with the clock: days_remaining (and the ETag) stay as they were a day ago.",
+    file: "src/http/answers.ts",
+    anchor: "      until: built.until ?? Number.POSITIVE_INFINITY,",
+    replacement: "      until: Number.POSITIVE_INFINITY,",
+    tests: [T.conditional],
+  },
+  {
+    name: "hot.304-before-permission-check",
+    breaks:
+      "The route's permission check runs after its handler: a key without certificates:read gets the list, or a 304 for its tag.",
+    file: "src/http/mount.ts",
+    anchor: "chain.unshift(requirePermission(r.access));",
+    replacement: "chain.push(requirePermission(r.access));",
+    tests: [T.conditional],
+  },
+  {
+    name: "hot.weak-compare-strong",
+    breaks:
+      "If-None-Match uses the strong comparison: a client that stored the tag as weak (W/) never gets a 304 (RFC 9110 §13.1.2 says weak).",
+    file: "src/http/conditional.ts",
+    anchor: 'const ENTITY_TAG = /^(W\\/)?"',
+    replacement: 'const ENTITY_TAG = /^()"',
+    tests: ["test/http/conditional.test.ts", T.conditional],
+  },
+  {
+    name: "hot.principal-memo-survives-config",
+    breaks:
+      "One key -> principal memo per isolate instead of per API_KEYS list: a revoked key keeps working until the isolate is recycled.",
+    file: "src/auth/principal-memo.ts",
+    anchor: "  const byList = new WeakMap<readonly ApiKeyEntry[], ByteLru<KeyPrincipal>>();",
+    replacement:
+      "  const one = createByteLru<KeyPrincipal>(maxKeys);\n  const byList = { get: (_e: readonly ApiKeyEntry[]) => one, set: (_e: readonly ApiKeyEntry[], _m: ByteLru<KeyPrincipal>) => {} };",
+    tests: [T.principalMemo],
+  },
+  {
+    name: "hot.older-kv-copy-served",
+    breaks:
+      "A KV read older than the list this isolate just loaded (KV's edge cache, a write in flight) is served over it: the writer sees its pre-write list again.",
+    file: "src/cache/store.ts",
+    anchor: "      if (known && decoded.entry.fetchedAt < known.entry.fetchedAt) {",
+    replacement: "      if (known && decoded.entry.fetchedAt < known.entry.fetchedAt && false) {",
+    tests: ["test/cache/versions.test.ts", T.cacheRead, T.readAfterWrite],
   },
 ];

@@ -18,11 +18,11 @@ import type { AppEnv, Principal } from "../context";
 import { AppError } from "../errors";
 import { verifyAccessJwt } from "./access-jwt";
 import { accessPrincipal, identityOf } from "./access-rules";
-import { authenticateKey, presentedKey } from "./api-keys";
+import { presentedKey } from "./api-keys";
 import type { BrowserAuthenticator } from "./browser-credentials";
 import { assertCookieRequestAllowed } from "./csrf";
 import { createJwksCache, type JwksCache, type JwksOptions } from "./jwks";
-import { principalFromGrants } from "./principal";
+import { createPrincipalMemo, withOwnAllowance } from "./principal-memo";
 
 /** Cloudflare Access's session cookie (developers.cloudflare.com/cloudflare-one/identity/authorization-cookie/). */
 export const ACCESS_COOKIE = "CF_Authorization";
@@ -38,17 +38,12 @@ export interface AuthenticatorOptions {
   browser?: BrowserAuthenticator;
 }
 
-/** A key's own upstream allowance per minute (API_KEYS `upstream_per_minute`), when it has one. */
-function withOwnAllowance(principal: Principal, entry: { upstream_per_minute?: number }): Principal {
-  const own = entry.upstream_per_minute;
-  return own === undefined ? principal : { ...principal, upstreamPerMinute: own };
-}
-
 export function createAuthenticator(options: AuthenticatorOptions = {}): MiddlewareHandler<AppEnv> {
   const publicPaths = options.publicPaths ?? new Set<string>();
   // Per isolate: one authenticator per app, one JWKS cache per authenticator (made on first use,
-  // because the fetch and clock come from the request's deps).
+  // because the fetch and clock come from the request's deps), one key digest -> principal memo.
   let jwks: JwksCache | null = null;
+  const keys = createPrincipalMemo();
 
   return async function authenticate(c, next) {
     if (publicPaths.has(c.req.path)) return next();
@@ -60,9 +55,9 @@ export function createAuthenticator(options: AuthenticatorOptions = {}): Middlew
     const cookie = config.access ? getCookie(c, ACCESS_COOKIE) : undefined;
     const token = config.access ? (c.req.header("cf-access-jwt-assertion") ?? cookie) : undefined;
     if (presented.kind === "key") {
-      const entry = await authenticateKey(config.apiKeys, presented.key);
-      principal = withOwnAllowance(principalFromGrants(entry.name, "api_key", [entry]), entry);
-      c.set("apiKey", entry);
+      const known = await keys.resolve(config.apiKeys, presented.key);
+      principal = known.principal;
+      c.set("apiKey", known.entry);
     } else if (config.access && token) {
       jwks ??= createJwksCache(deps, options.jwks);
       const claims = await verifyAccessJwt(token, config.access, jwks, deps.now());

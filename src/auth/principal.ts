@@ -54,3 +54,13 @@ export function principalFromGrants(
     projects: admin ? "*" : allowlist(grants.map((g) => g.projects)),
   };
 }
+
+/**
+ * The principal's grants as one canonical string (its permissions, zones and projects, sorted): two
+ * callers with the same grants may see exactly the same answers, two with different grants never share
+ * a remembered answer or an ETag (http/answers.ts).
+ */
+export function grantsKey(p: Principal): string {
+  const list = (ids: "*" | ReadonlySet<string>) => (ids === "*" ? "*" : [...ids].sort().join(","));
+  return `${[...p.permissions].sort().join(",")};z=${list(p.zones)};p=${list(p.projects)}`;
+}

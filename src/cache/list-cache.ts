@@ -14,8 +14,10 @@
  * elsewhere (https://developers.cloudflare.com/kv/concepts/how-kv-works/). A writer's next list in the same
  * location is a MISS with its change; a reader in another location may get the pre-write list as a HIT for
  * up to ~60 s more, plus at most the fresh window if an isolate there stored pre-write data after the
- * delete (KV has no compare-and-set). `cacheTtl` is not passed to `get`: a longer edge cache would stretch
- * exactly this delay, and KV's default already applies.
+ * delete (KV has no compare-and-set). `get` passes `cacheTtl` when configured (KV_CACHE_TTL_SECONDS,
+ * default 60 s, KV's own default): a longer edge cache would stretch exactly this delay. The writer's
+ * isolate is unaffected either way: it never serves an entry fetched before its own invalidation
+ * (freshness.ts), and an older KV copy never replaces a newer list it loaded (store.ts).
  *
  * A STALE read whose scope's last load failed in this isolate reports that failure too (`refreshFailed`,
  * `error`): the background refresh cannot reach the response that started it.
@@ -43,6 +45,19 @@ export { MAX_MEMORY_BYTES, MEMORY_CHARGE_PER_CHAR } from "./store";
 export function createListCache(options: ListCacheOptions = {}): ListCache {
   const store = createEntryStore(options);
   const flights = createCoalescer();
+  // Each entry object this isolate holds is one version (entries are never changed once made), so
+  // an answer made from the same version is the same bytes: http/answers.ts memoizes by it.
+  const versions = new WeakMap<ListEntry<unknown>, string>();
+  let serial = 0;
+  function versionOf(entry: ListEntry<unknown>): string {
+    let version = versions.get(entry);
+    if (version === undefined) {
+      serial += 1;
+      version = `${entry.fetchedAt.toString(36)}.${serial.toString(36)}`;
+      versions.set(entry, version);
+    }
+    return version;
+  }
 
   /** The one upstream load of `k` in this generation, started or joined. */
   function loadShared<T>(
@@ -102,6 +117,7 @@ export function createListCache(options: ListCacheOptions = {}): ListCache {
       ageSeconds: Math.floor(Math.max(0, ctx.deps.now() - entry.fetchedAt) / 1000),
       stale: outcome === "STALE",
       fetchedAt: entry.fetchedAt,
+      version: versionOf(entry),
       refreshFailed: error !== undefined,
     };
     if (error !== undefined) out.error = error;

@@ -37,6 +37,12 @@ const TTL_MARGIN_SECONDS = 60;
 interface Remembered {
   text: string | null;
   entry: ListEntry<unknown>;
+  /**
+   * A KV text known to hold an OLDER list than `entry` (KV still shows the list before this isolate's
+   * last load: its write is in flight or was refused, or the read came from KV's edge cache, `cacheTtl`):
+   * not decoded again on every read.
+   */
+  older?: string;
   /** Characters of the entry's JSON text (its charge is this times MEMORY_CHARGE_PER_CHAR). */
   chars: number;
 }
@@ -79,8 +85,17 @@ export function createEntryStore(options: ListCacheOptions = {}) {
     },
 
     /** The KV entry of `k`, decoded and validated (null on a miss, a KV failure or a bad entry). */
-    async read<T>(ctx: Pick<CacheContext, "kv" | "deps" | "logger">, k: string, parse: Parse<T>) {
-      const got = await guardKv(() => ctx.kv.get(k, "text"), timer, kvTimeoutMs);
+    async read<T>(
+      ctx: Pick<CacheContext, "kv" | "deps" | "logger" | "kvCacheTtl">,
+      k: string,
+      parse: Parse<T>,
+    ) {
+      const cacheTtl = ctx.kvCacheTtl ?? 0;
+      const got = await guardKv(
+        () => (cacheTtl > 0 ? ctx.kv.get(k, { type: "text", cacheTtl }) : ctx.kv.get(k, "text")),
+        timer,
+        kvTimeoutMs,
+      );
       if (!got.ok) {
         loggerOf(ctx).log("warn", "cache_kv_failed", {
           op: "get",
@@ -93,17 +108,22 @@ export function createEntryStore(options: ListCacheOptions = {}) {
       if (got.value === null) return null;
       const known = memory.get(k);
       // Sound: the key names the provider and the provider decides T (as for coalesced loads).
-      if (known && known.text === got.value) return known.entry as ListEntry<T>;
+      if (known && (known.text === got.value || known.older === got.value)) {
+        return known.entry as ListEntry<T>;
+      }
       const decoded = decodeEntry(got.value, parse);
       if (!decoded.ok) {
         // Treated as a miss; the load that follows replaces it.
         loggerOf(ctx).log("warn", "cache_entry_invalid", { cache_key: k, reason: decoded.reason });
         return null;
       }
-      // An older KV copy (a write still in flight, or refused) does not replace a newer list loaded here.
-      if (!known || decoded.entry.fetchedAt >= known.entry.fetchedAt) {
-        remember(k, { text: got.value, entry: decoded.entry, chars: got.value.length });
+      // An older KV copy (a write still in flight or refused, or KV's edge cache) does not replace a newer
+      // list loaded here, and is not served over it: the newer list is what this isolate knows.
+      if (known && decoded.entry.fetchedAt < known.entry.fetchedAt) {
+        remember(k, { ...known, older: got.value });
+        return known.entry as ListEntry<T>;
       }
+      remember(k, { text: got.value, entry: decoded.entry, chars: got.value.length });
       return decoded.entry;
     },
 

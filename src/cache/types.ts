@@ -28,6 +28,11 @@ export interface CacheContext {
   windows: CacheWindows;
   /** The invocation's `ctx.waitUntil` (background refresh and KV writes run after the response). */
   waitUntil: (promise: Promise<unknown>) => void;
+  /**
+   * KV's `cacheTtl` for reads, in seconds (`KV_CACHE_TTL_SECONDS`; 0 or absent: not passed, KV's own
+   * default applies). docs/caching.md weighs it against freshness.
+   */
+  kvCacheTtl?: number;
   /** A request-scoped logger (request id); defaults to one made from `deps`. */
   logger?: Logger;
 }
@@ -61,6 +66,12 @@ export interface ListRead<T> {
   stale: boolean;
   /** Epoch ms when the load that produced `items` started. */
   fetchedAt: number;
+  /**
+   * What identifies the entry `items` came from in this isolate: a new load, a changed KV text or a new
+   * store is a new version, so an answer made from the same version is the same bytes (http/answers.ts).
+   * Null when the items come from no cache entry (a deployment view read straight from the upstream).
+   */
+  version: string | null;
   /** stale-if-error: the upstream load failed and a stale copy was served instead. */
   refreshFailed: boolean;
   /**

@@ -158,6 +158,17 @@ export function daysRemaining(expiresMs: number | null, nowMs: number): number |
   return expiresMs === null ? null : Math.floor((expiresMs - nowMs) / DAY_MS);
 }
 
+/**
+ * When `daysRemaining(expiresMs, ·)` next changes after `nowMs` (epoch ms): an answer showing it holds
+ * until then. Infinity when there is no expiry.
+ */
+export function daysRemainingChangesAt(expiresMs: number | null, nowMs: number): number {
+  if (expiresMs === null || !Number.isFinite(expiresMs)) return Number.POSITIVE_INFINITY;
+  const days = Math.floor((expiresMs - nowMs) / DAY_MS);
+  // floor((e - t) / DAY) stays `days` while t <= e - days * DAY; one millisecond later it is days - 1.
+  return expiresMs - days * DAY_MS + 1;
+}
+
 /** The unified id: `{provider}:{scope id}:{the provider's certificate id}`. */
 export function certificateId(provider: string, scopeId: string, id: string): string {
   return `${provider}:${scopeId}:${id}`;

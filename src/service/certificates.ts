@@ -12,11 +12,17 @@ import type { Registry, WriteAnswer } from "../providers/types";
 import type { UpstreamContext } from "../upstream/context";
 import { requestUpstream, type ServiceContext } from "./context";
 import { createLists } from "./lists";
-import { createReads } from "./reads";
+import { type CachedItem, createReads } from "./reads";
 import { createScopes, type ResolvedScope } from "./scopes";
 import { createWrites, type NativeEffect, type UnifiedBody } from "./writes";
 
-export type { CertificateList, CertificateListQuery, QuotaList, ScopeFailure } from "./lists";
+export type {
+  CertificateList,
+  CertificateListQuery,
+  PreparedCertificateList,
+  QuotaList,
+  ScopeFailure,
+} from "./lists";
 export type { NativeEffect, UnifiedBody } from "./writes";
 
 /** One certificate of one scope, by the provider's own id (a unified id, parsed). */
@@ -34,6 +40,8 @@ export interface CertificateAnswer {
 /** A single read: the answer, and whether it came from the cached list (X-Cache, Age). */
 export interface CertificateRead extends CertificateAnswer {
   cache: CacheStatus;
+  /** The cached list's entry version when the answer came from it (ListRead `version`), else null. */
+  version: string | null;
 }
 
 export function createCertificateService(registry: Registry, cache: ListCache) {
@@ -57,6 +65,7 @@ export function createCertificateService(registry: Registry, cache: ListCache) {
 
   return {
     listCertificates: lists.listCertificates,
+    readCertificateList: lists.readCertificateList,
     listQuotas: lists.listQuotas,
 
     /** From the scope's fresh cached list where that is whole (reads.cachedItem), else the upstream. */
@@ -68,12 +77,18 @@ export function createCertificateService(registry: Registry, cache: ListCache) {
     ): Promise<CertificateRead> {
       const target = scopes.authorize(ctx, ref.scope);
       const cached = await reads.cachedItem(ctx, target, ref.id, bypass);
-      if (cached)
-        return { ...shape(ctx, target, { raw: cached.raw, messages: [] }, includeRaw), cache: cached.cache };
+      if (cached) {
+        return {
+          ...shape(ctx, target, { raw: cached.raw, messages: [] }, includeRaw),
+          cache: cached.cache,
+          version: cached.version,
+        };
+      }
       const answer = await target.instance.get(requestUpstream(ctx, target), ref.scope.id, ref.id);
       return {
         ...shape(ctx, target, answer, includeRaw),
         cache: { outcome: bypass ? "BYPASS" : "MISS", ageSeconds: 0 },
+        version: null,
       };
     },
 
@@ -130,12 +145,7 @@ export function createCertificateService(registry: Registry, cache: ListCache) {
     },
 
     /** A native door's single read from the scope's fresh cached list, or null (it asks the upstream). */
-    cachedItem(
-      ctx: ServiceContext,
-      scope: Scope,
-      id: string,
-      bypass: boolean,
-    ): Promise<{ raw: unknown; cache: CacheStatus } | null> {
+    cachedItem(ctx: ServiceContext, scope: Scope, id: string, bypass: boolean): Promise<CachedItem | null> {
       return reads.cachedItem(ctx, scopes.authorize(ctx, scope), id, bypass);
     },
 

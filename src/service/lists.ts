@@ -7,11 +7,11 @@ import { type CacheStatus, type ListRead, mergeCacheStatus } from "../cache";
 import { MAX_UPSTREAM_IN_FLIGHT, mapSettled } from "../concurrency";
 import type { ResultInfo } from "../envelope";
 import { AppError, type ErrorDetails } from "../errors";
-import type { Certificate, Quota } from "../model/certificate";
+import { type Certificate, daysRemainingChangesAt, type Quota } from "../model/certificate";
 import { notesAsMessages } from "../model/list-notes";
 import { SCOPE_KINDS } from "../model/scope";
 import type { ServiceContext } from "./context";
-import { type Reads, toAppError } from "./reads";
+import { type Reads, type ScopeAnswer, toAppError } from "./reads";
 import type { ResolvedScope, ScopeFilter, Scopes } from "./scopes";
 import { byId, type CertificateFilter, matchesQuery, paginate, wholeFailure } from "./select";
 
@@ -35,6 +35,16 @@ export interface CertificateList {
   errors: ScopeFailure[];
   messages: string[];
   cache: CacheStatus;
+  /** When the clock alone changes this answer (epoch ms, exclusive; days_remaining): Infinity if never. */
+  until: number;
+}
+
+/** A list's scopes, read and authorized; `build` makes the answer (lists.ts `readCertificateList`). */
+export interface PreparedCertificateList {
+  cache: CacheStatus;
+  /** The cache entries the answer is made of, or null when it is made of anything else. */
+  version: string | null;
+  build(now: number): CertificateList;
 }
 
 export interface QuotaList {
@@ -69,17 +79,49 @@ export function createLists(scopes: Scopes, reads: Reads) {
     return notesAsMessages(`${scope.provider} ${scope.id}`, descriptor.itemNoun, read.notes);
   }
 
-  async function listCertificates(
+  /**
+   * The list's scopes, read (authorized first): what the answer is made of, before it is built. A list
+   * every scope of which failed is that failure. `version` names the cache entries it is made of (each
+   * scope's ListRead version, in scope order), or is null when any part is not an entry as stored: a
+   * failed scope, a stale copy served for a failed load, a deployment view.
+   */
+  async function readCertificateList(
     ctx: ServiceContext,
     query: CertificateListQuery,
     bypass: boolean,
-  ): Promise<CertificateList> {
+  ): Promise<PreparedCertificateList> {
     const targets = targetsOf(ctx, query);
     const answers = await reads.readScopes(ctx, targets, bypass, query.deploy);
+    const failed = wholeFailure(
+      answers.length,
+      answers.flatMap((a) => (a.ok ? [] : [a.error])),
+    );
+    if (failed) throw failed;
+    const versions: string[] = [];
+    for (const a of answers) {
+      const version = a.ok && !a.read.refreshFailed ? a.read.version : null;
+      if (version === null) break;
+      versions.push(`${a.target.scope.provider}:${a.target.scope.id}=${version}`);
+    }
+    const cache = mergeCacheStatus(answers.flatMap((a) => (a.ok ? [a.read] : [])));
+    return {
+      cache,
+      version: versions.length === answers.length ? versions.join(",") : null,
+      build: (now) => buildCertificateList(answers, query, now, cache),
+    };
+  }
+
+  /** The answer from the scopes' reads, and when the clock alone changes it (days_remaining, filters on it). */
+  function buildCertificateList(
+    answers: ReadonlyArray<ScopeAnswer<unknown>>,
+    query: CertificateListQuery,
+    now: number,
+    cache: CacheStatus,
+  ): CertificateList {
     const errors: ScopeFailure[] = [];
     const messages: string[] = [];
     const certs: Certificate[] = [];
-    const now = ctx.deps.now();
+    let until = Number.POSITIVE_INFINITY;
     for (const answer of answers) {
       if (!answer.ok) {
         errors.push(failureOf(answer.target, answer.error));
@@ -96,18 +138,23 @@ export function createLists(scopes: Scopes, reads: Reads) {
       messages.push(...notesOf(answer.target, answer.read));
       for (const raw of answer.read.items) {
         const cert = reads.normalize(answer.target, raw, now, query.include === "raw");
+        // Every certificate counts, shown or not: `expiring_within` picks by days_remaining too.
+        const expires = cert.expires_at === null ? null : Date.parse(cert.expires_at);
+        until = Math.min(until, daysRemainingChangesAt(expires, now));
         if (matchesQuery(cert, query)) certs.push(cert);
       }
     }
-    const failed = wholeFailure(
-      answers.length,
-      answers.flatMap((a) => (a.ok ? [] : [a.error])),
-    );
-    if (failed) throw failed;
     certs.sort(byId);
     const page = paginate(certs, query.page, query.per_page);
-    const cache = mergeCacheStatus(answers.flatMap((a) => (a.ok ? [a.read] : [])));
-    return { items: page.items, page: page.info, errors, messages, cache };
+    return { items: page.items, page: page.info, errors, messages, cache, until };
+  }
+
+  async function listCertificates(
+    ctx: ServiceContext,
+    query: CertificateListQuery,
+    bypass: boolean,
+  ): Promise<CertificateList> {
+    return (await readCertificateList(ctx, query, bypass)).build(ctx.deps.now());
   }
 
   async function listQuotas(ctx: ServiceContext, filter: ScopeFilter, bypass: boolean): Promise<QuotaList> {
@@ -133,5 +180,5 @@ export function createLists(scopes: Scopes, reads: Reads) {
     return { items, errors, cache: mergeCacheStatus(cached) };
   }
 
-  return { listCertificates, listQuotas };
+  return { readCertificateList, listCertificates, listQuotas };
 }

@@ -16,12 +16,20 @@ export type ScopeAnswer<T> =
   | { target: ResolvedScope; ok: true; read: ListRead<T> }
   | { target: ResolvedScope; ok: false; error: AppError };
 
+/** One item from a scope's cached list, with the list's cache status and entry version (ListRead). */
+export interface CachedItem {
+  raw: unknown;
+  cache: CacheStatus;
+  version: string | null;
+}
+
 export function cacheContext(ctx: ServiceContext): CacheContext {
   return {
     kv: ctx.config.cache,
     deps: ctx.deps,
     windows: ctx.config.cacheWindows,
     waitUntil: ctx.waitUntil,
+    kvCacheTtl: ctx.config.kvCacheTtlSeconds,
     logger: createLogger(ctx.deps, ctx.config.secrets, { request_id: ctx.requestId }),
   };
 }
@@ -64,6 +72,7 @@ export function createReads(cache: ListCache) {
         ageSeconds: 0,
         stale: false,
         fetchedAt,
+        version: null,
         refreshFailed: false,
       };
     }
@@ -128,7 +137,7 @@ export function createReads(cache: ListCache) {
     target: ResolvedScope,
     id: string,
     bypass: boolean,
-  ): Promise<{ raw: unknown; cache: CacheStatus } | null> {
+  ): Promise<CachedItem | null> {
     const { instance, scope } = target;
     if (target.descriptor.listedItemsComplete !== true) return null;
     const read = await cache.lookup(
@@ -139,7 +148,7 @@ export function createReads(cache: ListCache) {
     );
     const raw = read?.items.find((item) => instance.rawId(item) === id);
     if (!read || raw === undefined) return null;
-    return { raw, cache: { outcome: read.outcome, ageSeconds: read.ageSeconds } };
+    return { raw, cache: { outcome: read.outcome, ageSeconds: read.ageSeconds }, version: read.version };
   }
 
   /** A wire object as the model, normalized once per object; days_remaining follows `now`. */

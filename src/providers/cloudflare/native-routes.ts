@@ -17,6 +17,7 @@ import { cacheHeaders } from "../../cache/headers";
 import type { AppEnv } from "../../context";
 import { successBody } from "../../envelope";
 import { AppError } from "../../errors";
+import { answerJson } from "../../http/answers";
 import { methodNotAllowed, type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
 import { describeServedStale, describeSkipped } from "../../model/list-notes";
@@ -78,31 +79,53 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
       async handler({ params, query }, c) {
         const scope = zone(params.zone_id);
         const ctx = serviceContext(c);
+        // The effective query: what decides the answer besides the cached list and the caller's grants.
+        const effective = {
+          zone: scope.id,
+          status: query.status ?? "active",
+          page: query.page ?? 1,
+          per_page: query.per_page ?? DEFAULT_PER_PAGE,
+        };
         if (query.deploy) {
           // A deployment-environment view is not what the cache holds: pass it through as asked.
-          return c.json(
-            await service.native(ctx, scope, (u) => client(c).listCertificatePacks(u, scope.id, query), {
-              write: false,
-            }),
+          const answer = await service.native(
+            ctx,
+            scope,
+            (u) => client(c).listCertificatePacks(u, scope.id, query),
+            { write: false },
           );
+          const deploy = { ...effective, deploy: query.deploy };
+          return answerJson(c, {
+            route: "cloudflare.list",
+            version: null,
+            query: deploy,
+            build: () => ({ body: answer }),
+          });
         }
         const read = await service.readList(ctx, scope, wantsBypass(c.req.raw.headers));
-        // Without status=all Cloudflare lists only active packs; the cache holds all of them.
-        const packs =
-          query.status === "all" ? read.items : read.items.filter((p: unknown) => statusOf(p) === "active");
-        const page = paginate(packs, query.page ?? 1, query.per_page ?? DEFAULT_PER_PAGE);
         c.set("cacheOutcome", read.outcome);
-        // Cloudflare's message items are {code, message} with an integer code (published schema).
-        const messages: Array<{ code: number; message: string }> = read.notes.skipped.map((item) => ({
-          code: CLOUDFLARE_DOOR_MESSAGE_CODES.skipped_item,
-          message: `certgate ${describeSkipped("pack", item)}`,
-        }));
-        if (read.refreshFailed) messages.unshift(servedStale(read.ageSeconds, read.error));
-        return c.json(
-          { ...successBody(page.items, { result_info: page.info }), messages },
-          200,
-          cacheHeaders(read),
-        );
+        return answerJson(c, {
+          route: "cloudflare.list",
+          // A stale copy served for a failed load says how old it is: an answer of its own, not remembered.
+          version: read.refreshFailed ? null : read.version,
+          query: effective,
+          headers: cacheHeaders(read),
+          build() {
+            // Without status=all Cloudflare lists only active packs; the cache holds all of them.
+            const packs =
+              effective.status === "all"
+                ? read.items
+                : read.items.filter((p: unknown) => statusOf(p) === "active");
+            const page = paginate(packs, effective.page, effective.per_page);
+            // Cloudflare's message items are {code, message} with an integer code (published schema).
+            const messages: Array<{ code: number; message: string }> = read.notes.skipped.map((item) => ({
+              code: CLOUDFLARE_DOOR_MESSAGE_CODES.skipped_item,
+              message: `certgate ${describeSkipped("pack", item)}`,
+            }));
+            if (read.refreshFailed) messages.unshift(servedStale(read.ageSeconds, read.error));
+            return { body: { ...successBody(page.items, { result_info: page.info }), messages } };
+          },
+        });
       },
     }),
     route({
@@ -161,10 +184,17 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
         const ctx = serviceContext(c);
         const bypass = wantsBypass(c.req.raw.headers);
         // A listed pack is the object this GET answers: served from a fresh cached list of the zone.
+        const effective = { zone: scope.id, id };
         const cached = await service.cachedItem(ctx, scope, id, bypass);
         if (cached) {
           c.set("cacheOutcome", cached.cache.outcome);
-          return c.json(successBody(cached.raw), 200, cacheHeaders(cached.cache));
+          return answerJson(c, {
+            route: "cloudflare.get",
+            version: cached.version,
+            query: effective,
+            headers: cacheHeaders(cached.cache),
+            build: () => ({ body: successBody(cached.raw) }),
+          });
         }
         const answer = await service.native(
           ctx,
@@ -174,7 +204,13 @@ export function cloudflareRoutes(door: DoorContext<CloudflareSettings, Cloudflar
             write: false,
           },
         );
-        return c.json(answer, 200, cacheHeaders({ outcome: bypass ? "BYPASS" : "MISS", ageSeconds: 0 }));
+        return answerJson(c, {
+          route: "cloudflare.get",
+          version: null,
+          query: effective,
+          headers: cacheHeaders({ outcome: bypass ? "BYPASS" : "MISS", ageSeconds: 0 }),
+          build: () => ({ body: answer }),
+        });
       },
     }),
     route({

@@ -16,6 +16,7 @@ import * as z from "zod";
 import { cacheHeaders, wantsBypass } from "../../cache";
 import type { AppEnv } from "../../context";
 import { AppError } from "../../errors";
+import { answerJson } from "../../http/answers";
 import { methodNotAllowed, type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
 import { describeServedStale, describeSkipped } from "../../model/list-notes";
@@ -70,30 +71,37 @@ export function gjirafaRoutes(door: DoorContext<GjirafaSettings, GjirafaInstance
           wantsBypass(c.req.raw.headers),
         );
         const pageIndex = query.pageIndex ?? 0;
-        // paginate() counts from 1; this door counts from 0.
-        const page = paginate(read.items, pageIndex + 1, query.pageSize ?? DEFAULT_PAGE_SIZE);
+        const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
         c.set("cacheOutcome", read.outcome);
-        return c.json(
-          {
-            success: true,
-            errors: [],
-            messages: [
-              ...(read.refreshFailed ? [describeServedStale(read.ageSeconds, read.error)] : []),
-              ...read.notes.skipped.map((item) => `certgate ${describeSkipped("certificate", item)}`),
-            ],
-            result: page.items,
-            resultInfo: {
-              totalCount: page.info.total_count,
-              pageIndex,
-              pageSize: page.info.per_page,
-              totalPages: page.info.total_pages,
-              hasNextPage: pageIndex + 1 < page.info.total_pages,
-              hasPreviousPage: pageIndex > 0,
-            },
+        return answerJson(c, {
+          route: "gjirafa.list",
+          // A stale copy served for a failed load says how old it is: an answer of its own, not remembered.
+          version: read.refreshFailed ? null : read.version,
+          query: { project: params.project_id, pageIndex, pageSize },
+          headers: cacheHeaders(read),
+          build() {
+            // paginate() counts from 1; this door counts from 0.
+            const page = paginate(read.items, pageIndex + 1, pageSize);
+            const body = {
+              success: true,
+              errors: [],
+              messages: [
+                ...(read.refreshFailed ? [describeServedStale(read.ageSeconds, read.error)] : []),
+                ...read.notes.skipped.map((item) => `certgate ${describeSkipped("certificate", item)}`),
+              ],
+              result: page.items,
+              resultInfo: {
+                totalCount: page.info.total_count,
+                pageIndex,
+                pageSize: page.info.per_page,
+                totalPages: page.info.total_pages,
+                hasNextPage: pageIndex + 1 < page.info.total_pages,
+                hasPreviousPage: pageIndex > 0,
+              },
+            };
+            return { body };
           },
-          200,
-          cacheHeaders(read),
-        );
+        });
       },
     }),
     route({
@@ -163,16 +171,19 @@ export function gjirafaRoutes(door: DoorContext<GjirafaSettings, GjirafaInstance
       params: CertificatePath,
       async handler({ params }, c) {
         const scope = project(params.project_id);
-        return c.json(
-          await service.native(
-            serviceContext(c),
-            scope,
-            (u) => client(c).getCertificate(u, scope.id, params.id),
-            {
-              write: false,
-            },
-          ),
+        const answer = await service.native(
+          serviceContext(c),
+          scope,
+          (u) => client(c).getCertificate(u, scope.id, params.id),
+          { write: false },
         );
+        // Read from the upstream (this door keeps no single objects): tagged, never remembered.
+        return answerJson(c, {
+          route: "gjirafa.get",
+          version: null,
+          query: { project: scope.id, id: params.id },
+          build: () => ({ body: answer }),
+        });
       },
     }),
     route({

@@ -5,9 +5,10 @@
  */
 import { cacheHeaders, wantsBypass } from "../../cache";
 import { successBody } from "../../envelope";
+import { answerJson } from "../../http/answers";
 import { type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
-import { CertificateSchema } from "../../model/certificate";
+import { CertificateSchema, daysRemainingChangesAt } from "../../model/certificate";
 import type { CertificateService } from "../../service/certificates";
 import { DeleteResultSchema, WriteResultSchema } from "./answers";
 import type { V1Schemas } from "./schemas";
@@ -32,11 +33,17 @@ export function certificateRoutes(service: CertificateService, schemas: V1Schema
           wantsBypass(c.req.raw.headers),
         );
         c.set("cacheOutcome", answer.cache.outcome);
-        return c.json(
-          successBody(answer.result, { messages: answer.messages }),
-          200,
-          cacheHeaders(answer.cache),
-        );
+        const expires = answer.result?.expires_at ?? null;
+        return answerJson(c, {
+          route: "v1.get",
+          version: answer.version,
+          query: { id: input.params.id, include: input.query.include ?? null },
+          headers: cacheHeaders(answer.cache),
+          build: () => ({
+            body: successBody(answer.result, { messages: answer.messages }),
+            until: daysRemainingChangesAt(expires === null ? null : Date.parse(expires), c.get("deps").now()),
+          }),
+        });
       },
     }),
     route({

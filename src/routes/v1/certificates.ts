@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { cacheHeaders, wantsBypass } from "../../cache";
 import { successBody } from "../../envelope";
+import { answerJson } from "../../http/answers";
 import { type Route, route } from "../../http/route";
 import { serviceContext } from "../../http/service-context";
 import { CertificateSchema } from "../../model/certificate";
@@ -24,13 +25,24 @@ export function certificatesRoutes(service: CertificateService, schemas: V1Schem
       list: true,
       cached: true,
       async handler({ query }, c) {
-        const list = await service.listCertificates(serviceContext(c), query, wantsBypass(c.req.raw.headers));
+        const ctx = serviceContext(c);
+        const list = await service.readCertificateList(ctx, query, wantsBypass(c.req.raw.headers));
         c.set("cacheOutcome", list.cache.outcome);
-        return c.json(
-          successBody(list.items, { result_info: list.page, errors: list.errors, messages: list.messages }),
-          200,
-          cacheHeaders(list.cache),
-        );
+        return answerJson(c, {
+          route: "v1.list",
+          version: list.version,
+          query,
+          headers: cacheHeaders(list.cache),
+          build() {
+            const built = list.build(ctx.deps.now());
+            const body = successBody(built.items, {
+              result_info: built.page,
+              errors: built.errors,
+              messages: built.messages,
+            });
+            return { body, until: built.until };
+          },
+        });
       },
     }),
     route({
