@@ -159,8 +159,9 @@ export async function poll(ctx: BenchContext): Promise<Figure[]> {
       const polled200 = pollStatuses.filter((s) => s === 200).length;
       const share = polled304 / polls;
       const savedPer304 = fullBytes - revalidateBytes;
+      const others = pollStatuses.filter((s) => s !== 304 && s !== 200);
       ctx.log(
-        `  [1s] ${polls} polls: ${polled304} x 304, ${polled200} x 200, ${etagsSeen.size} distinct ETags; full ${fullBytes.toFixed(0)} B, revalidation ${revalidateBytes.toFixed(0)} B`,
+        `  [1s] ${polls} polls: ${polled304} x 304, ${polled200} x 200, ${others.length} other (${[...new Set(others)].join(", ") || "none"}), ${etagsSeen.size} distinct ETags; full ${fullBytes.toFixed(0)} B, revalidation ${revalidateBytes.toFixed(0)} B`,
       );
       return [
         {

@@ -1885,4 +1885,13 @@ export const MUTATIONS: readonly Mutation[] = [
     replacement: "      if (known && decoded.entry.fetchedAt < known.entry.fetchedAt && false) {",
     tests: ["test/cache/versions.test.ts", T.cacheRead, T.readAfterWrite],
   },
+  {
+    name: "hot.revalidation-bypasses-cache",
+    breaks:
+      "A poll from fetch() (If-None-Match plus the no-cache fetch adds) reloads the upstream list on every poll instead of answering 304 from the cache.",
+    file: "src/cache/headers.ts",
+    anchor: '  if (headers.has("if-none-match")) return false;\n',
+    replacement: "",
+    tests: ["test/routes/conditional.test.ts", "test/cache/headers.test.ts"],
+  },
 ];

@@ -46,8 +46,15 @@ export function mergeCacheStatus(statuses: readonly CacheStatus[]): CacheStatus 
  * is honoured only when the request has no Cache-Control, as RFC 9111 §5.4 (and RFC 7234 §5.4) says.
  * Directive names are case-insensitive; quoted arguments are skipped, so `foo="a, no-cache"` is not
  * a no-cache.
+ *
+ * A conditional request (`If-None-Match`) is a revalidation, never a bypass: the Fetch standard makes
+ * every `fetch()` that sets If-None-Match itself also send `Cache-Control: no-cache` and `Pragma:
+ * no-cache` (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch, cache mode "no-store"), so
+ * honouring them would turn each poll of a Node or browser client into an upstream call. certgate's own
+ * entry is what the ETag names; a caller that wants the upstream re-read sends no-cache alone.
  */
 export function wantsBypass(headers: Headers): boolean {
+  if (headers.has("if-none-match")) return false;
   const cacheControl = headers.get("cache-control");
   if (cacheControl !== null) return directives(cacheControl).has("no-cache");
   const pragma = headers.get("pragma");

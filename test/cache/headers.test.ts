@@ -55,6 +55,12 @@ describe("no-cache parsing (RFC 9111 §5.2.1.4, §5.4)", () => {
     ["a longer name", { "cache-control": "no-cache-please" }, false],
     ["no header", {}, false],
     ["empty header", { "cache-control": "" }, false],
+    // What fetch() sends for a conditional request it was given (Fetch standard, cache mode no-store).
+    [
+      "a revalidation (If-None-Match) with fetch's own no-cache",
+      { "if-none-match": '"abc"', "cache-control": "no-cache", pragma: "no-cache" },
+      false,
+    ],
   ])("%s", (_, headers, expected) => {
     expect(wantsBypass(new Headers(headers))).toBe(expected);
   });

@@ -127,6 +127,22 @@ describe("If-None-Match on every read answer", () => {
     expect(JSON.parse(full.text)).toMatchObject({ success: true, errors: [] });
   });
 
+  // Answers made from a cache entry (a read from the upstream costs its call, 304 or not).
+  it.each(READS.filter((r) => !r.name.includes("from the upstream")))(
+    "$name: a poll from fetch() (If-None-Match with its own no-cache) is a 304 without an upstream call",
+    async (read) => {
+      const gw = gateway();
+      await read.warm?.(gw);
+      const path = read.path(gw);
+      const etag = (await get(gw, path, reader)).etag ?? "";
+      const before = gw.sims.cloudflare.count() + gw.sims.gjirafa.count();
+      // What the Fetch standard sends for a request given If-None-Match (cache mode "no-store").
+      const headers = { "If-None-Match": etag, "Cache-Control": "no-cache", Pragma: "no-cache" };
+      for (let i = 0; i < 3; i++) expect((await get(gw, path, reader, headers)).status).toBe(304);
+      expect(gw.sims.cloudflare.count() + gw.sims.gjirafa.count()).toBe(before);
+    },
+  );
+
   it("errors carry no ETag", async () => {
     const gw = gateway();
     for (const path of [
