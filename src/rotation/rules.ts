@@ -19,15 +19,24 @@ const DELETING = new Set(["pending_deletion", "pending_cleanup", "deactivating",
  * else, even "pending_expiration", is not a replacement that has just gone live.
  */
 const SERVING = new Set(["active", "backup_issued"]);
-/** Statuses the normal path passes through (initializing -> pending_validation -> ... -> active). */
-const ON_ITS_WAY = new Set([
-  "initializing",
-  "pending_validation",
-  "pending_issuance",
-  "pending_deployment",
-  "holding_deployment",
-  "staging_deployment",
-  "staging_active",
+/**
+ * Published statuses a replacement never comes back from to serve: deleted or being deleted, expired,
+ * inactive, or timed out in a step other than validation (that one has its own reason). Every other
+ * status is waited on: the normal path (initializing -> pending_validation -> pending_issuance ->
+ * pending_deployment, holding or staging on the way) and a status certgate does not know.
+ */
+const ENDED = new Set([
+  "deleted",
+  "pending_deletion",
+  "pending_expiration",
+  "expired",
+  "initializing_timed_out",
+  "issuance_timed_out",
+  "deployment_timed_out",
+  "deletion_timed_out",
+  "pending_cleanup",
+  "deactivating",
+  "inactive",
 ]);
 
 function oneOf<T extends string | number>(allowed: readonly T[], value: unknown): value is T {
@@ -107,34 +116,11 @@ export function progressOf(pack: PackView): Progress {
       message: "the replacement's domain validation timed out upstream (validation_timed_out)",
     };
   }
-  if (status === null || ON_ITS_WAY.has(status) || !KNOWN_STATUSES.has(status)) return { kind: "waiting" };
-  return { kind: "failed", reason: "new_pack_failed", message: `the replacement ended in ${status}` };
+  if (status !== null && ENDED.has(status)) {
+    return { kind: "failed", reason: "new_pack_failed", message: `the replacement ended in ${status}` };
+  }
+  return { kind: "waiting" };
 }
-
-/** Cloudflare's 21 published pack statuses. */
-const KNOWN_STATUSES = new Set([
-  "initializing",
-  "pending_validation",
-  "deleted",
-  "pending_issuance",
-  "pending_deployment",
-  "pending_deletion",
-  "pending_expiration",
-  "expired",
-  "active",
-  "initializing_timed_out",
-  "validation_timed_out",
-  "issuance_timed_out",
-  "deployment_timed_out",
-  "deletion_timed_out",
-  "pending_cleanup",
-  "staging_deployment",
-  "staging_active",
-  "deactivating",
-  "inactive",
-  "backup_issued",
-  "holding_deployment",
-]);
 
 /**
  * The replacement an earlier attempt ordered when its answer was lost (a restart, a reset, a 5xx after
